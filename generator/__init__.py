@@ -1,0 +1,1 @@
+"""Tandem: learning-partner ads and partnership logs turned into a static site."""
