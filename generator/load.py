@@ -1,0 +1,299 @@
+"""YAML text -> plain data plus the line and column of every key and value.
+
+Every file comes from a pull request by any employee, so the loader trusts nothing: it
+refuses anchors and aliases (YAML bombs), merge keys, duplicate keys, explicit tags
+(`!!python/object` and friends), non-UTF-8 bytes, empty files, top levels that are not
+mappings, files over a size cap and nesting past a depth cap. It builds values from the
+parser's event stream itself (no PyYAML constructor runs), with libyaml where present.
+
+Plain scalars resolve as YAML 1.2 does, so `NO`, `yes` and `on` stay strings; `true` and
+`false` are booleans, numbers are numbers and `2027-03-31` is a date. Where the schema wants
+a string and a plain scalar resolved to something else (`012`, `2027-01-01`), the source text
+is kept in `Document.raw` so validation can give the string back as the author wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.problems import Problem
+
+MAX_BYTES = 256 * 1024
+MAX_DEPTH = 16
+
+try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+JsonPath = tuple[str | int, ...]
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]{1,18}$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+@dataclass
+class Document:
+    """A loaded file: its data, and where each value and key stands (1-based)."""
+
+    path: str
+    data: dict[str, Any]
+    values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[JsonPath, str] = field(default_factory=dict)
+
+    def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        """Where `path` stands; the key when asked and known, else the nearest known value."""
+        if key and path in self.keys:
+            return self.keys[path]
+        while path not in self.values and path:
+            path = path[:-1]
+        return self.values.get(path, (1, 1))
+
+
+class LoadError(Exception):
+    """A file that cannot be read as a Tandem YAML document."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def load_file(path: Path, *, display: str | None = None) -> Document:
+    """Read and load one file, refusing oversized files before reading them whole."""
+    name = display or str(path)
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    return load_bytes(data, name)
+
+
+def load_bytes(data: bytes, path: str) -> Document:
+    """Load YAML bytes as one mapping, or raise LoadError with the place and the fix."""
+    _refuse(path, len(data) > MAX_BYTES, 1, 1,
+            f"file is larger than {MAX_BYTES // 1024} KiB; an ad or log never needs that much")
+    text = _decode(data, path)
+    _refuse(path, not text.strip() or _only_comments(text), 1, 1,
+            "file is empty; write the fields of the ad or log (see docs/write-an-ad.md)")
+    _check_flow_depth(text, path)
+    return _Builder(path, text).build()
+
+
+def _refuse(path: str, condition: bool, line: int, col: int, message: str) -> None:
+    if condition:
+        raise LoadError(Problem(path, line, col, message))
+
+
+def _only_comments(text: str) -> bool:
+    return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
+
+
+def _decode(data: bytes, path: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise LoadError(Problem(path, 1, 1, "file is UTF-16; save it as UTF-8"))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError(Problem(
+            path, line, col,
+            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
+    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    if bad:
+        line, col = _line_col(text, bad.start())
+        raise LoadError(Problem(path, line, col,
+                                f"control character {bad.group()!r} is not allowed; remove it"))
+    return text
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _check_flow_depth(text: str, path: str) -> None:
+    """Refuse deep `[[[[…` before the parser sees them; quotes and comments are skipped."""
+    depth = 0
+    for match in re.finditer(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|#[^\n]*|[\[\]{}]", text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                line, col = _line_col(text, match.start())
+                raise LoadError(Problem(path, line, col,
+                                        f"nesting deeper than {MAX_DEPTH} levels is not allowed"))
+        elif token in "]}":
+            depth = max(0, depth - 1)
+
+
+class _Builder:
+    """Turns the parser's events into plain data; one pass, no recursion."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.doc = Document(path=path, data={})
+
+    def build(self) -> Document:
+        try:
+            root = self._consume(self._events())
+        except yaml.MarkedYAMLError as exc:
+            raise LoadError(self._syntax_problem(exc)) from None
+        except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
+            raise LoadError(Problem(self.path, 1, 1, f"not valid YAML: {exc}")) from None
+        if not isinstance(root, dict):
+            raise LoadError(Problem(self.path, 1, 1,
+                                    "the file must be a mapping of fields (`name: …`), "
+                                    "not a list or a single value"))
+        self.doc.data = root
+        return self.doc
+
+    def _events(self) -> Iterator[yaml.Event]:
+        return yaml.parse(self.text, Loader=_Loader)  # type: ignore[no-any-return]
+
+    def _fail(self, event: yaml.Event, message: str) -> LoadError:
+        mark = event.start_mark
+        return LoadError(Problem(self.path, mark.line + 1, mark.column + 1, message))
+
+    def _consume(self, events: Iterator[yaml.Event]) -> Any:
+        stack: list[_Frame] = []
+        root: Any = None
+        documents = 0
+        for event in events:
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self._fail(event, "only one YAML document per file; remove the `---`")
+                continue
+            if isinstance(event, yaml.AliasEvent):
+                raise self._fail(event, "aliases (`*name`) are not allowed; write the value out")
+            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
+                raise self._fail(event, "anchors (`&name`) are not allowed; write values out")
+            if isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)):
+                self._check_tag(event)
+            if isinstance(event, yaml.CollectionStartEvent):
+                frame = self._start(event, stack)
+                stack.append(frame)
+            elif isinstance(event, yaml.ScalarEvent):
+                value = self._scalar(event, stack)
+                if not stack:
+                    root = value
+            elif isinstance(event, yaml.CollectionEndEvent):
+                finished = stack.pop()
+                if not stack:
+                    root = finished.value
+        return root
+
+    def _check_tag(self, event: yaml.NodeEvent) -> None:
+        tag = getattr(event, "tag", None)
+        implicit = getattr(event, "implicit", True)
+        explicit = tag is not None and not (implicit is True or implicit == (True, False)
+                                            or (isinstance(implicit, tuple) and any(implicit)))
+        if explicit:
+            shown = str(tag).replace("tag:yaml.org,2002:", "!!")
+            raise self._fail(event, f"explicit tags ({shown}) are not allowed; remove the tag")
+
+    def _start(self, event: yaml.Event, stack: list[_Frame]) -> _Frame:
+        if len(stack) >= MAX_DEPTH:
+            raise self._fail(event, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
+        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+        path = self._attach(container, event, stack)
+        return _Frame(container, path)
+
+    def _scalar(self, event: yaml.ScalarEvent, stack: list[_Frame]) -> Any:
+        if stack and stack[-1].expects_key:
+            self._key(event, stack[-1])
+            return None
+        value = self._resolve(event)
+        path = self._attach(value, event, stack)
+        if event.implicit[0] and not isinstance(value, str):
+            self.doc.raw[path] = event.value
+        return value
+
+    def _key(self, event: yaml.ScalarEvent, frame: _Frame) -> None:
+        key = event.value
+        if key == "<<" and event.implicit[0]:
+            raise self._fail(event, "merge keys (`<<`) are not allowed; write the fields out")
+        assert isinstance(frame.value, dict)  # noqa: S101 - keys only occur in mappings
+        if key in frame.value or key in frame.seen:
+            first = self.doc.keys.get((*frame.path, key), (0, 0))[0]
+            raise self._fail(event, f"duplicate key '{key}' (first on line {first}); "
+                                    "keep one of them")
+        frame.pending = key
+        frame.seen.add(key)
+        mark = event.start_mark
+        self.doc.keys[(*frame.path, key)] = (mark.line + 1, mark.column + 1)
+
+    def _attach(self, value: Any, event: yaml.Event, stack: list[_Frame]) -> JsonPath:
+        mark = event.start_mark
+        if not stack:
+            path: JsonPath = ()
+        else:
+            frame = stack[-1]
+            if isinstance(frame.value, dict):
+                if frame.pending is None:
+                    raise self._fail(event, "keys must be plain text, not lists or mappings")
+                path = (*frame.path, frame.pending)
+                frame.value[frame.pending] = value
+                frame.pending = None
+            else:
+                path = (*frame.path, len(frame.value))
+                frame.value.append(value)
+        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        return path
+
+    @staticmethod
+    def _resolve(event: yaml.ScalarEvent) -> Any:
+        text = event.value
+        if not event.implicit[0]:  # quoted or block scalar: always a string
+            return text
+        if _NULL.match(text):
+            return None
+        if text in _BOOL:
+            return _BOOL[text]
+        if _INT.match(text):
+            return int(text)
+        if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+            number = float(text)
+            return number if math.isfinite(number) else text
+        if _DATE.match(text):
+            try:
+                return dt.date.fromisoformat(text)
+            except ValueError:
+                return text
+        return text
+
+    def _syntax_problem(self, exc: yaml.MarkedYAMLError) -> Problem:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        col = mark.column + 1 if mark else 1
+        source_line = self.text.splitlines()[line - 1] if line <= len(self.text.splitlines()) else ""
+        if "\t" in source_line[: max(col, len(source_line) - len(source_line.lstrip()))]:
+            return Problem(self.path, line, col,
+                           "tab character in indentation; indent with spaces")
+        problem = exc.problem or "syntax error"
+        return Problem(self.path, line, col, f"not valid YAML: {problem}; check the "
+                                             "indentation and quote values that contain ': ' or '#'")
+
+
+@dataclass
+class _Frame:
+    value: Any
+    path: JsonPath
+    pending: str | None = None
+    seen: set[str] = field(default_factory=set)
+
+    @property
+    def expects_key(self) -> bool:
+        return isinstance(self.value, dict) and self.pending is None

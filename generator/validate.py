@@ -1,0 +1,398 @@
+"""Schema and cross-file rules -> every Problem in every file, never just the first.
+
+Each kind of file has one validator, built once. Schema errors are turned into messages a
+contributor can act on, placed at the line of the offending key or value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+
+from generator.load import Document, JsonPath, LoadError, load_file
+from generator.problems import Problem
+
+KINDS = ("ads", "partnerships")
+SCHEMA_OF = {"ads": "ad", "partnerships": "partnership"}
+ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+ID_MAX = 64
+SUFFIXES = (".yml", ".yaml")
+ACTIVE_PHASES = ("planning", "learning", "closing")
+PHASE_ORDER = ("preparation", "planning", "learning", "closing", "closed")
+
+
+@dataclass
+class Checked:
+    """The outcome of reading and checking a tree: valid documents by kind and id, problems."""
+
+    ads: dict[str, Document] = field(default_factory=dict)
+    partnerships: dict[str, Document] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def documents(self, kind: str) -> dict[str, Document]:
+        return self.ads if kind == "ads" else self.partnerships
+
+
+@cache
+def schema_validator(name: str) -> Draft202012Validator:
+    """The one validator per schema, built on first use."""
+    text = resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    schema = json.loads(text)
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=FormatChecker(formats=["date"]))
+
+
+def iter_data_files(root: Path, kind: str) -> list[Path]:
+    """Every .yml and .yaml file of a kind, sorted so output never depends on the file system."""
+    folder = root / kind
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+
+
+def check_tree(root: Path, today: dt.date) -> Checked:
+    """Load, schema-check and cross-check every ad and partnership log below `root`."""
+    checked = Checked()
+    for kind in KINDS:
+        for path in iter_data_files(root, kind):
+            _check_file(checked, root, kind, path)
+    checked.problems.extend(cross_check(checked, today))
+    checked.problems.sort()
+    return checked
+
+
+def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
+    display = path.relative_to(root).as_posix()
+    ident = path.stem
+    id_problem = _id_problem(display, ident, checked.documents(kind))
+    if id_problem:
+        checked.problems.append(id_problem)
+    try:
+        doc = load_file(path, display=display)
+    except LoadError as exc:
+        checked.problems.append(exc.problem)
+        return
+    problems = check_document(doc, SCHEMA_OF[kind])
+    checked.problems.extend(problems)
+    if not problems and not id_problem:
+        checked.documents(kind)[ident] = doc
+
+
+def _id_problem(display: str, ident: str, seen: dict[str, Document]) -> Problem | None:
+    if not ID_PATTERN.match(ident) or len(ident) > ID_MAX:
+        return Problem(display, 1, 1, f"file name '{ident}' is not a valid id: use lowercase "
+                                      f"letters, digits and single hyphens, at most {ID_MAX} "
+                                      f"characters (e.g. '{slugify(ident) or 'jana-schulz'}')")
+    if ident in seen:
+        return Problem(display, 1, 1, f"id '{ident}' is used twice ({seen[ident].path}); "
+                                      "rename one of the files")
+    return None
+
+
+def slugify(text: str) -> str:
+    """`Jürgen Müller` -> `juergen-mueller`: the id a person's name gives."""
+    import unicodedata
+
+    text = text.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae",
+                                         "Ö": "Oe", "Ü": "Ue", "ß": "ss"}))
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:ID_MAX].strip("-")
+
+
+# --- schema ---------------------------------------------------------------------------------
+
+def check_document(doc: Document, schema: str) -> list[Problem]:
+    """Schema problems of one document; the data becomes JSON-shaped (dates as ISO strings)."""
+    doc.data = _to_json(doc.data)
+    validator = schema_validator(schema)
+    errors = list(validator.iter_errors(doc.data))
+    if errors and _give_back_strings(doc, errors):
+        errors = list(validator.iter_errors(doc.data))
+    return sorted(p for e in errors for p in _problems_of(doc, validator, e))
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _to_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _give_back_strings(doc: Document, errors: list[ValidationError]) -> bool:
+    """Where the schema wants a string, `012` or `true` is the text the author wrote."""
+    changed = False
+    for error in errors:
+        path = tuple(error.absolute_path)
+        wants_string = error.validator == "type" and "string" in _as_list(error.validator_value)
+        if wants_string and doc.raw.get(path):
+            _set(doc.data, path, doc.raw[path])
+            changed = True
+    return changed
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _set(data: Any, path: JsonPath, value: Any) -> None:
+    for step in path[:-1]:
+        data = data[step]
+    data[path[-1]] = value
+
+
+def _problems_of(doc: Document, validator: Draft202012Validator,
+                 error: ValidationError) -> Iterator[Problem]:
+    if error.validator in ("anyOf", "oneOf") and error.context:
+        error = best_match(error.context)
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":
+        yield from _unknown_keys(doc, error, path)
+        return
+    if error.validator == "required":
+        yield from _missing_keys(doc, error, path)
+        return
+    line, col = doc.position(path)
+    yield Problem(doc.path, line, col, _message(error, path))
+
+
+def _unknown_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    known = sorted(error.schema.get("properties", {}))
+    for key in sorted(set(error.instance) - set(known)):
+        line, col = doc.position((*path, key), key=True)
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
+        yield Problem(doc.path, line, col, f"{_where(path)}unknown field '{key}'{hint}")
+
+
+def _missing_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    line, col = doc.position(path)
+    for key in error.validator_value:
+        if key not in error.instance:
+            yield Problem(doc.path, line, col,
+                          f"{_where(path)}missing required field '{key}'; add it")
+
+
+def _where(path: JsonPath) -> str:
+    return f"{dotted(path)}: " if path else ""
+
+
+def dotted(path: Iterable[str | int]) -> str:
+    """`('offers', 1, 'level')` -> `offers[2].level`, counted as people count."""
+    out = ""
+    for step in path:
+        out += f"[{step + 1}]" if isinstance(step, int) else (f".{step}" if out else step)
+    return out
+
+
+_TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number",
+               "boolean": "true or false", "array": "a list", "object": "a mapping of fields"}
+
+
+def _message(error: ValidationError, path: JsonPath) -> str:
+    field_name = dotted(path) or "file"
+    value = error.instance
+    shown = _show(value)
+    hint = error.schema.get("x-hint") if isinstance(error.schema, dict) else None
+    kind = error.validator
+    text: str
+    if kind == "type":
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(error.validator_value))
+        text = (f"{field_name}: is empty; fill it in or remove the line" if value is None
+                else f"{field_name}: {shown} is not {wanted}")
+    elif kind == "enum":
+        allowed = ", ".join(_show_plain(v) for v in error.validator_value)
+        text = f"{field_name}: {shown} is not one of: {allowed}"
+    elif kind == "format":
+        text = f"{field_name}: {shown} is not a date; write it as YYYY-MM-DD"
+    elif kind in ("minimum", "exclusiveMinimum"):
+        text = f"{field_name}: {shown} is less than the minimum {error.validator_value}"
+    elif kind in ("maximum", "exclusiveMaximum"):
+        text = f"{field_name}: {shown} is more than the maximum {error.validator_value}"
+    elif kind == "minItems":
+        text = f"{field_name}: needs at least {error.validator_value} entries"
+    elif kind == "maxItems":
+        text = f"{field_name}: has {len(value)} entries; at most {error.validator_value} allowed"
+    elif kind == "minLength":
+        text = f"{field_name}: must not be empty"
+    elif kind == "maxLength":
+        text = (f"{field_name}: is {len(value)} characters long; "
+                f"at most {error.validator_value} allowed")
+    elif kind == "uniqueItems":
+        text = f"{field_name}: lists the same entry twice"
+    elif kind == "pattern":
+        text = f"{field_name}: {shown} has the wrong form"
+    else:
+        text = f"{field_name}: {error.message}"
+    return f"{text} ({hint})" if hint else text
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return _show_plain(value)
+
+
+def _show_plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --- rules across files ---------------------------------------------------------------------
+
+def cross_check(checked: Checked, today: dt.date) -> list[Problem]:
+    """The contract's rules that no schema can express; warnings included."""
+    problems: list[Problem] = []
+    for doc in checked.ads.values():
+        problems.extend(_ad_rules(doc))
+    in_partnership: set[str] = set()
+    for doc in checked.partnerships.values():
+        problems.extend(_partnership_rules(doc, checked.ads, today))
+        if doc.data["phase"] != "closed":
+            in_partnership.update(doc.data["partners"])
+    for ident, doc in checked.ads.items():
+        if doc.data["status"] == "matched" and ident not in in_partnership:
+            line, col = doc.position(("status",))
+            problems.append(Problem(doc.path, line, col, "status is 'matched' but no ongoing "
+                                    "partnership log names this ad; add the log or set "
+                                    "status: open", "warning"))
+    return problems
+
+
+def _date(doc: Document, path: JsonPath) -> dt.date | None:
+    value: Any = doc.data
+    for step in path:
+        try:
+            value = value[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _problem(doc: Document, path: JsonPath, message: str, severity: str = "error") -> Problem:
+    line, col = doc.position(path)
+    return Problem(doc.path, line, col, message, severity)  # type: ignore[arg-type]
+
+
+def _ad_rules(doc: Document) -> Iterator[Problem]:
+    posted, expires = _date(doc, ("posted",)), _date(doc, ("expires",))
+    assert posted is not None and expires is not None  # noqa: S101 - schema requires both
+    if expires <= posted:
+        yield _problem(doc, ("expires",), f"expires: {expires} must be after posted ({posted})")
+    elif expires > add_months(posted, 12):
+        yield _problem(doc, ("expires",), f"expires: {expires} is more than 12 months after "
+                                          f"posted ({posted}); choose {add_months(posted, 12)} "
+                                          "or earlier")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the month's last day when it has no such day."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _partnership_rules(doc: Document, ads: dict[str, Document],
+                       today: dt.date) -> Iterator[Problem]:
+    data = doc.data
+    partners: list[str] = data["partners"]
+    yield from _partner_count(doc, data["format"], len(partners))
+    for index, partner in enumerate(partners):
+        if partner not in ads:
+            yield _problem(doc, ("partners", index), f"partners: no ad '{partner}' in ads/; "
+                                                      "use the id of an existing ad")
+    yield from _people_are_partners(doc, set(partners))
+    yield from _phase_requirements(doc)
+    yield from _dates_in_order(doc)
+    planned_end = _date(doc, ("planned_end",))
+    if data["phase"] in ("planning", "learning") and planned_end and planned_end < today:
+        yield _problem(doc, ("planned_end",), f"planned_end {planned_end} has passed while the "
+                                              f"phase is still '{data['phase']}'; move the "
+                                              "phase on or the date out", "warning")
+
+
+def _partner_count(doc: Document, form: str, count: int) -> Iterator[Problem]:
+    if form == "tandem" and count != 2:
+        yield _problem(doc, ("partners",), f"partners: a tandem has exactly 2 partners, "
+                                           f"this log names {count}; use wol-circle or "
+                                           "lernos-circle for 3 to 5")
+    elif form != "tandem" and not 3 <= count <= 5:
+        yield _problem(doc, ("partners",), f"partners: a {form} has 3 to 5 partners, this "
+                                           f"log names {count}")
+
+
+def _people_are_partners(doc: Document, partners: set[str]) -> Iterator[Problem]:
+    for path, person in _people(doc.data):
+        if person not in partners:
+            yield _problem(doc, path, f"{dotted(path)}: '{person}' is not one of the partners "
+                                      f"({', '.join(sorted(partners))})")
+
+
+def _people(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
+    for i, goal in enumerate(data.get("goals", [])):
+        yield ("goals", i, "partner"), goal["partner"]
+    for i, package in enumerate(data.get("packages", [])):
+        yield ("packages", i, "teacher"), package["teacher"]
+        for j, learner in enumerate(package["learners"]):
+            yield ("packages", i, "learners", j), learner
+    for i, entry in enumerate(data.get("journal", [])):
+        yield ("journal", i, "author"), entry["author"]
+
+
+_REQUIRED_FROM = {"planned_end": "planning", "goals": "planning", "packages": "learning",
+                  "closing": "closed"}
+
+
+def _phase_requirements(doc: Document) -> Iterator[Problem]:
+    phase = doc.data["phase"]
+    for key, from_phase in _REQUIRED_FROM.items():
+        if PHASE_ORDER.index(phase) >= PHASE_ORDER.index(from_phase) and key not in doc.data:
+            yield _problem(doc, ("phase",), f"phase '{phase}' needs '{key}' (required from "
+                                            f"the {from_phase} phase on); add it")
+
+
+def _dates_in_order(doc: Document) -> Iterator[Problem]:
+    started = _date(doc, ("started",))
+    closing = _date(doc, ("closing", "date"))
+    assert started is not None  # noqa: S101 - schema requires it
+    for path in _dated_paths(doc.data):
+        day = _date(doc, path)
+        if day is None:
+            continue
+        if day < started:
+            yield _problem(doc, path, f"{dotted(path)}: {day} is before started ({started})")
+        elif closing and day > closing and path[0] not in ("closing", "planned_end"):
+            yield _problem(doc, path, f"{dotted(path)}: {day} is after closing.date ({closing})")
+
+
+def _dated_paths(data: dict[str, Any]) -> Iterator[JsonPath]:
+    yield ("planned_end",)
+    for i, goal in enumerate(data.get("goals", [])):
+        for j, _ in enumerate(goal.get("milestones", [])):
+            yield ("goals", i, "milestones", j, "due")
+    for i, _ in enumerate(data.get("packages", [])):
+        yield ("packages", i, "due")
+    for i, _ in enumerate(data.get("journal", [])):
+        yield ("journal", i, "date")
+    yield ("closing", "date")
