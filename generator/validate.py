@@ -100,12 +100,16 @@ def _id_problem(display: str, ident: str, seen: dict[str, Document]) -> Problem 
     return None
 
 
+_TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
+                                "Ü": "Ue", "ß": "ss", "ı": "i", "ł": "l", "Ł": "L", "ø": "o",
+                                "Ø": "O", "æ": "ae", "Æ": "Ae", "đ": "d", "'": None, "’": None})
+
+
 def slugify(text: str) -> str:
     """`Jürgen Müller` -> `juergen-mueller`: the id a person's name gives."""
     import unicodedata
 
-    text = text.translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae",
-                                         "Ö": "Oe", "Ü": "Ue", "ß": "ss"}))
+    text = text.translate(_TRANSLITERATE)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:ID_MAX].strip("-")
 
