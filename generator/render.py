@@ -34,6 +34,7 @@ FORMATS = ("tandem", "wol-circle", "lernos-circle")
 LEVELS = ("basic", "advanced", "expert")
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
+CHART_LEFT, CHART_TRACK, CHART_ROW = 340, 640, 30
 
 _ALLOWED_TAGS = {"p", "br", "hr", "em", "strong", "b", "i", "code", "pre", "blockquote",
                  "ul", "ol", "li", "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody",
@@ -163,7 +164,8 @@ class Renderer:
         body = self.render("home.html", "index.md", counts=counts,
                            newest=newest[:NEWEST_ADS_ON_HOME],
                            stories=self.closed()[:STORIES_ON_HOME])
-        return Page("index.md", self.locale.t("home.title"), body, hide=("toc",), in_nav=True)
+        return Page("index.md", self.locale.t("nav.home"), body, hide=("navigation", "toc"),
+                    in_nav=True)
 
     def marketplace(self) -> Page:
         ads = sorted(self.open, key=lambda a: (-a.posted.toordinal(), a.id))
@@ -174,7 +176,7 @@ class Renderer:
         body = self.render("marketplace.html", "ads/index.md", ads=ads, languages=languages,
                            locations=locations, skills=skills)
         return Page("ads/index.md", self.locale.t("market.title"), body,
-                    hide=("toc",), searchable=False, in_nav=True)
+                    hide=("navigation", "toc"), searchable=False, in_nav=True)
 
     def ad_page(self, ad: Ad) -> Page:
         suggestions = [(s, self.ads[s.partner]) for s in self.data.suggestions.get(ad.id, [])]
@@ -260,22 +262,26 @@ class Renderer:
         return self.locale.t("ad.posted_days_ago", days=days)
 
     def package_chart(self, p: Partnership) -> dict[str, Any] | None:
-        """Bars from each package's start (the previous due date, or `started`) to its due."""
+        """A Gantt-like timeline: each package from the teacher's previous due date (or
+        `started`) to its own due date, on a 1000-unit-wide SVG with labels on the left."""
         if not p.packages:
             return None
         end = max([pk.due for pk in p.packages] + [p.planned_end or p.started])
         span = max((end - p.started).days, 1)
-        bars = []
-        previous: dict[str, dt.date] = {}
+
+        def x(day: dt.date) -> float:
+            return round(CHART_LEFT + CHART_TRACK * (day - p.started).days / span, 1)
+
+        bars, previous = [], {}
         for index, pk in enumerate(sorted(p.packages, key=lambda k: (k.due, k.title))):
             start = min(previous.get(pk.teacher, p.started), pk.due)
             previous[pk.teacher] = pk.due
-            bars.append({"package": pk, "x": round(100 * (start - p.started).days / span, 2),
-                         "w": max(round(100 * (pk.due - start).days / span, 2), 1.5),
-                         "y": index})
-        today_x = round(100 * (self.data.today - p.started).days / span, 2)
-        return {"bars": bars, "start": p.started, "end": end,
-                "today_x": today_x if 0 <= today_x <= 100 else None}
+            bars.append({"package": pk, "x": x(start), "w": max(x(pk.due) - x(start), 8.0),
+                         "y": CHART_ROW * index + 4})
+        today = x(self.data.today) if p.started <= self.data.today <= end else None
+        return {"bars": bars, "start": p.started, "end": end, "today_x": today,
+                "height": CHART_ROW * len(bars) + 24, "left": CHART_LEFT,
+                "right": CHART_LEFT + CHART_TRACK}
 
     def statistics(self) -> dict[str, Any]:
         supply = {key: (len(v["offers"]), len(v["seeks"])) for key, v in self.skills.items()}
