@@ -41,6 +41,9 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _INT = re.compile(r"^[-+]?[0-9]{1,18}$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# What YAML cannot read, plus the line breaks (U+0085, U+2028, U+2029) that would make
+# reported line numbers disagree with every editor.
+_NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 @dataclass
@@ -85,7 +88,6 @@ def load_bytes(data: bytes, path: str) -> Document:
     text = _decode(data, path)
     _refuse(path, not text.strip() or _only_comments(text), 1, 1,
             "file is empty; write the fields of the ad or log (see docs/write-an-ad.md)")
-    _check_flow_depth(text, path)
     return _Builder(path, text).build()
 
 
@@ -109,32 +111,17 @@ def _decode(data: bytes, path: str) -> str:
         raise LoadError(Problem(
             path, line, col,
             f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
-    bad = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+    bad = _NON_PRINTABLE.search(text)
     if bad:
         line, col = _line_col(text, bad.start())
-        raise LoadError(Problem(path, line, col,
-                                f"control character {bad.group()!r} is not allowed; remove it"))
+        raise LoadError(Problem(path, line, col, f"invisible character U+{ord(bad.group()):04X} "
+                                                 "is not allowed; remove it"))
     return text
 
 
 def _line_col(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def _check_flow_depth(text: str, path: str) -> None:
-    """Refuse deep `[[[[…` before the parser sees them; quotes and comments are skipped."""
-    depth = 0
-    for match in re.finditer(r"\"(?:[^\"\\\n]|\\.)*\"|'[^'\n]*'|#[^\n]*|[\[\]{}]", text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > MAX_DEPTH:
-                line, col = _line_col(text, match.start())
-                raise LoadError(Problem(path, line, col,
-                                        f"nesting deeper than {MAX_DEPTH} levels is not allowed"))
-        elif token in "]}":
-            depth = max(0, depth - 1)
 
 
 class _Builder:
@@ -150,6 +137,10 @@ class _Builder:
             root = self._consume(self._events())
         except yaml.MarkedYAMLError as exc:
             raise LoadError(self._syntax_problem(exc)) from None
+        except yaml.reader.ReaderError as exc:  # characters _decode did not already refuse
+            line, col = _line_col(self.text, exc.position)
+            raise LoadError(Problem(self.path, line, col,
+                                    "a character here cannot be read; remove it")) from None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
             raise LoadError(Problem(self.path, 1, 1, f"not valid YAML: {exc}")) from None
         if not isinstance(root, dict):
@@ -160,11 +151,11 @@ class _Builder:
         return self.doc
 
     def _events(self) -> Iterator[yaml.Event]:
-        return yaml.parse(self.text, Loader=_Loader)  # type: ignore[no-any-return]
+        return yaml.parse(self.text, Loader=_Loader)
 
     def _fail(self, event: yaml.Event, message: str) -> LoadError:
-        mark = event.start_mark
-        return LoadError(Problem(self.path, mark.line + 1, mark.column + 1, message))
+        line, col = _place(event)
+        return LoadError(Problem(self.path, line, col, message))
 
     def _consume(self, events: Iterator[yaml.Event]) -> Any:
         stack: list[_Frame] = []
@@ -225,18 +216,16 @@ class _Builder:
         key = event.value
         if key == "<<" and event.implicit[0]:
             raise self._fail(event, "merge keys (`<<`) are not allowed; write the fields out")
-        assert isinstance(frame.value, dict)  # noqa: S101 - keys only occur in mappings
+        assert isinstance(frame.value, dict)
         if key in frame.value or key in frame.seen:
             first = self.doc.keys.get((*frame.path, key), (0, 0))[0]
             raise self._fail(event, f"duplicate key '{key}' (first on line {first}); "
                                     "keep one of them")
         frame.pending = key
         frame.seen.add(key)
-        mark = event.start_mark
-        self.doc.keys[(*frame.path, key)] = (mark.line + 1, mark.column + 1)
+        self.doc.keys[(*frame.path, key)] = _place(event)
 
     def _attach(self, value: Any, event: yaml.Event, stack: list[_Frame]) -> JsonPath:
-        mark = event.start_mark
         if not stack:
             path: JsonPath = ()
         else:
@@ -250,7 +239,7 @@ class _Builder:
             else:
                 path = (*frame.path, len(frame.value))
                 frame.value.append(value)
-        self.doc.values[path] = (mark.line + 1, mark.column + 1)
+        self.doc.values[path] = _place(event)
         return path
 
     @staticmethod
@@ -278,13 +267,22 @@ class _Builder:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         col = mark.column + 1 if mark else 1
-        source_line = self.text.splitlines()[line - 1] if line <= len(self.text.splitlines()) else ""
-        if "\t" in source_line[: max(col, len(source_line) - len(source_line.lstrip()))]:
+        lines = self.text.splitlines()
+        source_line = lines[line - 1] if line <= len(lines) else ""
+        indent = len(source_line) - len(source_line.lstrip())
+        if "\t" in source_line[:indent]:
             return Problem(self.path, line, col,
                            "tab character in indentation; indent with spaces")
-        problem = exc.problem or "syntax error"
-        return Problem(self.path, line, col, f"not valid YAML: {problem}; check the "
-                                             "indentation and quote values that contain ': ' or '#'")
+        problem = " ".join((exc.problem or "syntax error").split())
+        return Problem(self.path, line, col,
+                       f"not valid YAML: {problem}; check the indentation and quote values "
+                       "that contain ': ' or '#'")
+
+
+def _place(event: yaml.Event) -> tuple[int, int]:
+    """The 1-based line and column where an event starts."""
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
 @dataclass

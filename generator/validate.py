@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import islice
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ KINDS = ("ads", "partnerships")
 SCHEMA_OF = {"ads": "ad", "partnerships": "partnership"}
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ID_MAX = 64
+MAX_PROBLEMS_PER_FILE = 50
+MAX_ERRORS_EXAMINED = 2_000
 SUFFIXES = (".yml", ".yaml")
 ACTIVE_PHASES = ("planning", "learning", "closing")
 PHASE_ORDER = ("preparation", "planning", "learning", "closing", "closed")
@@ -39,6 +42,9 @@ class Checked:
     ads: dict[str, Document] = field(default_factory=dict)
     partnerships: dict[str, Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    seen: dict[str, dict[str, str]] = field(
+        default_factory=lambda: {kind: {} for kind in KINDS})
+    """Every id read per kind, valid or not, with its file: for duplicates and partner ids."""
 
     def documents(self, kind: str) -> dict[str, Document]:
         return self.ads if kind == "ads" else self.partnerships
@@ -58,7 +64,8 @@ def iter_data_files(root: Path, kind: str) -> list[Path]:
     folder = root / kind
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in SUFFIXES and p.is_file())
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in SUFFIXES and (p.is_file() or p.is_symlink()))
 
 
 def check_tree(root: Path, today: dt.date) -> Checked:
@@ -75,9 +82,14 @@ def check_tree(root: Path, today: dt.date) -> Checked:
 def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
     display = path.relative_to(root).as_posix()
     ident = path.stem
-    id_problem = _id_problem(display, ident, checked.documents(kind))
+    id_problem = _id_problem(display, ident, checked.seen[kind])
+    checked.seen[kind].setdefault(ident, display)
     if id_problem:
         checked.problems.append(id_problem)
+    if path.is_symlink():
+        checked.problems.append(Problem(display, 1, 1, "symbolic links are not read; "
+                                                       "commit the file itself"))
+        return
     try:
         doc = load_file(path, display=display)
     except LoadError as exc:
@@ -89,13 +101,13 @@ def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
         checked.documents(kind)[ident] = doc
 
 
-def _id_problem(display: str, ident: str, seen: dict[str, Document]) -> Problem | None:
+def _id_problem(display: str, ident: str, seen: dict[str, str]) -> Problem | None:
     if not ID_PATTERN.match(ident) or len(ident) > ID_MAX:
         return Problem(display, 1, 1, f"file name '{ident}' is not a valid id: use lowercase "
                                       f"letters, digits and single hyphens, at most {ID_MAX} "
                                       f"characters (e.g. '{slugify(ident) or 'jana-schulz'}')")
     if ident in seen:
-        return Problem(display, 1, 1, f"id '{ident}' is used twice ({seen[ident].path}); "
+        return Problem(display, 1, 1, f"id '{ident}' is used twice ({seen[ident]}); "
                                       "rename one of the files")
     return None
 
@@ -117,13 +129,38 @@ def slugify(text: str) -> str:
 # --- schema ---------------------------------------------------------------------------------
 
 def check_document(doc: Document, schema: str) -> list[Problem]:
-    """Schema problems of one document; the data becomes JSON-shaped (dates as ISO strings)."""
+    """Schema problems of one document; the data becomes JSON-shaped (dates as ISO strings).
+
+    A file that is wrong everywhere (ten thousand bad list items) is cut off after
+    MAX_PROBLEMS_PER_FILE problems: enough to see what is wrong, never a flood.
+    """
     doc.data = _to_json(doc.data)
     validator = schema_validator(schema)
-    errors = list(validator.iter_errors(doc.data))
+    errors = _first_errors(validator, doc.data)
     if errors and _give_back_strings(doc, errors):
-        errors = list(validator.iter_errors(doc.data))
-    return sorted(p for e in errors for p in _problems_of(doc, validator, e))
+        errors = _first_errors(validator, doc.data)
+    problems = sorted({p for e in errors for p in _problems_of(doc, e)})
+    if len(errors) > MAX_PROBLEMS_PER_FILE:
+        problems = problems[:MAX_PROBLEMS_PER_FILE]
+        problems.append(Problem(doc.path, problems[-1].line, problems[-1].col,
+                                f"more problems in this file; fix these {len(problems)} first"))
+    return problems
+
+
+def _first_errors(validator: Draft202012Validator, data: Any) -> list[ValidationError]:
+    """Errors up to the cap, leaving out the items of a list that is too long already."""
+    too_long: list[tuple[str | int, ...]] = []
+    kept: list[ValidationError] = []
+    for error in islice(validator.iter_errors(data), MAX_ERRORS_EXAMINED):
+        path = tuple(error.absolute_path)
+        if any(path[: len(p)] == p and len(path) > len(p) for p in too_long):
+            continue
+        if error.validator == "maxItems":
+            too_long.append(path)
+        kept.append(error)
+        if len(kept) > MAX_PROBLEMS_PER_FILE:
+            break
+    return kept
 
 
 def _to_json(value: Any) -> Any:
@@ -158,8 +195,7 @@ def _set(data: Any, path: JsonPath, value: Any) -> None:
     data[path[-1]] = value
 
 
-def _problems_of(doc: Document, validator: Draft202012Validator,
-                 error: ValidationError) -> Iterator[Problem]:
+def _problems_of(doc: Document, error: ValidationError) -> Iterator[Problem]:
     if error.validator in ("anyOf", "oneOf") and error.context:
         error = best_match(error.context)
     path = tuple(error.absolute_path)
@@ -169,13 +205,18 @@ def _problems_of(doc: Document, validator: Draft202012Validator,
     if error.validator == "required":
         yield from _missing_keys(doc, error, path)
         return
-    line, col = doc.position(path)
+    line, col = doc.position(path, key=error.validator in _ABOUT_THE_LIST)
     yield Problem(doc.path, line, col, _message(error, path))
 
 
+_ABOUT_THE_LIST = ("minItems", "maxItems", "uniqueItems")
+
+
 def _unknown_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[Problem]:
-    known = sorted(error.schema.get("properties", {}))
-    for key in sorted(set(error.instance) - set(known)):
+    schema: Any = error.schema
+    instance: Any = error.instance
+    known = sorted(schema.get("properties", {}))
+    for key in sorted(set(instance) - set(known)):
         line, col = doc.position((*path, key), key=True)
         close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
@@ -184,8 +225,10 @@ def _unknown_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iter
 
 def _missing_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[Problem]:
     line, col = doc.position(path)
-    for key in error.validator_value:
-        if key not in error.instance:
+    required: Any = error.validator_value
+    instance: Any = error.instance
+    for key in required:
+        if key not in instance:
             yield Problem(doc.path, line, col,
                           f"{_where(path)}missing required field '{key}'; add it")
 
@@ -208,33 +251,34 @@ _TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole numbe
 
 def _message(error: ValidationError, path: JsonPath) -> str:
     field_name = dotted(path) or "file"
-    value = error.instance
+    value: Any = error.instance
+    limit: Any = error.validator_value
     shown = _show(value)
     hint = error.schema.get("x-hint") if isinstance(error.schema, dict) else None
     kind = error.validator
     text: str
     if kind == "type":
-        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(error.validator_value))
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(limit))
         text = (f"{field_name}: is empty; fill it in or remove the line" if value is None
                 else f"{field_name}: {shown} is not {wanted}")
     elif kind == "enum":
-        allowed = ", ".join(_show_plain(v) for v in error.validator_value)
+        allowed = ", ".join(_show_plain(v) for v in limit)
         text = f"{field_name}: {shown} is not one of: {allowed}"
     elif kind == "format":
         text = f"{field_name}: {shown} is not a date; write it as YYYY-MM-DD"
     elif kind in ("minimum", "exclusiveMinimum"):
-        text = f"{field_name}: {shown} is less than the minimum {error.validator_value}"
+        text = f"{field_name}: {shown} is less than the minimum {limit}"
     elif kind in ("maximum", "exclusiveMaximum"):
-        text = f"{field_name}: {shown} is more than the maximum {error.validator_value}"
+        text = f"{field_name}: {shown} is more than the maximum {limit}"
     elif kind == "minItems":
-        text = f"{field_name}: needs at least {error.validator_value} entries"
+        text = f"{field_name}: needs at least {limit} entries"
     elif kind == "maxItems":
-        text = f"{field_name}: has {len(value)} entries; at most {error.validator_value} allowed"
+        text = f"{field_name}: has {len(value)} entries; at most {limit} allowed"
     elif kind == "minLength":
         text = f"{field_name}: must not be empty"
     elif kind == "maxLength":
         text = (f"{field_name}: is {len(value)} characters long; "
-                f"at most {error.validator_value} allowed")
+                f"at most {limit} allowed")
     elif kind == "uniqueItems":
         text = f"{field_name}: lists the same entry twice"
     elif kind == "pattern":
@@ -267,7 +311,7 @@ def cross_check(checked: Checked, today: dt.date) -> list[Problem]:
         problems.extend(_ad_rules(doc))
     in_partnership: set[str] = set()
     for doc in checked.partnerships.values():
-        problems.extend(_partnership_rules(doc, checked.ads, today))
+        problems.extend(_partnership_rules(doc, checked.ads, set(checked.seen["ads"]), today))
         if doc.data["phase"] != "closed":
             in_partnership.update(doc.data["partners"])
     for ident, doc in checked.ads.items():
@@ -296,7 +340,7 @@ def _problem(doc: Document, path: JsonPath, message: str, severity: str = "error
 
 def _ad_rules(doc: Document) -> Iterator[Problem]:
     posted, expires = _date(doc, ("posted",)), _date(doc, ("expires",))
-    assert posted is not None and expires is not None  # noqa: S101 - schema requires both
+    assert posted is not None and expires is not None
     if expires <= posted:
         yield _problem(doc, ("expires",), f"expires: {expires} must be after posted ({posted})")
     elif expires > add_months(posted, 12):
@@ -317,13 +361,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _partnership_rules(doc: Document, ads: dict[str, Document],
+def _partnership_rules(doc: Document, ads: dict[str, Document], ad_files: set[str],
                        today: dt.date) -> Iterator[Problem]:
     data = doc.data
     partners: list[str] = data["partners"]
     yield from _partner_count(doc, data["format"], len(partners))
     for index, partner in enumerate(partners):
-        if partner not in ads:
+        if partner not in ads and partner not in ad_files:  # a broken ad has its own errors
             yield _problem(doc, ("partners", index), f"partners: no ad '{partner}' in ads/; "
                                                       "use the id of an existing ad")
     yield from _people_are_partners(doc, set(partners))
@@ -379,7 +423,7 @@ def _phase_requirements(doc: Document) -> Iterator[Problem]:
 def _dates_in_order(doc: Document) -> Iterator[Problem]:
     started = _date(doc, ("started",))
     closing = _date(doc, ("closing", "date"))
-    assert started is not None  # noqa: S101 - schema requires it
+    assert started is not None
     for path in _dated_paths(doc.data):
         day = _date(doc, path)
         if day is None:
