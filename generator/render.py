@@ -272,7 +272,8 @@ class Renderer:
         def x(day: dt.date) -> float:
             return round(CHART_LEFT + CHART_TRACK * (day - p.started).days / span, 1)
 
-        bars, previous = [], {}
+        bars: list[dict[str, Any]] = []
+        previous: dict[str, dt.date] = {}
         for index, pk in enumerate(sorted(p.packages, key=lambda k: (k.due, k.title))):
             start = min(previous.get(pk.teacher, p.started), pk.due)
             previous[pk.teacher] = pk.due

@@ -10,7 +10,7 @@ import yaml
 
 from generator.load import load_bytes
 from generator.problems import Problem, TandemError
-from generator.validate import (ID_PATTERN, SUFFIXES, add_months, check_document, slugify)
+from generator.validate import ID_PATTERN, SUFFIXES, add_months, check_document, slugify
 
 LEVELS = ("basic", "advanced", "expert")
 DEFAULT_LEVEL = "advanced"

@@ -39,8 +39,8 @@ class Repo:
 
     def git(self, *args: str) -> str:
         env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-        result = subprocess.run(  # noqa: S603 - the test's own fixed git arguments
-            ["git", *args],  # noqa: S607
+        result = subprocess.run(
+            ["git", *args],
             cwd=self.root,
             env=env,
             capture_output=True,

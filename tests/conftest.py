@@ -1,0 +1,68 @@
+"""Shared fixtures: the repository's sample, copies of it, and real `mkdocs build`s."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-23"
+EPOCH = "1795392000"  # 2026-11-23T00:00:00Z
+SITE_FILES = ("mkdocs.yml", "skills.yml", "docs", "theme")
+
+
+def copy_site(dest: Path, *, data: bool = True) -> Path:
+    """A copy of the site's configuration and, unless told otherwise, its sample data."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in SITE_FILES + (("ads", "partnerships") if data else ()):
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, dest / name)
+        else:
+            shutil.copy2(source, dest / name)
+    (dest / "ads").mkdir(exist_ok=True)
+    (dest / "partnerships").mkdir(exist_ok=True)
+    return dest
+
+
+def build_env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
+    env.update({"TANDEM_TODAY": TODAY, "SOURCE_DATE_EPOCH": EPOCH,
+                "NO_MKDOCS_2_WARNING": "1"}, **extra)
+    return env
+
+
+def mkdocs_build(root: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    """A real `mkdocs build --strict` of `root` into `out`."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(out)],
+        cwd=root, env=build_env(**env), capture_output=True, text=True, check=False)
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample built once for the whole session; tests only read it."""
+    root = copy_site(tmp_path_factory.mktemp("sample"))
+    out = root / "site"
+    result = mkdocs_build(root, out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture()
+def site_root(tmp_path: Path) -> Callable[..., Path]:
+    """Make a site folder in tmp_path: the sample's config with the given data files."""
+    def make(files: dict[str, str | bytes] | None = None, *, sample: bool = False) -> Path:
+        root = copy_site(tmp_path / "repo", data=sample)
+        for rel, content in (files or {}).items():
+            path = root / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content if isinstance(content, bytes) else content.encode())
+        return root
+    return make

@@ -1,0 +1,119 @@
+"""The `tandem` command as contributors and CI run it: real processes, real files."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from conftest import REPO, TODAY, build_env
+
+TANDEM = str(Path(sys.executable).parent / "tandem")
+
+
+def tandem(*args: str, cwd: Path = REPO,
+           stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([TANDEM, *args], cwd=cwd, env=build_env(), input=stdin,
+                          capture_output=True, text=True, check=False)
+
+
+def test_the_sample_validates() -> None:
+    result = tandem("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 errors" in result.stderr
+
+
+def test_validate_reports_every_problem_in_every_format(tmp_path: Path) -> None:
+    (tmp_path / "ads").mkdir()
+    shutil.copy(REPO / "ads" / "jana-schulz.yml", tmp_path / "ads" / "a.yml")
+    text = (REPO / "ads" / "jana-schulz.yml").read_text("utf-8")
+    (tmp_path / "ads" / "b.yml").write_text(text.replace("level: expert", "level: guru", 1)
+                                            .replace("status: open", "stauts: open"))
+    (tmp_path / "ads" / "c.yml").write_text("a: &x 1\nb: *x\n")
+    result = tandem("validate", "--root", str(tmp_path))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("ads/b.yml:") and "'guru' is not one of" in line for line in lines)
+    assert any("unknown field 'stauts'; did you mean 'status'?" in line for line in lines)
+    assert any(line.startswith("ads/c.yml:1:4: error: anchors") for line in lines)
+    github = tandem("validate", "--root", str(tmp_path), "--format", "github").stdout
+    assert "::error file=ads/b.yml,line=" in github
+    rows = json.loads(tandem("validate", "--root", str(tmp_path), "--format", "json").stdout)
+    assert {row["path"] for row in rows} == {"ads/b.yml", "ads/c.yml"}
+    gitlab = json.loads(tandem("validate", "--root", str(tmp_path), "--format", "gitlab").stdout)
+    assert gitlab[0]["location"]["path"] and gitlab[0]["fingerprint"]
+    only = tandem("validate", "--root", str(tmp_path), str(tmp_path / "ads" / "c.yml"))
+    assert "ads/b.yml" not in only.stdout and "ads/c.yml" in only.stdout
+
+
+def test_wrong_usage_exits_2() -> None:
+    assert tandem("validate", "--format", "xml").returncode == 2
+    assert tandem("validate", "--today", "tomorrow").returncode == 2
+    assert tandem("no-such-command").returncode == 2
+
+
+def test_match_json_has_the_contract_shape() -> None:
+    result = tandem("match", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "jana-schulz" in data and "moritz-wolf" not in data
+    for suggestions in data.values():
+        assert len(suggestions) <= 5
+        for s in suggestions:
+            assert set(s) == {"partner", "score", "mutual", "reasons"}
+            assert 0 <= s["score"] <= 100 and isinstance(s["mutual"], bool)
+            assert s["reasons"] and all(isinstance(r, str) for r in s["reasons"])
+
+
+def test_match_one_ad_as_text() -> None:
+    result = tandem("match", "jana-schulz", "--top", "3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Jana Schulz (jana-schulz)")
+    assert tandem("match", "nobody-here").returncode == 2
+
+
+def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None:
+    result = tandem("new-ad", "--root", str(tmp_path), "--name", "Jürgen Müller",
+                    "--owner", "jmueller", "--location", "NO", "--languages", "de,en",
+                    "--offer", "Excel:expert", "--offer", "SQL", "--seek",
+                    "Public speaking:Give a talk at the all-hands", "--hours", "2",
+                    "--weeks", "12", "--contact", "@jmueller")
+    assert result.returncode == 0, result.stderr
+    path = tmp_path / "ads" / "juergen-mueller.yml"
+    text = path.read_text("utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../generator/schemas/ad.schema.json")
+    data = yaml.safe_load(text)
+    assert data["location"] == "NO" and data["status"] == "open"
+    assert data["offers"] == [{"skill": "Excel", "level": "expert"},
+                              {"skill": "SQL", "level": "advanced"}]
+    assert data["seeks"][0]["goal"] == "Give a talk at the all-hands"
+    assert str(data["posted"]) == TODAY
+    assert tandem("validate", "--root", str(tmp_path)).returncode == 0
+    again = tandem("new-ad", "--root", str(tmp_path), "--name", "Jürgen Müller",
+                   "--owner", "jm", "--location", "Köln", "--languages", "de",
+                   "--offer", "Excel", "--seek", "SQL", "--hours", "1", "--weeks", "4",
+                   "--contact", "x")
+    assert again.returncode == 1 and "exists already" in again.stderr
+
+
+def test_new_ad_without_a_terminal_names_what_is_missing(tmp_path: Path) -> None:
+    result = tandem("new-ad", "--root", str(tmp_path), "--name", "Ann", stdin="")
+    assert result.returncode == 2 and "missing --owner" in result.stderr
+    assert not (tmp_path / "ads").exists()
+
+
+def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
+    (tmp_path / "ads").mkdir()
+    for ident in ("jana-schulz", "priya-raman"):
+        shutil.copy(REPO / "ads" / f"{ident}.yml", tmp_path / "ads")
+    ok = tandem("new-partnership", "--root", str(tmp_path), "--title", "Python and talks",
+                "--partner", "jana-schulz", "--partner", "priya-raman")
+    assert ok.returncode == 0, ok.stderr
+    data = yaml.safe_load((tmp_path / "partnerships" / "jana-schulz-priya-raman.yml").read_text())
+    assert data["phase"] == "preparation" and data["partners"] == ["jana-schulz", "priya-raman"]
+    missing = tandem("new-partnership", "--root", str(tmp_path), "--title", "x",
+                     "--partner", "jana-schulz", "--partner", "ghost")
+    assert missing.returncode == 2 and "ghost" in missing.stderr

@@ -1,0 +1,44 @@
+"""Golden pages: the sample rendered and compared with stored HTML bodies.
+
+After an intended change, regenerate them with:
+
+    TANDEM_UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
+
+and review the diff like any other change.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from generator.pipeline import build
+
+GOLDEN = Path(__file__).parent / "golden"
+PAGES = ("index.md", "ads/index.md", "ads/jana-schulz.md", "ads/ben-taylor.md",
+         "partnerships/negotiation-and-numbers.md", "partnerships/excel-meets-python.md",
+         "stories/index.md", "stats/index.md", "skills/kubernetes.md")
+
+
+@pytest.fixture(scope="module", params=["en", "de"])
+def rendered(request: pytest.FixtureRequest) -> tuple[str, dict[str, str]]:
+    site = build(REPO, dt.date(2026, 11, 23), language=request.param)
+    bodies = {page.src_uri: page.body for page in site.pages}
+    bodies.update(site.files)
+    return request.param, bodies
+
+
+@pytest.mark.parametrize("src_uri", [*PAGES, "stories/feed.xml"])
+def test_page_matches_golden(rendered: tuple[str, dict[str, str]], src_uri: str) -> None:
+    lang, bodies = rendered
+    name = src_uri.replace("/", "__").replace(".md", ".html")
+    golden = GOLDEN / lang / name
+    if os.environ.get("TANDEM_UPDATE_GOLDEN"):
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(bodies[src_uri], "utf-8")
+    assert bodies[src_uri] == golden.read_text("utf-8"), (
+        f"{src_uri} ({lang}) differs from {golden}; if intended, regenerate (see module doc)")
