@@ -1,0 +1,433 @@
+"""The built site in a real browser: Debian's headless Chromium, driven by Selenium, against
+the sample served on 127.0.0.1. Skipped where Chromium or its driver is not installed.
+
+Tests never sleep: every wait is a WebDriverWait on a condition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+from conftest import REPO, TODAY, mkdocs_build
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+    pytest.skip(f"browser tests need {CHROMIUM} and {CHROMEDRIVER} "
+                "(Debian: apt-get install chromium chromium-driver)", allow_module_level=True)
+pytest.importorskip("selenium", reason="browser tests need selenium: pip install -e '.[test]'")
+
+from selenium import webdriver  # noqa: E402 - only once we know a browser is there
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.chrome.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROME_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+               "--window-size=1280,900")
+WAIT = 10  # seconds: an upper bound for slow machines, never a pause
+MAIN_PAGES = ("", "ads/", "ads/jana-schulz/", "skills/", "skills/kubernetes/", "partnerships/",
+              "partnerships/excel-meets-python/", "partnerships/negotiation-and-numbers/",
+              "stories/", "stats/")
+
+
+# --- serving and driving ----------------------------------------------------------------------
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """A built site on 127.0.0.1 at a free port, for the duration of the block."""
+    handler = functools.partial(QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@pytest.fixture(scope="module")
+def site_url(sample_site: Path) -> Iterator[str]:
+    with serve(sample_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def new_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., WebDriver]]:
+    """Start a headless Chromium with a fresh profile; every one is quit after the module."""
+    drivers: list[WebDriver] = []
+
+    def start(*, javascript: bool = True) -> WebDriver:
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for arg in CHROME_ARGS:
+            options.add_argument(arg)
+        options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        if not javascript:
+            options.add_experimental_option(
+                "prefs", {"profile.managed_default_content_settings.javascript": 2})
+        driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        drivers.append(driver)
+        return driver
+
+    yield start
+    for driver in drivers:
+        driver.quit()
+
+
+@pytest.fixture(scope="module")
+def browser(new_driver: Callable[..., WebDriver]) -> WebDriver:
+    """One JavaScript-enabled browser shared by the module's tests."""
+    return new_driver()
+
+
+def wait_until(driver: WebDriver, condition: Callable[[WebDriver], Any], message: str) -> Any:
+    return WebDriverWait(driver, WAIT).until(condition, message)
+
+
+def open_page(driver: WebDriver, url: str) -> None:
+    """Load a page with empty log buffers, so the logs afterwards belong to this page."""
+    driver.get("about:blank")
+    driver.get_log("browser")
+    driver.get_log("performance")
+    driver.get(url)
+
+
+# --- the marketplace: what the page holds, and what it should show ----------------------------
+
+class CardParser(HTMLParser):
+    """The data attributes of every marketplace card, as the generator wrote them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cards: dict[str, dict[str, str]] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "article" and "tandem-card" in values.get("class", "").split():
+            self.cards[values["data-id"]] = values
+
+
+@pytest.fixture(scope="module")
+def cards(sample_site: Path) -> dict[str, dict[str, str]]:
+    parser = CardParser()
+    parser.feed((sample_site / "ads" / "index.html").read_text(encoding="utf-8"))
+    assert parser.cards, "the marketplace has no cards"
+    return parser.cards
+
+
+def offers_german_remote(cards: dict[str, dict[str, str]], skill: str) -> set[str]:
+    """The filter rules of tandem.js, applied to the built cards."""
+    return {ad_id for ad_id, card in cards.items()
+            if skill in card["data-offers"].split("|")
+            and "de" in card["data-languages"].split("|")
+            and card["data-remote"] == "true"}
+
+
+def open_sample_ads() -> dict[str, dict[str, Any]]:
+    """The sample's ads as contributors wrote them, only those open on the build's day."""
+    today = dt.date.fromisoformat(TODAY)
+    ads = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+           for path in sorted((REPO / "ads").glob("*.y*ml"))}
+    return {ad_id: ad for ad_id, ad in ads.items()
+            if ad["status"] == "open" and ad["posted"] <= today <= ad["expires"]}
+
+
+def visible_cards(driver: WebDriver) -> set[str]:
+    return set(driver.execute_script(
+        "return Array.from(document.querySelectorAll('.tandem-card'))"
+        ".filter(card => card.checkVisibility()).map(card => card.dataset.id)"))
+
+
+def result_count(driver: WebDriver) -> int:
+    return int(driver.find_element(By.ID, "tandem-result-count").text)
+
+
+def shows_exactly(expected: set[str]) -> Callable[[WebDriver], bool]:
+    def condition(driver: WebDriver) -> bool:
+        return visible_cards(driver) == expected and result_count(driver) == len(expected)
+    return condition
+
+
+def filters(driver: WebDriver) -> Any:
+    return wait_until(driver, ec.visibility_of_element_located((By.ID, "tandem-filters")),
+                      "the filter form never became visible")
+
+
+def choose(form: Any, name: str, value: str) -> None:
+    Select(form.find_element(By.NAME, name)).select_by_value(value)
+
+
+def filter_kubernetes_german_remote(driver: WebDriver) -> None:
+    form = filters(driver)
+    choose(form, "skill", "kubernetes")
+    choose(form, "dir", "offers")
+    choose(form, "lang", "de")
+    form.find_element(By.NAME, "remote").click()
+
+
+# --- tests: the marketplace ----------------------------------------------------------------------
+
+def test_expected_kubernetes_ads_agree_with_the_sample(cards: dict[str, dict[str, str]]) -> None:
+    """The cards' data match what contributors wrote, so the browser tests check real rules."""
+    expected = offers_german_remote(cards, "kubernetes")
+    ads = open_sample_ads()
+    assert set(cards) == set(ads)
+    assert expected, "the sample should have German-speaking remote Kubernetes teachers"
+    for ad_id in expected:
+        ad = ads[ad_id]
+        assert "de" in ad["languages"] and ad.get("remote", True) is True, ad_id
+        assert any(re.match(r"k8s|kube", o["skill"], re.IGNORECASE) for o in ad["offers"]), ad_id
+    assert {"jana-schulz", "raphael-huber"} <= expected
+
+
+def test_free_text_narrows_cards_and_count(browser: WebDriver, site_url: str,
+                                           cards: dict[str, dict[str, str]]) -> None:
+    open_page(browser, site_url + "ads/")
+    form = filters(browser)
+    assert visible_cards(browser) == set(cards)
+    assert result_count(browser) == len(cards)
+
+    # Accent-insensitive: "zurich" finds the people in Zürich.
+    in_zurich = {ad_id for ad_id, card in cards.items() if card["data-location"] == "zürich"}
+    assert in_zurich
+    form.find_element(By.NAME, "q").send_keys("ZURICH")
+    wait_until(browser, shows_exactly(in_zurich), "free text did not narrow to Zürich")
+
+    # Several words must all match: one person's full name leaves one card.
+    box = form.find_element(By.NAME, "q")
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("schulz jana")
+    wait_until(browser, shows_exactly({"jana-schulz"}), "two words did not narrow to one ad")
+
+    # German spelling without umlauts: "Mueller" finds "Jürgen Müller".
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("juergen mueller")
+    wait_until(browser, shows_exactly({"juergen-mueller"}), "'mueller' did not find 'Müller'")
+
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("no such person anywhere")
+    wait_until(browser, shows_exactly(set()), "an unmatched text still shows cards")
+    assert browser.find_element(By.ID, "tandem-no-results").is_displayed()
+
+
+def test_kubernetes_german_remote_finds_the_right_ads(browser: WebDriver, site_url: str,
+                                                      cards: dict[str, dict[str, str]]) -> None:
+    expected = offers_german_remote(cards, "kubernetes")
+    open_page(browser, site_url + "ads/")
+    filter_kubernetes_german_remote(browser)
+    wait_until(browser, shows_exactly(expected), "offers Kubernetes + German + remote")
+    assert not browser.find_element(By.ID, "tandem-no-results").is_displayed()
+
+    # Sought instead of offered gives the other side of the market.
+    choose(filters(browser), "dir", "seeks")
+    seekers = {ad_id for ad_id, card in cards.items()
+               if "kubernetes" in card["data-seeks"].split("|")
+               and "de" in card["data-languages"].split("|") and card["data-remote"] == "true"}
+    wait_until(browser, shows_exactly(seekers), "seeks Kubernetes + German + remote")
+
+
+def test_the_address_keeps_the_filter(browser: WebDriver, site_url: str,
+                                      cards: dict[str, dict[str, str]]) -> None:
+    expected = offers_german_remote(cards, "kubernetes")
+    open_page(browser, site_url + "ads/")
+    filter_kubernetes_german_remote(browser)
+    wait_until(browser, shows_exactly(expected), "filtering did not finish")
+    query = parse_qs(urlsplit(browser.current_url).query)
+    assert query == {"skill": ["kubernetes"], "dir": ["offers"], "lang": ["de"],
+                     "remote": ["1"]}
+
+    shared = browser.current_url
+    open_page(browser, shared)
+    form = filters(browser)
+    wait_until(browser, shows_exactly(expected), "the shared address did not restore the view")
+    assert Select(form.find_element(By.NAME, "skill")).first_selected_option \
+        .get_attribute("value") == "kubernetes"
+    assert Select(form.find_element(By.NAME, "lang")).first_selected_option \
+        .get_attribute("value") == "de"
+    assert form.find_element(By.NAME, "remote").is_selected()
+
+
+def test_clear_shows_everything_and_cleans_the_address(browser: WebDriver, site_url: str,
+                                                       cards: dict[str, dict[str, str]]) -> None:
+    open_page(browser, site_url + "ads/?text=kubernetes&lang=de")
+    form = filters(browser)
+    wait_until(browser, lambda d: result_count(d) < len(cards), "the address did not filter")
+
+    form.find_element(By.CSS_SELECTOR, "button[type=reset]").click()
+    wait_until(browser, shows_exactly(set(cards)), "clearing did not show every card")
+    assert browser.current_url == site_url + "ads/"
+    assert form.find_element(By.NAME, "q").get_attribute("value") == ""
+    assert not form.find_element(By.NAME, "remote").is_selected()
+
+
+def test_keyboard_alone_can_filter(browser: WebDriver, site_url: str,
+                                   cards: dict[str, dict[str, str]]) -> None:
+    open_page(browser, site_url + "ads/")
+    filters(browser).find_element(By.NAME, "q").click()
+    active = browser.switch_to.active_element
+    active.send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("name") == "skill"
+    assert focused.value_of_css_property("outline-style") != "none", \
+        "a focused filter must show where the focus is"
+
+    for _ in ("dir", "lang", "loc", "remote"):
+        browser.switch_to.active_element.send_keys(Keys.TAB)
+    checkbox = browser.switch_to.active_element
+    assert checkbox.get_attribute("name") == "remote"
+    checkbox.send_keys(Keys.SPACE)
+    remote = {ad_id for ad_id, card in cards.items() if card["data-remote"] == "true"}
+    wait_until(browser, shows_exactly(remote), "the space bar did not tick 'open to remote'")
+    assert parse_qs(urlsplit(browser.current_url).query) == {"remote": ["1"]}
+
+
+def test_without_javascript_every_card_is_visible(new_driver: Callable[..., WebDriver],
+                                                  site_url: str,
+                                                  cards: dict[str, dict[str, str]]) -> None:
+    driver = new_driver(javascript=False)
+    driver.get(site_url + "ads/?text=nobody-matches-this")
+    shown = {card.get_attribute("data-id")
+             for card in driver.find_elements(By.CSS_SELECTOR, ".tandem-card")
+             if card.is_displayed()}
+    assert shown == set(cards)
+    assert not driver.find_element(By.ID, "tandem-filters").is_displayed()
+    assert not driver.find_element(By.ID, "tandem-no-results").is_displayed()
+
+
+# --- tests: search, ad pages -----------------------------------------------------------------
+
+def search(driver: WebDriver, text: str) -> list[str]:
+    """Type into Material's search box; the links of the results once there are some."""
+    box = wait_until(driver, ec.element_to_be_clickable(
+        (By.CSS_SELECTOR, "input.md-search__input")), "no search box")
+    box.click()
+    box.send_keys(text)
+    # Read the links in one script: Material re-renders the list while results come in, so
+    # elements found one call earlier may already be gone.
+    hrefs: list[str] = wait_until(driver, lambda d: d.execute_script(
+        "return Array.from(document.querySelectorAll("
+        "'.md-search-result__item a.md-search-result__link')).map(link => link.href)"),
+        f"searching {text!r} found nothing")
+    return hrefs
+
+
+def test_search_finds_an_ad_by_a_skill(browser: WebDriver, site_url: str,
+                                       cards: dict[str, dict[str, str]]) -> None:
+    """The whole word: "kubernetes" is indexed as its stem "kubernet", so this fails unless
+    the typed word is stemmed too (theme/assets/javascripts/lunr/min/lunr.multi.min.js)."""
+    kubernetes = {ad_id for ad_id, card in cards.items()
+                  if "kubernetes" in card["data-offers"].split("|") + card["data-seeks"].split("|")}
+    open_page(browser, site_url)
+    hrefs = search(browser, "Kubernetes")
+    found = {m.group(1) for href in hrefs if (m := re.search(r"/ads/([a-z0-9-]+)/", href))}
+    assert found & kubernetes, hrefs
+
+
+def test_an_ad_page_suggests_partners(browser: WebDriver, site_url: str) -> None:
+    open_page(browser, site_url + "ads/jana-schulz/")
+    heading = browser.find_element(By.ID, "suggested-partners")
+    assert heading.text.startswith("Suggested partners")
+    suggestions = heading.find_elements(By.XPATH, "following-sibling::*[1][self::ol or self::ul]"
+                                        "/li[contains(@class, 'tandem-suggestion')]")
+    assert suggestions, "no suggestion right after the heading"
+    assert suggestions[0].find_element(By.CSS_SELECTOR, "a[href*='/ads/']").is_displayed()
+
+
+# --- tests: hygiene on every main page ---------------------------------------------------------
+
+@pytest.mark.parametrize("page", MAIN_PAGES)
+def test_no_console_errors(browser: WebDriver, site_url: str, page: str) -> None:
+    open_page(browser, site_url + page)
+    search(browser, "Kubernetes")  # the search worker and its language files run too
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+def requested_urls(driver: WebDriver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def is_local(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("data", "blob") or (
+        parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost"))
+
+
+@pytest.mark.parametrize("page", MAIN_PAGES)
+def test_no_request_leaves_localhost(browser: WebDriver, site_url: str, page: str) -> None:
+    open_page(browser, site_url + page)
+    search(browser, "Python")  # loads the search index and its language files too
+    urls = requested_urls(browser)
+    assert urls, "the performance log recorded nothing"
+    assert [url for url in urls if not is_local(url)] == []
+
+
+@pytest.mark.parametrize("page", MAIN_PAGES)
+def test_no_sideways_scrolling_on_a_phone(browser: WebDriver, site_url: str, page: str) -> None:
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        open_page(browser, site_url + page)
+        widths = browser.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert widths[0] <= widths[1], f"{page or 'home'}: {widths[0]} px wide on a 390 px phone"
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+# --- tests: the German site ------------------------------------------------------------------
+
+@pytest.fixture()
+def german_url(site_root: Callable[..., Path]) -> Iterator[str]:
+    """The sample built with `theme.language: de`, served."""
+    root = site_root(sample=True)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "\n  language: en" in text
+    config.write_text(text.replace("\n  language: en", "\n  language: de", 1), encoding="utf-8")
+    result = mkdocs_build(root, root / "site")
+    assert result.returncode == 0, result.stderr
+    with serve(root / "site") as url:
+        yield url
+
+
+def test_german_site(browser: WebDriver, german_url: str) -> None:
+    open_page(browser, german_url + "ads/jana-schulz/")
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de"
+    assert browser.find_element(By.ID, "suggested-partners").text.startswith(
+        "Passende Lernpartner")
+
+    # "Lernpaketen" is no prefix of "Lernpakete", the heading on partnership pages: only the
+    # German stemmer brings them together.
+    hrefs = search(browser, "Lernpaketen")
+    assert any("/partnerships/" in href for href in hrefs), hrefs
