@@ -34,6 +34,7 @@ FORMATS = ("tandem", "wol-circle", "lernos-circle")
 LEVELS = ("basic", "advanced", "expert")
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
+REASONS_SHOWN = 4
 CHART_LEFT, CHART_TRACK, CHART_ROW = 340, 640, 30
 
 _ALLOWED_TAGS = {"p", "br", "hr", "em", "strong", "b", "i", "code", "pre", "blockquote",
@@ -101,6 +102,7 @@ def _environment(locale: Locale) -> Environment:
     env.globals["PHASES"] = PHASES
     env.globals["FORMATS"] = FORMATS
     env.globals["LEVELS"] = LEVELS
+    env.globals["REASONS_SHOWN"] = REASONS_SHOWN
     env.filters["md"] = ContributorMarkdown()
     env.filters["date"] = locale.date
     env.filters["hours"] = _hours
@@ -229,12 +231,13 @@ class Renderer:
 
     def stories(self) -> Page:
         body = self.render("stories.html", "stories/index.md", stories=self.closed())
-        return Page("stories/index.md", self.locale.t("stories.title"), body, in_nav=True)
+        return Page("stories/index.md", self.locale.t("stories.title"), body,
+                    hide=("navigation", "toc"), in_nav=True)
 
     def stats(self) -> Page:
         body = self.render("stats.html", "stats/index.md", **self.statistics())
         return Page("stats/index.md", self.locale.t("stats.title"), body,
-                    searchable=False, in_nav=True)
+                    hide=("navigation", "toc"), searchable=False, in_nav=True)
 
     # --- derived views --------------------------------------------------------------------
 
