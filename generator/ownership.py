@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
 
+from generator.load import Document, LoadError, load_bytes
 from generator.problems import Problem
 
 ADS_DIR = "ads"
@@ -145,18 +145,24 @@ def show(root: Path, revision: str, path: str) -> str | None:
 
 
 def load_mapping(text: str | None) -> dict[str, Any] | None:
-    """A YAML mapping with every scalar kept as the string written, or None.
+    """A YAML mapping read as safely as `tandem validate` reads it, or None.
 
-    BaseLoader builds only strings, lists and dicts, so it is as safe as safe_load, and a
-    login such as `no` or `012` stays the string it looks like.
+    Top-level values and list items come back as written where the author wrote a plain
+    scalar, so a login such as `no` or `012` stays the string it looks like.
     """
     if text is None:
         return None
     try:
-        data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - see the docstring
-    except yaml.YAMLError:
+        doc = load_bytes(text.encode("utf-8"), "<revision>")
+    except LoadError:
         return None
-    return data if isinstance(data, dict) else None
+    return {key: _as_written(doc, (key,), value) for key, value in doc.data.items()}
+
+
+def _as_written(doc: Document, path: tuple[str | int, ...], value: Any) -> Any:
+    if isinstance(value, list):
+        return [_as_written(doc, (*path, i), item) for i, item in enumerate(value)]
+    return doc.raw.get(path, value)
 
 
 def maintainers_at(root: Path, revision: str) -> tuple[set[str], list[Problem]]:

@@ -117,3 +117,56 @@ def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
     missing = tandem("new-partnership", "--root", str(tmp_path), "--title", "x",
                      "--partner", "jana-schulz", "--partner", "ghost")
     assert missing.returncode == 2 and "ghost" in missing.stderr
+
+
+def git(root: Path, *args: str) -> str:
+    env = {**build_env(), "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
+           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
+                          check=True)
+    return done.stdout.strip()
+
+
+def repo_with_sample(tmp_path: Path) -> tuple[Path, str]:
+    root = tmp_path / "repo"
+    for name in ("ads", "partnerships"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "skills.yml", root)
+    (root / "maintainers.yml").write_text("maintainers: [tandem-admin]\n")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "base")
+    return root, git(root, "rev-parse", "HEAD")
+
+
+def test_check_owner_and_report_on_a_real_pull_request(tmp_path: Path) -> None:
+    root, base = repo_with_sample(tmp_path)
+    ad = root / "ads" / "jana-schulz.yml"
+    ad.write_text(ad.read_text("utf-8").replace("weeks: 12", "weeks: 10"), "utf-8")
+    git(root, "commit", "-qam", "jana edits her ad")
+    own = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "jschulz")
+    assert own.returncode == 0, own.stdout + own.stderr
+    foreign = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "mallory")
+    assert foreign.returncode == 1
+    assert "ads/jana-schulz.yml:1:1: error: only jschulz" in foreign.stdout
+    assert tandem("check-owner", "--root", str(root), "--base", base,
+                  "--actor", "tandem-admin").returncode == 0
+    summary = tandem("report", "--root", str(root), "--base", base)
+    assert summary.returncode == 0, summary.stderr
+    assert "## Tandem check" in summary.stdout
+    assert "**Jana Schulz** (`jana-schulz`)" in summary.stdout
+    assert "Priya Raman" in summary.stdout and "mutual" in summary.stdout
+
+
+def test_expire_lists_and_closes(tmp_path: Path) -> None:
+    root, _ = repo_with_sample(tmp_path)
+    listing = tandem("expire", "--root", str(root), "--within", "14")
+    assert listing.returncode == 0, listing.stderr
+    assert "ralf-kaiser" in listing.stdout and "claudia-neumann" in listing.stdout
+    closed = tandem("expire", "--root", str(root), "--close")
+    assert closed.returncode == 0
+    text = (root / "ads" / "ralf-kaiser.yml").read_text("utf-8")
+    assert "\nstatus: closed\n" in text
+    assert "status: open" in (root / "ads" / "claudia-neumann.yml").read_text("utf-8")
+    assert tandem("validate", "--root", str(root)).returncode == 0
