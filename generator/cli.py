@@ -258,11 +258,25 @@ def expire(within: int, close: bool, root: Path, today: dt.date) -> None:
     """List ads past or near their expiry date; with --close, close the expired ones."""
     from generator.expire import close_expired, find_expiring
 
-    for item in find_expiring(root / "ads", today, within):
-        click.echo(str(item))
+    items = find_expiring(root / "ads", today, within)
+    for item in items:
+        click.echo(_expiry_line(item, root))
+    if not items:
+        click.echo(f"no ad expires within {within} days")
     if close:
         for item in close_expired(root / "ads", today):
-            click.echo(f"closed {item}")
+            click.echo(f"closed {_shown(item.path, root)} (status: closed)")
+
+
+def _shown(path: Path, root: Path) -> str:
+    return _relative(root, path) if path.is_absolute() else path.as_posix()
+
+
+def _expiry_line(item: Any, root: Path) -> str:
+    days = item.days_left
+    when = (f"expired {-days} day{'s' * (-days != 1)} ago" if days < 0
+            else "expires today" if days == 0 else f"expires in {days} day{'s' * (days != 1)}")
+    return f"{_shown(item.path, root)}: {when} ({item.expires}), owner @{item.owner}"
 
 
 @main.command()
