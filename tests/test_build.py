@@ -115,3 +115,23 @@ def test_german_site(site_root, tmp_path) -> None:
     text = partnership.read_text("utf-8")
     assert "Lernpakete" in text and "Lerntagebuch" in text and "Reflexion" in text
     assert "12.10.2026" in text  # dates as Germans write them
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.watched: list[str] = []
+
+    def watch(self, path: str) -> None:
+        self.watched.append(path)
+
+
+def test_serve_rebuilds_when_data_changes(site_root) -> None:
+    from generator.plugin import TandemPlugin
+
+    root = site_root(sample=True)
+    plugin = TandemPlugin()
+    plugin.root = root
+    server = Recorder()
+    assert plugin.on_serve(server, config=None, builder=None) is server
+    assert server.watched == [str(root / "ads"), str(root / "partnerships"),
+                              str(root / "skills.yml")]
