@@ -1,0 +1,431 @@
+"""Skill names as people write them -> canonical skills of the taxonomy in `skills.yml`.
+
+Resolution runs in tiers, cheapest and surest first, on the unique texts of all ads at once:
+
+1. exact: the normalised text is a name, German name or alias (`k8s`, `Projektmanagement`,
+   `kubernetes basics` -> `kubernetes`);
+2. spelling: it is one once spaces, umlauts and punctuation are ignored
+   (`Java Script`, `Fuehrung`, `Git Hub`);
+3. fuzzy: it is one typo away: one letter dropped, added or two neighbours swapped
+   (`Kuberentes`, `Exel`, `Jaav`), two typos for texts of twelve letters or more
+   (`Projekt managment`). Substituting one letter for another does not count as a typo,
+   because that is how different words differ (`Typography`/`Topography`,
+   `Mediation`/`Meditation`, `HTML`/`HTMX`). Texts shorter than four letters (`Go`, `C`,
+   `R`, `SQL`, `UX`) match only exactly, and a match never starts with a different letter,
+   so no skill matches a longer one by prefix (`Java`/`JavaScript`, `Go`/`Google Ads`).
+4. unknown: a skill that matches nothing is its own canonical skill, keyed by the slug of its
+   normalised text, so two people writing `Origami` still meet.
+
+A qualifier in brackets resolves by the words outside it, else by itself:
+`CRM (Salesforce)` is CRM, `NoSQL (MongoDB)` NoSQL, `Origami (Tsuru)` Tsuru if listed.
+
+The rules were chosen on `tests/data/skill_pairs.yml`; `tests/test_skills.py` measures
+precision and recall on it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any, Literal, TypeGuard
+
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
+
+from generator.load import Document, LoadError, load_file
+from generator.problems import Problem, TandemError
+from generator.validate import slugify
+
+TAXONOMY_FILE = "skills.yml"
+MIN_FUZZY_LENGTH = 4
+LONG_TEXT = 12
+MAX_EDITS = 2
+
+# Words that say how deep or for whom, not which skill: "Python for beginners" and
+# "Grundlagen der Buchhaltung" are Python and Buchhaltung; the ad's level says the rest.
+LEADING_FILLERS = (
+    "introduction to", "introduction into", "intro to", "basics of", "fundamentals of",
+    "einführung in die", "einführung in den", "einführung in das", "einführung in",
+    "grundlagen der", "grundlagen des", "grundlagen von", "grundlagen in", "grundlagen",
+    "grundkenntnisse in", "grundkenntnisse", "advanced", "basic", "fortgeschrittenes",
+)
+TRAILING_FILLERS = (
+    "basics", "fundamentals", "grundlagen", "grundkenntnisse", "kenntnisse", "skills",
+    "advanced", "tips and tricks", "tipps und tricks", "crash course", "crashkurs",
+    "refresher", "auffrischung", "deep dive",
+)
+_AUDIENCE = (
+    r"(?:for|für) (?:absolute |total |new |neue )?(?:beginners?|dummies|newcomers|experts?"
+    r"|advanced(?: users| learners)?|managers|leaders|anfänger(?:innen)?|einsteiger(?:innen)?"
+    r"|fortgeschrittene|führungskräfte|profis|experten)"
+)
+# Numbers that name the skill rather than a version: ISO 27001 is not ISO 9001.
+STANDARD_PREFIXES = frozenset({"iso", "iec", "din", "en", "ieee", "rfc", "nist", "ecma"})
+
+_LEADING = re.compile(rf"^(?:{'|'.join(map(re.escape, LEADING_FILLERS))}) (?=.)")
+_TRAILING = re.compile(
+    rf"(?<=.) (?:{'|'.join(map(re.escape, TRAILING_FILLERS))}|{_AUDIENCE}|[abc][12])$")
+_NUMBER_TOKEN = re.compile(r"(?:^|(?<= ))(\S+) v?\d+$")
+_ATTACHED_VERSION = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[+#]))\d+$")
+_BRACKETS = re.compile(r"\(([^()]*)\)")
+_SEPARATORS = re.compile(r"[^\w+#]+|_|(?<![\w+#])[+#]+")
+
+
+# --- normalising ----------------------------------------------------------------------------
+
+@lru_cache(maxsize=1 << 16)
+def normalise(text: str) -> str:
+    """Fold a skill as written into the form the taxonomy is compared in.
+
+    NFKC and case-folding; `&` reads as `and`; punctuation, hyphens, underscores and slashes
+    become spaces, except `+` and `#` after a letter (C, C++, C# stay three skills); then
+    version numbers (`Python 3.12`, `HTML5`, `C++20`) and the fillers above come off the
+    ends, as long as something is left.
+    """
+    text = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    text = re.sub(r"['’`´]|(?<=\w)\s+(?=[+#]+(?:\s|$))", "", text)  # "C ++" is C++
+    text = " ".join(_SEPARATORS.sub(" ", text).split())
+    previous = None
+    while text != previous:
+        previous = text
+        text = _strip_version(_TRAILING.sub("", _LEADING.sub("", text)))
+    return text
+
+
+def _strip_version(text: str) -> str:
+    token = _NUMBER_TOKEN.search(text)
+    if token and token.group(1) not in STANDARD_PREFIXES:
+        return text[: token.end(1)]
+    return _ATTACHED_VERSION.sub("", text)
+
+
+def slug(key: str) -> str:
+    """ASCII slug for `/skills/<slug>/`: `C++` -> `c-plus-plus`, `Führung` -> `fuehrung`.
+
+    A text with no Latin letters at all gets `skill-` and a short hash of itself.
+    """
+    made = _ascii_slug(key)
+    if made:
+        return made
+    return "skill-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]  # noqa: S324 - a name, not a secret
+
+
+def compact(normalised: str) -> str:
+    """The form the spelling and fuzzy tiers compare: no spaces, umlauts spelled out (ä -> ae)."""
+    return _ascii_slug(normalised).replace("-", "") or normalised.replace(" ", "")
+
+
+def _ascii_slug(text: str) -> str:
+    return slugify(text.replace("+", " plus ").replace("#", " sharp ").replace("&", " and "))
+
+
+# --- taxonomy -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Skill:
+    """One canonical skill of the taxonomy."""
+
+    key: str
+    name: str
+    de: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        """Every spelling the taxonomy lists for this skill."""
+        return tuple(dict.fromkeys((self.name, self.de, *self.aliases)))
+
+
+class TaxonomyError(TandemError):
+    """`skills.yml` cannot be read or lists one spelling for two skills."""
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The canonical skills, and their spellings in the folded forms compared.
+
+    The skills are fixed; `resolver` caches what texts resolved to, so each is folded once.
+    """
+
+    skills: tuple[Skill, ...] = ()
+
+    @cached_property
+    def by_key(self) -> dict[str, Skill]:
+        return {skill.key: skill for skill in self.skills}
+
+    @cached_property
+    def terms(self) -> dict[str, tuple[str, str]]:
+        """Normalised spelling -> (skill key, the spelling as listed)."""
+        return _first_wins((normalise(t), s.key, t) for s in self.skills for t in s.terms)
+
+    @cached_property
+    def compact_terms(self) -> dict[str, tuple[str, str]]:
+        """Compact spelling -> (skill key, the spelling as listed)."""
+        return _first_wins((compact(n), key, t) for n, (key, t) in self.terms.items())
+
+    @cached_property
+    def resolver(self) -> SkillResolver:
+        return SkillResolver(self)
+
+    def display(self, skill: Skill, lang: str = "en") -> str:
+        """The skill's name in `lang` (German when asked and listed, else English)."""
+        return skill.de if lang == "de" else skill.name
+
+    def display_key(self, key: str, lang: str = "en") -> str:
+        """The name of a canonical key; a skill not in the taxonomy shows as people wrote it."""
+        skill = self.by_key.get(key)
+        if skill is None:
+            return self.resolver.spelling_of(key) or key.replace("-", " ").capitalize()
+        return self.display(skill, lang)
+
+    def key_of(self, text: str) -> str:
+        """The canonical key of one skill as written."""
+        return self.resolver.resolve(text).key
+
+
+def _first_wins(rows: Iterable[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
+    table: dict[str, tuple[str, str]] = {}
+    for folded, key, term in rows:
+        table.setdefault(folded, (key, term))
+    return table
+
+
+def load_taxonomy(root: Path) -> Taxonomy:
+    """The taxonomy in `root/skills.yml`; empty when there is none.
+
+    Raises TaxonomyError with every problem found: a file that does not load, entries
+    without a name, and one spelling listed for two skills.
+    """
+    path = root / TAXONOMY_FILE
+    if not path.is_file():
+        return Taxonomy()
+    try:
+        doc = load_file(path, display=TAXONOMY_FILE)
+    except LoadError as exc:
+        raise TaxonomyError([exc.problem]) from None
+    entries, problems = _read_skills(doc)
+    problems += _clashes(doc, entries)
+    if problems:
+        raise TaxonomyError(problems)
+    return Taxonomy(tuple(skill for _, skill in entries))
+
+
+def _read_skills(doc: Document) -> tuple[list[tuple[int, Skill]], list[Problem]]:
+    """The well-formed entries with their index in the file, and a problem for each other."""
+    entries = doc.data.get("skills")
+    if not isinstance(entries, list):
+        return [], [_problem(doc, ("skills",), "write `skills:` as a list of "
+                                               "`{name, de?, aliases?}` entries")]
+    skills: list[tuple[int, Skill]] = []
+    problems: list[Problem] = []
+    for index, entry in enumerate(entries):
+        skill = _skill_of(entry)
+        if skill is None:
+            problems.append(_problem(doc, ("skills", index), "each skill needs `name` (text), "
+                                     "optional `de` (text) and `aliases` (a list of text)"))
+        else:
+            skills.append((index, skill))
+    return skills, problems
+
+
+def _skill_of(entry: Any) -> Skill | None:
+    if not isinstance(entry, dict) or set(entry) - {"name", "de", "aliases"}:
+        return None
+    name, de, aliases = entry.get("name"), entry.get("de", entry.get("name")), entry.get(
+        "aliases", [])
+    if not (_text(name) and _text(de) and isinstance(aliases, list)
+            and all(_text(alias) for alias in aliases)):
+        return None
+    return Skill(key=slug(name), name=name, de=de, aliases=tuple(aliases))
+
+
+def _text(value: Any) -> TypeGuard[str]:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _clashes(doc: Document, entries: Sequence[tuple[int, Skill]]) -> list[Problem]:
+    """One spelling (after folding) for two skills makes matching ambiguous."""
+    owner: dict[str, Skill] = {}
+    problems: list[Problem] = []
+    for index, skill in entries:
+        for term in skill.terms:
+            folded = normalise(term)
+            firsts = [owner.setdefault(f, skill) for f in (folded, compact(folded))]
+            other = next((first for first in firsts if first.key != skill.key), None)
+            if other is not None:
+                problems.append(_problem(doc, ("skills", index), (
+                    f"'{term}' of '{skill.name}' reads the same as a spelling of "
+                    f"'{other.name}'; keep it in one entry")))
+    return problems
+
+
+def _problem(doc: Document, path: tuple[str | int, ...], message: str) -> Problem:
+    line, col = doc.position(path)
+    return Problem(doc.path, line, col, message)
+
+
+# --- resolving ------------------------------------------------------------------------------
+
+Kind = Literal["exact", "spelling", "fuzzy", "unknown"]
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What one skill as written resolved to."""
+
+    text: str
+    key: str
+    similarity: int
+    kind: Kind
+    term: str | None = None
+
+    @property
+    def is_close(self) -> bool:
+        """Resolved through a near spelling, not one the taxonomy lists."""
+        return self.kind in ("spelling", "fuzzy")
+
+
+@dataclass
+class SkillResolver:
+    """Resolves free-text skills through a taxonomy; every text is folded and compared once."""
+
+    taxonomy: Taxonomy
+    _cache: dict[str, Resolution] = field(default_factory=dict, repr=False)
+    _spellings: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def resolve_all(self, texts: Iterable[str]) -> dict[str, Resolution]:
+        """Every text as written -> its resolution."""
+        return {text: self.resolve(text) for text in dict.fromkeys(texts)}
+
+    def resolve(self, text: str) -> Resolution:
+        found = self._cache.get(text)
+        if found is None:
+            found = self._cache[text] = self._resolve(text)
+            if found.kind == "unknown":
+                shown = self._spellings.setdefault(found.key, text.strip())
+                self._spellings[found.key] = min(shown, text.strip(), key=_display_order)
+        return found
+
+    def spelling_of(self, key: str) -> str | None:
+        """How people wrote a skill the taxonomy lacks: `Origami` before `ORIGAMI`, `origami`."""
+        return self._spellings.get(key)
+
+    def _resolve(self, text: str) -> Resolution:
+        for part in _qualified_parts(text):  # "CRM (Salesforce)": CRM, else Salesforce
+            found = self.resolve(part)
+            if found.kind != "unknown":
+                return Resolution(text, found.key, found.similarity, found.kind, found.term)
+        folded = normalise(text)
+        squeezed = compact(folded)
+        if folded in self.taxonomy.terms:
+            key, term = self.taxonomy.terms[folded]
+            return Resolution(text, key, 100, "exact", term)
+        if squeezed in self.taxonomy.compact_terms:
+            key, term = self.taxonomy.compact_terms[squeezed]
+            return Resolution(text, key, _similarity(folded, normalise(term)), "spelling", term)
+        return self._fuzzy(text, squeezed) or self._unknown(text, folded)
+
+    def _fuzzy(self, text: str, squeezed: str) -> Resolution | None:
+        if len(squeezed) < MIN_FUZZY_LENGTH:
+            return None
+        hits = process.extract(squeezed, self._vocabulary, scorer=Indel.distance,
+                               score_cutoff=2 * MAX_EDITS, limit=None)
+        ranked = sorted((distance, term) for term, _, _ in hits
+                        if (distance := typo_distance(squeezed, term))
+                        <= allowed_typos(squeezed, term))
+        if not ranked or _ambiguous(ranked, self.taxonomy.compact_terms):
+            return None
+        distance, term = ranked[0]
+        key, listed = self.taxonomy.compact_terms[term]
+        similarity = round(100 * (1 - distance / (len(squeezed) + len(term))))
+        return Resolution(text, key, similarity, "fuzzy", listed)
+
+    @cached_property
+    def _vocabulary(self) -> list[str]:
+        return list(self.taxonomy.compact_terms)
+
+    def _unknown(self, text: str, folded: str) -> Resolution:
+        key = slug(folded)
+        skill = self.taxonomy.by_key.get(key)
+        if skill is not None:  # folds to the slug of a canonical name: that skill
+            return Resolution(text, key, _similarity(folded, normalise(skill.name)), "spelling",
+                              skill.name)
+        return Resolution(text, key, 100, "unknown")
+
+
+def _display_order(text: str) -> tuple[bool, bool, str]:
+    return text[:1].islower(), text.isupper(), text
+
+
+def _qualified_parts(text: str) -> list[str]:
+    """`CRM (Salesforce)` -> [`CRM`, `Salesforce`]; nothing when there are no brackets."""
+    inner = _BRACKETS.findall(text)
+    head = " ".join(_BRACKETS.sub(" ", text).split())
+    return [part for part in (head, *inner) if part.strip()] if inner else []
+
+
+def allowed_typos(a: str, b: str) -> int:
+    """Typos allowed between two compact texts: none when short or starting differently."""
+    shorter = min(len(a), len(b))
+    if shorter < MIN_FUZZY_LENGTH or a[0] != b[0]:
+        return 0
+    return MAX_EDITS if shorter >= LONG_TEXT else 1
+
+
+def _ambiguous(ranked: list[tuple[int, str]], terms: Mapping[str, tuple[str, str]]) -> bool:
+    """Two skills equally close: better no match than a coin toss."""
+    best = ranked[0][0]
+    return len({terms[term][0] for d, term in ranked if d == best}) > 1
+
+
+def _similarity(a: str, b: str) -> int:
+    return round(100 * (1 - typo_distance(a, b) / max(len(a) + len(b), 1)))
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Edits between two texts when dropping, adding or swapping neighbours costs one.
+
+    Replacing a letter costs two (a drop and an add): typing slips lose, double or swap
+    letters far more often than they turn one word into another.
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, char_b in enumerate(b, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1,
+                             previous[j - 1] + (0 if char_a == char_b else 2))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b != char_a:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+# --- warnings for `tandem validate` ---------------------------------------------------------
+
+def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Problem]:
+    """A warning at each skill that is close to a taxonomy spelling without being one."""
+    places = [(doc, path, text) for doc in docs.values() for path, text in _skill_values(doc)]
+    resolved = taxonomy.resolver.resolve_all(text for _, _, text in places)
+    problems = []
+    for doc, path, text in places:
+        found = resolved[text]
+        if found.is_close and found.term is not None:
+            line, col = doc.position(path)
+            problems.append(Problem(doc.path, line, col, (
+                f"skill '{text}' is close to '{found.term}' in skills.yml; "
+                f"did you mean '{found.term}'?"), "warning"))
+    return problems
+
+
+def _skill_values(doc: Document) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    for field_name in ("offers", "seeks"):
+        entries = doc.data.get(field_name)
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if isinstance(entry, dict) and isinstance(entry.get("skill"), str):
+                yield (field_name, index, "skill"), entry["skill"]
