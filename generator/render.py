@@ -34,7 +34,7 @@ FORMATS = ("tandem", "wol-circle", "lernos-circle")
 LEVELS = ("basic", "advanced", "expert")
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
-REASONS_SHOWN = 4
+REASONS_SHOWN = 5
 CHART_LEFT, CHART_TRACK, CHART_ROW = 340, 640, 30
 
 _ALLOWED_TAGS = {"p", "br", "hr", "em", "strong", "b", "i", "code", "pre", "blockquote",
