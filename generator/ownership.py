@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-
 from generator.load import Document, LoadError, load_bytes
 from generator.problems import Problem
 

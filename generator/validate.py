@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import islice
 from importlib import resources
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
