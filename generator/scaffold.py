@@ -45,7 +45,8 @@ def ad_data(*, name: str, owner: str, location: str, languages: list[str],
     data |= {"location": location, "remote": remote, "languages": languages,
              "formats": formats or ["tandem"],
              "offers": [parse_offer(o) for o in offers], "seeks": [parse_seek(s) for s in seeks],
-             "commitment": {"hours_per_week": hours, "weeks": weeks}}
+             "commitment": {"hours_per_week": int(hours) if hours == int(hours) else hours,
+                            "weeks": weeks}}
     if available_from:
         data["available_from"] = available_from
     data |= {"posted": today, "expires": expires or add_months(today, DEFAULT_MONTHS),

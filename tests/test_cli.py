@@ -170,3 +170,50 @@ def test_expire_lists_and_closes(tmp_path: Path) -> None:
     assert "\nstatus: closed\n" in text
     assert "status: open" in (root / "ads" / "claudia-neumann.yml").read_text("utf-8")
     assert tandem("validate", "--root", str(root)).returncode == 0
+
+
+def answer_prompts(argv: list[str], answers: list[str]) -> str:
+    """Run a command in a pseudo-terminal, answering each prompt as it appears."""
+    import os
+    import pty
+    import select
+
+    fd, terminal = pty.openpty()
+    process = subprocess.Popen(argv, stdin=terminal, stdout=terminal, stderr=terminal,
+                               env=build_env(), close_fds=True)
+    os.close(terminal)
+    output = b""
+
+    def read_until(marker: bytes) -> bool:
+        nonlocal output
+        while marker not in output:
+            ready, _, _ = select.select([fd], [], [], 10)
+            if not ready:
+                return False
+            try:
+                output += os.read(fd, 4096)
+            except OSError:  # the command has ended
+                return False
+        return True
+
+    for answer in answers:
+        assert read_until(b": "), output.decode(errors="replace")
+        output_seen = len(output)
+        os.write(fd, answer.encode() + b"\n")
+        assert read_until(answer.encode()), output[output_seen:]
+    read_until(b"pull request")
+    assert process.wait(timeout=30) == 0, output.decode(errors="replace")
+    os.close(fd)
+    return output.decode(errors="replace")
+
+
+def test_new_ad_asks_for_what_is_missing_in_a_terminal(tmp_path: Path) -> None:
+    answers = ["Ayşe Yılmaz", "ayilmaz", "Wien", "tr,de", "GDPR:expert;Moderation",
+               "Python:Automate reports", "2", "12", "@ayilmaz"]
+    screen = answer_prompts([TANDEM, "new-ad", "--root", str(tmp_path)], answers)
+    assert "(basic/advanced/expert)" in screen  # the allowed values are shown
+    data = yaml.safe_load((tmp_path / "ads" / "ayse-yilmaz.yml").read_text("utf-8"))
+    assert data["offers"] == [{"skill": "GDPR", "level": "expert"},
+                              {"skill": "Moderation", "level": "advanced"}]
+    assert data["commitment"] == {"hours_per_week": 2, "weeks": 12}
+    assert data["contact"] == "@ayilmaz"
