@@ -16,7 +16,7 @@ import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import markdown
@@ -73,7 +73,6 @@ class SiteData:
     suggestions: Mapping[str, Sequence[Suggestion]]
     today: dt.date
     site_url: str = ""
-    skill_keys: Mapping[str, str] = field(default_factory=dict)
 
 
 class ContributorMarkdown:
@@ -128,7 +127,7 @@ class Renderer:
     # --- skills ---------------------------------------------------------------------------
 
     def skill_key(self, text: str) -> str:
-        return self.data.skill_keys.get(text) or self.data.taxonomy.key_of(text)
+        return self.data.taxonomy.key_of(text)
 
     def skill_name(self, key: str) -> str:
         return self.data.taxonomy.display_key(key, self.locale.lang)
