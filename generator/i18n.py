@@ -45,6 +45,10 @@ class Locale:
             raise KeyError(f"no string '{key}' in the locale tables")
         return text.format(**params) if params else text
 
+    def number(self, value: float) -> str:
+        """`1.5` as this language writes it: `1.5` in English, `1,5` in German."""
+        return f"{value:g}".replace(".", self.t("number.decimal"))
+
     def date(self, day: dt.date) -> str:
         """A date as people of this language write it: `23 Nov 2026`, `23.11.2026`."""
         months = self.t("date.months").split()

@@ -427,7 +427,7 @@ def _show(name: str, value: ParamValue, locale: Locale) -> str:
             return ", ".join(locale.t(f"format.{f}") for f in value)
         return ", ".join(code.upper() for code in value)
     if isinstance(value, float):
-        return f"{value:g}"
+        return locale.number(value)
     return str(value)
 
 

@@ -104,12 +104,8 @@ def _environment(locale: Locale) -> Environment:
     env.globals["REASONS_SHOWN"] = REASONS_SHOWN
     env.filters["md"] = ContributorMarkdown()
     env.filters["date"] = locale.date
-    env.filters["hours"] = _hours
+    env.filters["hours"] = locale.number
     return env
-
-
-def _hours(value: float) -> str:
-    return f"{value:g}"
 
 
 class Renderer:
