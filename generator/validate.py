@@ -95,6 +95,10 @@ def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
     except LoadError as exc:
         checked.problems.append(exc.problem)
         return
+    except OSError as exc:
+        checked.problems.append(Problem(display, 1, 1, f"cannot read the file: "
+                                                       f"{exc.strerror or exc}"))
+        return
     problems = check_document(doc, SCHEMA_OF[kind])
     checked.problems.extend(problems)
     if not problems and not id_problem:
