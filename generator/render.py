@@ -312,8 +312,10 @@ def bars_of(counts: Counter[str], order: Iterable[str]) -> list[tuple[str, int, 
 def render_site(data: SiteData, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
     """Every page, plus extra files (the stories feed), in one locale."""
     renderer = Renderer(data, locale)
+    absolute = data.site_url.startswith(("http://", "https://"))
     feed = renderer.env.get_template("feed.xml").render(
-        stories=renderer.closed(), today=data.today, site_url=data.site_url.rstrip("/") + "/",
+        stories=renderer.closed(), today=data.today, absolute=absolute,
+        base=data.site_url.rstrip("/") + "/" if absolute else "../",
         r=renderer, updated=_feed_updated(renderer.closed(), data.today))
     return renderer.pages(), {"stories/feed.xml": feed}
 

@@ -135,3 +135,18 @@ def test_serve_rebuilds_when_data_changes(site_root) -> None:
     assert plugin.on_serve(server, config=None, builder=None) is server
     assert server.watched == [str(root / "ads"), str(root / "partnerships"),
                               str(root / "skills.yml")]
+
+
+def test_stories_feed_is_valid_atom_newest_first(sample_site: Path) -> None:
+    from xml.etree import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ElementTree.parse(sample_site / "stories" / "feed.xml").getroot()
+    entries = feed.findall(f"{atom}entry")
+    assert [e.find(f"{atom}id").text for e in entries] == [
+        "urn:tandem:partnership:sql-and-storytelling",
+        "urn:tandem:partnership:wol-circle-summer-2026",
+        "urn:tandem:partnership:excel-meets-python"]
+    updated = [e.find(f"{atom}updated").text for e in entries]
+    assert updated == sorted(updated, reverse=True)
+    assert "<p>" in entries[0].find(f"{atom}content").text  # HTML, escaped once
