@@ -14,7 +14,7 @@ import html
 import json
 import re
 import statistics
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -119,6 +119,7 @@ class Renderer:
         self.live = {ad.id: ad for ad in data.ads if ad.is_live(data.today)}
         self.open = [ad for ad in data.ads if ad.is_open(data.today)]
         self.skills = self._skill_index()
+        self.listed_skills = [k for k, v in self.skills.items() if v["offers"] or v["seeks"]]
 
     # --- skills ---------------------------------------------------------------------------
 
@@ -129,13 +130,16 @@ class Renderer:
         return self.data.taxonomy.display_key(key, self.locale.lang)
 
     def _skill_index(self) -> dict[str, dict[str, list[tuple[Ad, Any]]]]:
-        index: dict[str, dict[str, list[tuple[Ad, Any]]]] = defaultdict(
-            lambda: {"offers": [], "seeks": []})
-        for ad in self.open:
-            for offer in ad.offers:
-                index[self.skill_key(offer.skill)]["offers"].append((ad, offer))
-            for seek in ad.seeks:
-                index[self.skill_key(seek.skill)]["seeks"].append((ad, seek))
+        """Open ads by skill; every skill of a live ad has a page, so no skill link is dead."""
+        index: dict[str, dict[str, list[tuple[Ad, Any]]]] = {}
+        for ad in self.live.values():
+            listed = ad.is_open(self.data.today)
+            for kind, items in (("offers", ad.offers), ("seeks", ad.seeks)):
+                for item in items:
+                    entry = index.setdefault(self.skill_key(item.skill),
+                                             {"offers": [], "seeks": []})
+                    if listed:
+                        entry[kind].append((ad, item))
         return dict(sorted(index.items()))
 
     # --- pages ----------------------------------------------------------------------------
@@ -155,7 +159,7 @@ class Renderer:
 
     def home(self) -> Page:
         newest = sorted(self.open, key=lambda a: (a.posted, a.id), reverse=True)
-        counts = {"ads": len(self.open), "skills": len(self.skills),
+        counts = {"ads": len(self.open), "skills": len(self.listed_skills),
                   "ongoing": sum(p.phase != "closed" for p in self.data.partnerships),
                   "stories": len(self.closed())}
         body = self.render("home.html", "index.md", counts=counts,
@@ -168,7 +172,7 @@ class Renderer:
         ads = sorted(self.open, key=lambda a: (-a.posted.toordinal(), a.id))
         languages = sorted({lang for ad in ads for lang in ad.languages})
         locations = sorted({ad.location for ad in ads}, key=str.casefold)
-        skills = sorted(((key, self.skill_name(key)) for key in self.skills),
+        skills = sorted(((key, self.skill_name(key)) for key in self.listed_skills),
                         key=lambda k: k[1].casefold())
         body = self.render("marketplace.html", "ads/index.md", ads=ads, languages=languages,
                            locations=locations, skills=skills)
@@ -202,8 +206,9 @@ class Renderer:
         return Page(uri, self.skill_name(key), body)
 
     def skills_index(self) -> Page:
-        rows = sorted(((key, self.skill_name(key), len(v["offers"]), len(v["seeks"]))
-                       for key, v in self.skills.items()), key=lambda r: r[1].casefold())
+        rows = sorted(((key, self.skill_name(key), len(self.skills[key]["offers"]),
+                        len(self.skills[key]["seeks"])) for key in self.listed_skills),
+                      key=lambda r: r[1].casefold())
         body = self.render("skills.html", "skills/index.md", rows=rows)
         return Page("skills/index.md", self.locale.t("skills.title"), body,
                     searchable=False, in_nav=True)
@@ -283,7 +288,8 @@ class Renderer:
                 "right": CHART_LEFT + CHART_TRACK}
 
     def statistics(self) -> dict[str, Any]:
-        supply = {key: (len(v["offers"]), len(v["seeks"])) for key, v in self.skills.items()}
+        supply = {key: (len(v["offers"]), len(v["seeks"])) for key, v in self.skills.items()
+                  if v["offers"] or v["seeks"]}
         ranked = sorted(supply.items(), key=lambda kv: (-(kv[1][0] + kv[1][1]),
                                                         self.skill_name(kv[0]).casefold()))
         gaps = sorted(((k, s) for k, (o, s) in supply.items() if o == 0 and s > 0),

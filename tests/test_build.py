@@ -150,3 +150,19 @@ def test_stories_feed_is_valid_atom_newest_first(sample_site: Path) -> None:
     updated = [e.find(f"{atom}updated").text for e in entries]
     assert updated == sorted(updated, reverse=True)
     assert "<p>" in entries[0].find(f"{atom}content").text  # HTML, escaped once
+
+
+def test_every_internal_link_leads_to_a_page(sample_site: Path) -> None:
+    broken = []
+    for page in sample_site.rglob("*.html"):
+        if "assets" in page.parts or page.name == "404.html":  # MkDocs links it from the root
+            continue
+        for href in re.findall(r'<a [^>]*href="([^"#?]+)', page.read_text("utf-8")):
+            if href.startswith(("http:", "https:", "mailto:", "//")):
+                continue
+            target = (page.parent / href).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(sample_site)} -> {href}")
+    assert broken == []
