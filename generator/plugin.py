@@ -55,6 +55,10 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         for warning in site.warnings:
             log.info("%s", warning)
         self.bodies = {}
+        taken = sorted(p.src_uri for p in site.pages if files.get_file_from_path(p.src_uri))
+        if taken:
+            raise PluginError(f"tandem: docs/{taken[0]} would hide the generated page of the "
+                              "same name; rename or remove it")
         for page in site.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, page.src_uri, content=page.markdown,

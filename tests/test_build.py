@@ -166,3 +166,11 @@ def test_every_internal_link_leads_to_a_page(sample_site: Path) -> None:
             if not target.exists():
                 broken.append(f"{page.relative_to(sample_site)} -> {href}")
     assert broken == []
+
+
+def test_a_hand_written_page_may_not_hide_a_generated_one(site_root, tmp_path) -> None:
+    root = site_root({"docs/stories/index.md": "# My stories\n"})
+    result = mkdocs_build(root, tmp_path / "out")
+    assert result.returncode != 0
+    assert "docs/stories/index.md would hide the generated page" in result.stderr
+    assert "Traceback" not in result.stderr
