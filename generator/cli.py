@@ -39,7 +39,7 @@ def common(func: F) -> F:
     func = click.option("--today", callback=_today, metavar="YYYY-MM-DD",
                         help="The day to check against (default: $TANDEM_TODAY, "
                              "$SOURCE_DATE_EPOCH, else today).")(func)
-    func = click.option("--root", type=click.Path(file_okay=False, path_type=Path),
+    func = click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
                         default=Path("."), show_default=True,
                         help="The repository folder with ads/ and partnerships/.")(func)
     return func

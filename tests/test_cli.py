@@ -51,6 +51,7 @@ def test_validate_reports_every_problem_in_every_format(tmp_path: Path) -> None:
 
 def test_wrong_usage_exits_2() -> None:
     assert tandem("validate", "--format", "xml").returncode == 2
+    assert tandem("validate", "--root", "/no/such/folder").returncode == 2
     assert tandem("validate", "--today", "tomorrow").returncode == 2
     assert tandem("no-such-command").returncode == 2
 
