@@ -173,8 +173,8 @@ def test_expire_lists_and_closes(tmp_path: Path) -> None:
     assert tandem("validate", "--root", str(root)).returncode == 0
 
 
-def answer_prompts(argv: list[str], answers: list[str]) -> str:
-    """Run a command in a pseudo-terminal, answering each prompt as it appears."""
+def answer_prompts(argv: list[str], prompts: list[tuple[str, str]]) -> str:
+    """Run a command in a pseudo-terminal; answer each prompt once it has been shown."""
     import os
     import pty
     import select
@@ -185,9 +185,9 @@ def answer_prompts(argv: list[str], answers: list[str]) -> str:
     os.close(terminal)
     output = b""
 
-    def read_until(marker: bytes) -> bool:
+    def read_until(marker: bytes, start: int) -> bool:
         nonlocal output
-        while marker not in output:
+        while marker not in output[start:]:
             ready, _, _ = select.select([fd], [], [], 10)
             if not ready:
                 return False
@@ -197,21 +197,27 @@ def answer_prompts(argv: list[str], answers: list[str]) -> str:
                 return False
         return True
 
-    for answer in answers:
-        assert read_until(b": "), output.decode(errors="replace")
-        output_seen = len(output)
-        os.write(fd, answer.encode() + b"\n")
-        assert read_until(answer.encode()), output[output_seen:]
-    read_until(b"pull request")
-    assert process.wait(timeout=30) == 0, output.decode(errors="replace")
-    os.close(fd)
+    try:
+        for prompt, answer in prompts:
+            seen = len(output)
+            assert read_until(prompt.encode(), seen), output.decode(errors="replace")
+            os.write(fd, answer.encode() + b"\n")
+        read_until(b"pull request", 0)
+        assert process.wait(timeout=30) == 0, output.decode(errors="replace")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        os.close(fd)
     return output.decode(errors="replace")
 
 
 def test_new_ad_asks_for_what_is_missing_in_a_terminal(tmp_path: Path) -> None:
-    answers = ["Ayşe Yılmaz", "ayilmaz", "Wien", "tr,de", "GDPR:expert;Moderation",
-               "Python:Automate reports", "2", "12", "@ayilmaz"]
-    screen = answer_prompts([TANDEM, "new-ad", "--root", str(tmp_path)], answers)
+    prompts = [("Your name", "Ayşe Yılmaz"), ("Your forge login", "ayilmaz"),
+               ("Location", "Wien"), ("Languages", "tr,de"),
+               ("You offer", "GDPR:expert;Moderation"), ("You seek", "Python:Automate reports"),
+               ("Hours per week", "2"), ("Weeks", "12"), ("Contact", "@ayilmaz")]
+    screen = answer_prompts([TANDEM, "new-ad", "--root", str(tmp_path)], prompts)
     assert "(basic/advanced/expert)" in screen  # the allowed values are shown
     data = yaml.safe_load((tmp_path / "ads" / "ayse-yilmaz.yml").read_text("utf-8"))
     assert data["offers"] == [{"skill": "GDPR", "level": "expert"},
