@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from generator.load import LoadError, load_bytes, load_file
 
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _SUFFIXES = (".yml", ".yaml")
@@ -97,8 +97,8 @@ def _only_status_changed(old: str, new: str) -> bool:
 
 def _expiring(path: Path, today: dt.date) -> Expiring | None:
     try:
-        data = _load(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError):
+        data: dict[str, Any] | None = load_file(path).data
+    except (OSError, LoadError):  # tandem validate reports it; nothing to expire here
         return None
     expires = data.get("expires") if data else None
     if data is None or not isinstance(expires, dt.date):
@@ -114,8 +114,8 @@ def _expiring(path: Path, today: dt.date) -> Expiring | None:
 
 
 def _load(text: str) -> dict[str, Any] | None:
+    """The file's data as `tandem validate` reads it, or None when it cannot be read."""
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        return load_bytes(text.encode("utf-8"), "<ad>").data
+    except LoadError:
         return None
-    return data if isinstance(data, dict) else None
