@@ -29,11 +29,10 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from generator.i18n import Locale
-from generator.model import Ad, Offer, Partnership, Seek
+from generator.model import FORMATS, Ad, Offer, Partnership, Seek
 from generator.skills import Resolution, Taxonomy, normalise, slug
 
 LEVEL_WEIGHT = {"basic": 0.7, "advanced": 0.9, "expert": 1.0}
-FORMAT_ORDER = ("tandem", "wol-circle", "lernos-circle")
 MUTUAL_BASE = 50
 SKILL_POINTS = 35
 FIT_POINTS_MUTUAL = 15
@@ -400,7 +399,7 @@ def _start_reason(me: _Profile, other: _Profile) -> Reason | None:
 
 
 def _format_reason(me: _Profile, other: _Profile) -> Reason:
-    shared = tuple(f for f in FORMAT_ORDER if f in me.ad.formats and f in other.ad.formats)
+    shared = tuple(f for f in FORMATS if f in me.ad.formats and f in other.ad.formats)
     if shared:
         return Reason("formats", (("formats", shared),))
     return Reason("formats_differ", (("formats", tuple(other.ad.formats)),

@@ -8,6 +8,11 @@ from typing import Any, Literal
 
 GoalsReached = Literal[True, False, "partly"]
 
+# The contract's vocabularies, in the order people meet them; the schemas hold the same lists.
+PHASES = ("preparation", "planning", "learning", "closing", "closed")
+FORMATS = ("tandem", "wol-circle", "lernos-circle")
+LEVELS = ("basic", "advanced", "expert")
+
 
 @dataclass(frozen=True)
 class Offer:

@@ -26,12 +26,9 @@ from markupsafe import Markup
 
 from generator.i18n import Locale
 from generator.match import Suggestion, reason_text
-from generator.model import Ad, Partnership
+from generator.model import FORMATS, LEVELS, PHASES, Ad, Partnership
 from generator.skills import Taxonomy
 
-PHASES = ("preparation", "planning", "learning", "closing", "closed")
-FORMATS = ("tandem", "wol-circle", "lernos-circle")
-LEVELS = ("basic", "advanced", "expert")
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
 REASONS_SHOWN = 5

@@ -9,10 +9,10 @@ from typing import Any
 import yaml
 
 from generator.load import load_bytes
+from generator.model import LEVELS
 from generator.problems import Problem, TandemError
 from generator.validate import ID_PATTERN, SUFFIXES, add_months, check_document, slugify
 
-LEVELS = ("basic", "advanced", "expert")
 DEFAULT_LEVEL = "advanced"
 DEFAULT_MONTHS = 6
 

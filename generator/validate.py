@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
 from generator.load import Document, JsonPath, LoadError, load_file
+from generator.model import PHASES
 from generator.problems import Problem
 
 KINDS = ("ads", "partnerships")
@@ -32,7 +33,6 @@ MAX_PROBLEMS_PER_FILE = 50
 MAX_ERRORS_EXAMINED = 2_000
 SUFFIXES = (".yml", ".yaml")
 ACTIVE_PHASES = ("planning", "learning", "closing")
-PHASE_ORDER = ("preparation", "planning", "learning", "closing", "closed")
 
 
 @dataclass
@@ -419,7 +419,7 @@ _REQUIRED_FROM = {"planned_end": "planning", "goals": "planning", "packages": "l
 def _phase_requirements(doc: Document) -> Iterator[Problem]:
     phase = doc.data["phase"]
     for key, from_phase in _REQUIRED_FROM.items():
-        if PHASE_ORDER.index(phase) >= PHASE_ORDER.index(from_phase) and key not in doc.data:
+        if PHASES.index(phase) >= PHASES.index(from_phase) and key not in doc.data:
             yield _problem(doc, ("phase",), f"phase '{phase}' needs '{key}' (required from "
                                             f"the {from_phase} phase on); add it")
 
