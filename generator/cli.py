@@ -36,17 +36,25 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 
 def common(func: F) -> F:
     """--root and --today, as every command takes them."""
-    func = click.option("--today", callback=_today, metavar="YYYY-MM-DD",
-                        help="The day to check against (default: $TANDEM_TODAY, "
-                             "$SOURCE_DATE_EPOCH, else today).")(func)
-    func = click.option("--root", type=click.Path(exists=True, file_okay=False, path_type=Path),
-                        default=Path("."), show_default=True,
-                        help="The repository folder with ads/ and partnerships/.")(func)
+    func = click.option(
+        "--today",
+        callback=_today,
+        metavar="YYYY-MM-DD",
+        help="The day to check against (default: $TANDEM_TODAY, $SOURCE_DATE_EPOCH, else today).",
+    )(func)
+    func = click.option(
+        "--root",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        default=Path("."),
+        show_default=True,
+        help="The repository folder with ads/ and partnerships/.",
+    )(func)
     return func
 
 
 def problems_exit(func: F) -> F:
     """Turn the core's errors into messages and exit status 1."""
+
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
@@ -60,6 +68,7 @@ def problems_exit(func: F) -> F:
         except OSError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+
     return wrapper  # type: ignore[return-value]
 
 
@@ -70,11 +79,16 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-              help="text for people, json for tools, github for annotations, gitlab for a "
-                   "code-quality report.")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="text for people, json for tools, github for annotations, gitlab for a "
+    "code-quality report.",
+)
 @common
 @problems_exit
 def validate(files: tuple[Path, ...], fmt: str, root: Path, today: dt.date) -> None:
@@ -105,8 +119,9 @@ def _relative(root: Path, file: Path) -> str:
 @main.command()
 @click.argument("ad_id", required=False)
 @click.option("--top", type=click.IntRange(1, 50), default=5, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @common
 @problems_exit
 def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
@@ -159,73 +174,134 @@ def _many(value: tuple[str, ...], prompt: str, flag: str) -> list[str]:
 @click.option("--owner", help="Your forge login (only you may change the ad).")
 @click.option("--location", help="Site or city.")
 @click.option("--languages", help="Languages you can learn in, as ISO codes: de,en.")
-@click.option("--offer", "offers", multiple=True, metavar="SKILL[:LEVEL]",
-              help="What you can teach; level basic, advanced or expert. Repeat for more.")
-@click.option("--seek", "seeks", multiple=True, metavar="SKILL[:GOAL]",
-              help="What you want to learn, with your goal. Repeat for more.")
+@click.option(
+    "--offer",
+    "offers",
+    multiple=True,
+    metavar="SKILL[:LEVEL]",
+    help="What you can teach; level basic, advanced or expert. Repeat for more.",
+)
+@click.option(
+    "--seek",
+    "seeks",
+    multiple=True,
+    metavar="SKILL[:GOAL]",
+    help="What you want to learn, with your goal. Repeat for more.",
+)
 @click.option("--hours", type=click.FloatRange(0.5, 20), help="Hours per week (0.5–20).")
 @click.option("--weeks", type=click.IntRange(1, 52), help="For how many weeks (1–52).")
 @click.option("--contact", help="Chat handle, profile link or e-mail.")
 @click.option("--team", help="Team or department.")
 @click.option("--remote/--no-remote", default=True, show_default=True)
-@click.option("--format", "formats", multiple=True,
-              type=click.Choice(["tandem", "wol-circle", "lernos-circle"]))
-@click.option("--expires", type=click.DateTime(["%Y-%m-%d"]),
-              help="Last day on the site (default: in 6 months).")
+@click.option(
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(["tandem", "wol-circle", "lernos-circle"]),
+)
+@click.option(
+    "--expires",
+    type=click.DateTime(["%Y-%m-%d"]),
+    help="Last day on the site (default: in 6 months).",
+)
 @click.option("--manager-support", is_flag=True, help="Your line manager agreed the time.")
 @click.option("--id", "ident", help="File name without .yml (default: from --name).")
 @common
 @problems_exit
-def new_ad(name: str | None, owner: str | None, location: str | None,
-           languages: str | None, offers: tuple[str, ...], seeks: tuple[str, ...],
-           hours: float | None, weeks: int | None, contact: str | None, team: str | None,
-           remote: bool, formats: tuple[str, ...], expires: dt.datetime | None,
-           manager_support: bool, ident: str | None, root: Path, today: dt.date) -> None:
+def new_ad(
+    name: str | None,
+    owner: str | None,
+    location: str | None,
+    languages: str | None,
+    offers: tuple[str, ...],
+    seeks: tuple[str, ...],
+    hours: float | None,
+    weeks: int | None,
+    contact: str | None,
+    team: str | None,
+    remote: bool,
+    formats: tuple[str, ...],
+    expires: dt.datetime | None,
+    manager_support: bool,
+    ident: str | None,
+    root: Path,
+    today: dt.date,
+) -> None:
     """Write ads/<id>.yml, valid and ready for a pull request."""
     data = scaffold.ad_data(
         name=_ask(name, "Your name", flag="--name"),
         owner=_ask(owner, "Your forge login", flag="--owner"),
         location=_ask(location, "Location (site or city)", flag="--location"),
-        languages=[c.strip() for c in str(_ask(languages, "Languages, e.g. de,en",
-                                               flag="--languages")).split(",") if c.strip()],
-        offers=_many(offers, "You offer, SKILL:LEVEL (basic/advanced/expert), ';' between",
-                     "--offer"),
+        languages=[
+            c.strip()
+            for c in str(_ask(languages, "Languages, e.g. de,en", flag="--languages")).split(",")
+            if c.strip()
+        ],
+        offers=_many(
+            offers, "You offer, SKILL:LEVEL (basic/advanced/expert), ';' between", "--offer"
+        ),
         seeks=_many(seeks, "You seek, SKILL:GOAL, ';' between", "--seek"),
-        hours=_ask(hours, "Hours per week (0.5–20)", type=click.FloatRange(0.5, 20),
-                   flag="--hours"),
+        hours=_ask(
+            hours, "Hours per week (0.5–20)", type=click.FloatRange(0.5, 20), flag="--hours"
+        ),
         weeks=_ask(weeks, "Weeks (1–52)", type=click.IntRange(1, 52), flag="--weeks"),
-        contact=_ask(contact, "Contact (chat handle, profile link or e-mail)",
-                     flag="--contact"),
-        today=today, team=team, remote=remote, formats=list(formats) or None,
-        expires=expires.date() if expires else None, manager_support=manager_support)
+        contact=_ask(contact, "Contact (chat handle, profile link or e-mail)", flag="--contact"),
+        today=today,
+        team=team,
+        remote=remote,
+        formats=list(formats) or None,
+        expires=expires.date() if expires else None,
+        manager_support=manager_support,
+    )
     ident = ident or scaffold.ad_id_for(data["name"])
     path = scaffold.write_new(root, "ads", ident, scaffold.to_yaml(data, "ad"), "ad")
-    click.echo(f"wrote {path.relative_to(root).as_posix()}; check it with 'tandem validate' "
-               "and open a pull request")
+    click.echo(
+        f"wrote {path.relative_to(root).as_posix()}; check it with 'tandem validate' "
+        "and open a pull request"
+    )
 
 
 @main.command("new-partnership")
 @click.option("--title", help="A short title for your partnership.")
-@click.option("--format", "form", type=click.Choice(["tandem", "wol-circle", "lernos-circle"]),
-              default="tandem", show_default=True)
-@click.option("--partner", "partners", multiple=True, metavar="AD_ID",
-              help="The ad id of each partner (2 for a tandem, 3–5 for a circle).")
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["tandem", "wol-circle", "lernos-circle"]),
+    default="tandem",
+    show_default=True,
+)
+@click.option(
+    "--partner",
+    "partners",
+    multiple=True,
+    metavar="AD_ID",
+    help="The ad id of each partner (2 for a tandem, 3–5 for a circle).",
+)
 @click.option("--id", "ident", help="File name without .yml (default: the partners' ids).")
 @common
 @problems_exit
-def new_partnership(title: str | None, form: str, partners: tuple[str, ...],
-                    ident: str | None, root: Path, today: dt.date) -> None:
+def new_partnership(
+    title: str | None,
+    form: str,
+    partners: tuple[str, ...],
+    ident: str | None,
+    root: Path,
+    today: dt.date,
+) -> None:
     """Write partnerships/<id>.yml in the preparation phase."""
     chosen = _many(partners, "Partner ad ids, ';' between", "--partner")
-    missing = [p for p in chosen if not any((root / "ads" / f"{p}{s}").exists()
-                                            for s in (".yml", ".yaml"))]
+    missing = [
+        p for p in chosen if not any((root / "ads" / f"{p}{s}").exists() for s in (".yml", ".yaml"))
+    ]
     if missing:
         raise click.BadParameter(f"no ad {', '.join(missing)} in ads/", param_hint="--partner")
-    data = scaffold.partnership_data(title=_ask(title, "Title", flag="--title"), form=form,
-                                     partners=chosen, today=today)
+    data = scaffold.partnership_data(
+        title=_ask(title, "Title", flag="--title"), form=form, partners=chosen, today=today
+    )
     ident = ident or "-".join(chosen)[:64].strip("-")
-    path = scaffold.write_new(root, "partnerships", ident,
-                              scaffold.to_yaml(data, "partnership"), "partnership")
+    path = scaffold.write_new(
+        root, "partnerships", ident, scaffold.to_yaml(data, "partnership"), "partnership"
+    )
     click.echo(f"wrote {path.relative_to(root).as_posix()}; add goals when you plan")
 
 
@@ -250,8 +326,13 @@ def check_owner(base: str, actor: str, root: Path, today: dt.date) -> None:
 
 
 @main.command()
-@click.option("--within", type=click.IntRange(0, 365), default=14, show_default=True,
-              help="Also list ads that expire within this many days.")
+@click.option(
+    "--within",
+    type=click.IntRange(0, 365),
+    default=14,
+    show_default=True,
+    help="Also list ads that expire within this many days.",
+)
 @click.option("--close", is_flag=True, help="Set status: closed in ads already expired.")
 @common
 @problems_exit
@@ -275,8 +356,13 @@ def _shown(path: Path, root: Path) -> str:
 
 def _expiry_line(item: Any, root: Path) -> str:
     days = item.days_left
-    when = (f"expired {-days} day{'s' * (-days != 1)} ago" if days < 0
-            else "expires today" if days == 0 else f"expires in {days} day{'s' * (days != 1)}")
+    when = (
+        f"expired {-days} day{'s' * (-days != 1)} ago"
+        if days < 0
+        else "expires today"
+        if days == 0
+        else f"expires in {days} day{'s' * (days != 1)}"
+    )
     return f"{_shown(item.path, root)}: {when} ({item.expires}), owner @{item.owner}"
 
 

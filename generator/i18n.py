@@ -53,8 +53,14 @@ class Locale:
         """A date as people of this language write it: `23 Nov 2026`, `23.11.2026`."""
         months = self.t("date.months").split()
         pattern = self.t("date.format")
-        return pattern.format(day=day.day, month=day.month, month_name=months[day.month - 1],
-                              year=day.year, dd=f"{day.day:02d}", mm=f"{day.month:02d}")
+        return pattern.format(
+            day=day.day,
+            month=day.month,
+            month_name=months[day.month - 1],
+            year=day.year,
+            dd=f"{day.day:02d}",
+            mm=f"{day.month:02d}",
+        )
 
 
 def locale_for(language: str | None) -> Locale:

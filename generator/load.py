@@ -83,11 +83,21 @@ def load_file(path: Path, *, display: str | None = None) -> Document:
 
 def load_bytes(data: bytes, path: str) -> Document:
     """Load YAML bytes as one mapping, or raise LoadError with the place and the fix."""
-    _refuse(path, len(data) > MAX_BYTES, 1, 1,
-            f"file is larger than {MAX_BYTES // 1024} KiB; an ad or log never needs that much")
+    _refuse(
+        path,
+        len(data) > MAX_BYTES,
+        1,
+        1,
+        f"file is larger than {MAX_BYTES // 1024} KiB; an ad or log never needs that much",
+    )
     text = _decode(data, path)
-    _refuse(path, not text.strip() or _only_comments(text), 1, 1,
-            "file is empty; write the fields of the ad or log (see docs/write-an-ad.md)")
+    _refuse(
+        path,
+        not text.strip() or _only_comments(text),
+        1,
+        1,
+        "file is empty; write the fields of the ad or log (see docs/write-an-ad.md)",
+    )
     return _Builder(path, text).build()
 
 
@@ -108,14 +118,25 @@ def _decode(data: bytes, path: str) -> str:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise LoadError(Problem(
-            path, line, col,
-            f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8")) from None
+        raise LoadError(
+            Problem(
+                path,
+                line,
+                col,
+                f"byte 0x{data[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+            )
+        ) from None
     bad = _NON_PRINTABLE.search(text)
     if bad:
         line, col = _line_col(text, bad.start())
-        raise LoadError(Problem(path, line, col, f"invisible character U+{ord(bad.group()):04X} "
-                                                 "is not allowed; remove it"))
+        raise LoadError(
+            Problem(
+                path,
+                line,
+                col,
+                f"invisible character U+{ord(bad.group()):04X} is not allowed; remove it",
+            )
+        )
     return text
 
 
@@ -139,14 +160,21 @@ class _Builder:
             raise LoadError(self._syntax_problem(exc)) from None
         except yaml.reader.ReaderError as exc:  # characters _decode did not already refuse
             line, col = _line_col(self.text, exc.position)
-            raise LoadError(Problem(self.path, line, col,
-                                    "a character here cannot be read; remove it")) from None
+            raise LoadError(
+                Problem(self.path, line, col, "a character here cannot be read; remove it")
+            ) from None
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
             raise LoadError(Problem(self.path, 1, 1, f"not valid YAML: {exc}")) from None
         if not isinstance(root, dict):
-            raise LoadError(Problem(self.path, 1, 1,
-                                    "the file must be a mapping of fields (`name: …`), "
-                                    "not a list or a single value"))
+            raise LoadError(
+                Problem(
+                    self.path,
+                    1,
+                    1,
+                    "the file must be a mapping of fields (`name: …`), "
+                    "not a list or a single value",
+                )
+            )
         self.doc.data = root
         return self.doc
 
@@ -189,8 +217,11 @@ class _Builder:
     def _check_tag(self, event: yaml.NodeEvent) -> None:
         tag = getattr(event, "tag", None)
         implicit = getattr(event, "implicit", True)
-        explicit = tag is not None and not (implicit is True or implicit == (True, False)
-                                            or (isinstance(implicit, tuple) and any(implicit)))
+        explicit = tag is not None and not (
+            implicit is True
+            or implicit == (True, False)
+            or (isinstance(implicit, tuple) and any(implicit))
+        )
         if explicit:
             shown = str(tag).replace("tag:yaml.org,2002:", "!!")
             raise self._fail(event, f"explicit tags ({shown}) are not allowed; remove the tag")
@@ -219,8 +250,9 @@ class _Builder:
         assert isinstance(frame.value, dict)
         if key in frame.value or key in frame.seen:
             first = self.doc.keys.get((*frame.path, key), (0, 0))[0]
-            raise self._fail(event, f"duplicate key '{key}' (first on line {first}); "
-                                    "keep one of them")
+            raise self._fail(
+                event, f"duplicate key '{key}' (first on line {first}); keep one of them"
+            )
         frame.pending = key
         frame.seen.add(key)
         self.doc.keys[(*frame.path, key)] = _place(event)
@@ -271,12 +303,15 @@ class _Builder:
         source_line = lines[line - 1] if line <= len(lines) else ""
         indent = len(source_line) - len(source_line.lstrip())
         if "\t" in source_line[:indent]:
-            return Problem(self.path, line, col,
-                           "tab character in indentation; indent with spaces")
+            return Problem(self.path, line, col, "tab character in indentation; indent with spaces")
         problem = " ".join((exc.problem or "syntax error").split())
-        return Problem(self.path, line, col,
-                       f"not valid YAML: {problem}; check the indentation and quote values "
-                       "that contain ': ' or '#'")
+        return Problem(
+            self.path,
+            line,
+            col,
+            f"not valid YAML: {problem}; check the indentation and quote values "
+            "that contain ': ' or '#'",
+        )
 
 
 def _place(event: yaml.Event) -> tuple[int, int]:

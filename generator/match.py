@@ -42,8 +42,9 @@ FIT_HOURS, FIT_WEEKS, FIT_START, FIT_FORMAT, FIT_MANAGER = 0.35, 0.2, 0.15, 0.15
 START_SLACK_DAYS = 14
 START_LIMIT_DAYS = 90
 # Locations that name no place: such an ad meets others only remotely.
-REMOTE_PLACES = frozenset({"remote", "anywhere", "ueberall", "ortsunabhaengig", "home-office",
-                           "homeoffice"})
+REMOTE_PLACES = frozenset(
+    {"remote", "anywhere", "ueberall", "ortsunabhaengig", "home-office", "homeoffice"}
+)
 
 ParamValue = str | int | float | tuple[str, ...]
 T = TypeVar("T")
@@ -103,8 +104,13 @@ class _Profile:
     @cached_property
     def fit_features(self) -> tuple[float, int, int, frozenset[str], bool]:
         """What `_fit` compares: hours per week, weeks, start day, formats, manager support."""
-        return (self.ad.commitment.hours_per_week, self.ad.commitment.weeks,
-                self.start.toordinal(), frozenset(self.ad.formats), self.ad.manager_support)
+        return (
+            self.ad.commitment.hours_per_week,
+            self.ad.commitment.weeks,
+            self.start.toordinal(),
+            frozenset(self.ad.formats),
+            self.ad.manager_support,
+        )
 
     @cached_property
     def offer_values(self) -> dict[str, float]:
@@ -113,14 +119,21 @@ class _Profile:
 
 # --- the whole run --------------------------------------------------------------------------
 
-def suggest_partners(ads: Sequence[Ad], partnerships: Sequence[Partnership], *,
-                     today: dt.date, taxonomy: Taxonomy,
-                     top: int = 5) -> dict[str, list[Suggestion]]:
+
+def suggest_partners(
+    ads: Sequence[Ad],
+    partnerships: Sequence[Partnership],
+    *,
+    today: dt.date,
+    taxonomy: Taxonomy,
+    top: int = 5,
+) -> dict[str, list[Suggestion]]:
     """The best `top` partners for every ad open on `today`, keyed by ad id in order."""
     open_ads = sorted((ad for ad in ads if ad.is_open(today)), key=lambda ad: ad.id)
     resolved = taxonomy.resolver.resolve_all(
         [seek.skill for ad in open_ads for seek in ad.seeks]
-        + [offer.skill for ad in open_ads for offer in ad.offers])
+        + [offer.skill for ad in open_ads for offer in ad.offers]
+    )
     profiles = [_profile(i, ad, resolved, today) for i, ad in enumerate(open_ads)]
     matcher = _Matcher(profiles, _partnered(ads, partnerships), taxonomy, top)
     with _no_cycle_collection():
@@ -143,8 +156,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _profile(index: int, ad: Ad, resolved: Mapping[str, Resolution],
-             today: dt.date) -> _Profile:
+def _profile(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt.date) -> _Profile:
     seeks: dict[str, tuple[Seek, Resolution]] = {}
     for seek in ad.seeks:
         seeks.setdefault(resolved[seek.skill].key, (seek, resolved[seek.skill]))
@@ -158,8 +170,18 @@ def _profile(index: int, ad: Ad, resolved: Mapping[str, Resolution],
     place = place_key(ad.location)
     if place in REMOTE_PLACES:
         place = ""
-    return _Profile(ad, index, ad.owner.casefold(), frozenset(ad.languages), place,
-                    ad.remote or not place, start, start > today, seeks, offers)
+    return _Profile(
+        ad,
+        index,
+        ad.owner.casefold(),
+        frozenset(ad.languages),
+        place,
+        ad.remote or not place,
+        start,
+        start > today,
+        seeks,
+        offers,
+    )
 
 
 def place_key(location: str) -> str:
@@ -173,11 +195,12 @@ def _partnered(ads: Sequence[Ad], partnerships: Sequence[Partnership]) -> set[fr
     pairs: set[frozenset[str]] = set()
     for partnership in partnerships:
         people = sorted({owner[p] for p in partnership.partners if p in owner})
-        pairs.update(frozenset((a, b)) for i, a in enumerate(people) for b in people[i + 1:])
+        pairs.update(frozenset((a, b)) for i, a in enumerate(people) for b in people[i + 1 :])
     return pairs
 
 
 # --- candidates and scores ------------------------------------------------------------------
+
 
 class _Matcher:
     """Inverted indexes over the open ads, and the search for one ad's best partners.
@@ -187,23 +210,31 @@ class _Matcher:
     the survivors are scored in Python, the mutual ones first.
     """
 
-    def __init__(self, profiles: list[_Profile], partnered: set[frozenset[str]],
-                 taxonomy: Taxonomy, top: int) -> None:
+    def __init__(
+        self, profiles: list[_Profile], partnered: set[frozenset[str]], taxonomy: Taxonomy, top: int
+    ) -> None:
         self.profiles = profiles
         self.taxonomy = taxonomy
         self.top = top
-        self.offered_by = _postings((key, j, value) for j, p in enumerate(profiles)
-                                    for key, value in p.offer_values.items())
-        self.sought_by = _postings((key, j, p.seek_weight) for j, p in enumerate(profiles)
-                                   for key in p.seeks)
+        self.offered_by = _postings(
+            (key, j, value) for j, p in enumerate(profiles) for key, value in p.offer_values.items()
+        )
+        self.sought_by = _postings(
+            (key, j, p.seek_weight) for j, p in enumerate(profiles) for key in p.seeks
+        )
         self.offering = {key: set(entries) for key, entries in self.offered_by.items()}
         self.seeking = {key: set(entries) for key, entries in self.sought_by.items()}
         self.speaking = _index((lang, j) for j, p in enumerate(profiles) for lang in p.languages)
         self.at_place = _index((p.place, j) for j, p in enumerate(profiles) if p.place)
         self.of_owner = _index((p.owner, j) for j, p in enumerate(profiles))
         self.remote = {j for j, p in enumerate(profiles) if p.remote}
-        self.partnered = _index((owner, other) for pair in partnered for owner in pair
-                                for other in pair if other != owner)
+        self.partnered = _index(
+            (owner, other)
+            for pair in partnered
+            for owner in pair
+            for other in pair
+            if other != owner
+        )
 
     def best_for(self, index: int) -> list[Suggestion]:
         me = self.profiles[index]
@@ -216,21 +247,20 @@ class _Matcher:
         if len(best) < self.top:
             one_way = set().union(*teachers, *learners) - mutual
             best += self._best(me, self._eligible(me, one_way), mutual=False)
-        return [self._suggestion(me, self.profiles[j], -negative)
-                for negative, j in best[: self.top]]
+        return [
+            self._suggestion(me, self.profiles[j], -negative) for negative, j in best[: self.top]
+        ]
 
     def _eligible(self, me: _Profile, candidates: set[int]) -> set[int]:
         """Shared language, same place or both remote, another owner, never partnered."""
-        found: set[int] = set().union(*(candidates & self.speaking[lang]
-                                        for lang in me.languages))
+        found: set[int] = set().union(*(candidates & self.speaking[lang] for lang in me.languages))
         here = found & self.at_place.get(me.place, set()) if me.place else set()
         found = (here | (found & self.remote)) if me.remote else here
         for owner in (me.owner, *self.partnered.get(me.owner, ())):
             found -= self.of_owner.get(owner, set())
         return found
 
-    def _best(self, me: _Profile, candidates: set[int], *,
-              mutual: bool) -> list[tuple[int, int]]:
+    def _best(self, me: _Profile, candidates: set[int], *, mutual: bool) -> list[tuple[int, int]]:
         """The top candidates as (-score, index), best first; the index is in id order.
 
         Candidates are taken in order of their skill part, and scored in full (with the fit)
@@ -243,7 +273,7 @@ class _Matcher:
                 break  # even a perfect fit would not reach the last place
             score = _score(skill, _fit(me, self.profiles[j]), mutual=mutual)
             insort(best, (-score, j))
-            del best[self.top:]
+            del best[self.top :]
         return best
 
     def _skill_parts(self, me: _Profile, candidates: set[int]) -> list[tuple[float, int]]:
@@ -303,10 +333,13 @@ def _fit(a: _Profile, b: _Profile) -> float:
     """0–1: how well time, duration, start, format and manager support agree."""
     hours, weeks, start, formats, manager = a.fit_features
     b_hours, b_weeks, b_start, b_formats, b_manager = b.fit_features
-    return (FIT_HOURS * _ratio(hours, b_hours) + FIT_WEEKS * _ratio(weeks, b_weeks)
-            + FIT_START * _start_fit(abs(start - b_start))
-            + FIT_FORMAT * (not formats.isdisjoint(b_formats))
-            + FIT_MANAGER * (manager + b_manager) / 2)
+    return (
+        FIT_HOURS * _ratio(hours, b_hours)
+        + FIT_WEEKS * _ratio(weeks, b_weeks)
+        + FIT_START * _start_fit(abs(start - b_start))
+        + FIT_FORMAT * (not formats.isdisjoint(b_formats))
+        + FIT_MANAGER * (manager + b_manager) / 2
+    )
 
 
 def _ratio(a: float, b: float) -> float:
@@ -321,26 +354,41 @@ def _start_fit(gap_days: int) -> float:
 
 # --- what the suggestion says ---------------------------------------------------------------
 
+
 def _pairs(learner: _Profile, teacher: _Profile, taxonomy: Taxonomy) -> tuple[SkillPair, ...]:
     """The learner's goals the teacher offers, in the learner's order."""
     pairs = []
     for key, (seek, sought) in learner.seeks.items():
         if key in teacher.offers:
             offer, offered, _ = teacher.offers[key]
-            pairs.append(SkillPair(seek.skill, offer.skill, key, taxonomy.display_key(key),
-                                   offer.level, min(sought.similarity, offered.similarity)))
+            pairs.append(
+                SkillPair(
+                    seek.skill,
+                    offer.skill,
+                    key,
+                    taxonomy.display_key(key),
+                    offer.level,
+                    min(sought.similarity, offered.similarity),
+                )
+            )
     return tuple(pairs)
 
 
-def _reasons(me: _Profile, other: _Profile, they_teach: tuple[SkillPair, ...],
-             i_teach: tuple[SkillPair, ...], taxonomy: Taxonomy) -> tuple[Reason, ...]:
+def _reasons(
+    me: _Profile,
+    other: _Profile,
+    they_teach: tuple[SkillPair, ...],
+    i_teach: tuple[SkillPair, ...],
+    taxonomy: Taxonomy,
+) -> tuple[Reason, ...]:
     reasons = [_skill_reason("they_teach", pair, taxonomy) for pair in they_teach]
     reasons += [_skill_reason("i_teach", pair, taxonomy) for pair in i_teach]
     if not (they_teach and i_teach):
         reasons.append(Reason("one_way_learn" if they_teach else "one_way_teach"))
     reasons += _commitment_reasons(me, other)  # time and engagement first: where tandems fail
-    reasons.append(Reason("languages", (("languages", tuple(sorted(
-        me.languages & other.languages))),)))
+    reasons.append(
+        Reason("languages", (("languages", tuple(sorted(me.languages & other.languages))),))
+    )
     reasons.append(_place_reason(me, other))
     reasons.append(_format_reason(me, other))
     if other.ad.manager_support:
@@ -359,8 +407,12 @@ def _skill_reason(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> Reason
         names = {normalise(pair.name), normalise(german)}
         listed = normalise(pair.seek) in names or normalise(pair.offer) in names
         code += "_as" if listed else "_via"
-    params: list[tuple[str, ParamValue]] = [("seek", pair.seek), ("offer", pair.offer),
-                                            ("level", pair.level), ("skill", pair.name)]
+    params: list[tuple[str, ParamValue]] = [
+        ("seek", pair.seek),
+        ("offer", pair.offer),
+        ("level", pair.level),
+        ("skill", pair.name),
+    ]
     if german != pair.name:
         params.append(("skill_de", german))
     return Reason(code, tuple(params))
@@ -378,10 +430,11 @@ def _commitment_reasons(me: _Profile, other: _Profile) -> list[Reason]:
     mine, theirs = me.ad.commitment, other.ad.commitment
     reasons = [
         Reason("hours_same", (("hours", theirs.hours_per_week),))
-        if mine.hours_per_week == theirs.hours_per_week else
-        Reason("hours", (("hours", theirs.hours_per_week), ("my_hours", mine.hours_per_week))),
-        Reason("weeks_same", (("weeks", theirs.weeks),)) if mine.weeks == theirs.weeks else
-        Reason("weeks", (("weeks", theirs.weeks), ("my_weeks", mine.weeks))),
+        if mine.hours_per_week == theirs.hours_per_week
+        else Reason("hours", (("hours", theirs.hours_per_week), ("my_hours", mine.hours_per_week))),
+        Reason("weeks_same", (("weeks", theirs.weeks),))
+        if mine.weeks == theirs.weeks
+        else Reason("weeks", (("weeks", theirs.weeks), ("my_weeks", mine.weeks))),
     ]
     start = _start_reason(me, other)
     return [*reasons, start] if start else reasons
@@ -402,17 +455,22 @@ def _format_reason(me: _Profile, other: _Profile) -> Reason:
     shared = tuple(f for f in FORMATS if f in me.ad.formats and f in other.ad.formats)
     if shared:
         return Reason("formats", (("formats", shared),))
-    return Reason("formats_differ", (("formats", tuple(other.ad.formats)),
-                                     ("my_formats", tuple(me.ad.formats))))
+    return Reason(
+        "formats_differ",
+        (("formats", tuple(other.ad.formats)), ("my_formats", tuple(me.ad.formats))),
+    )
 
 
 # --- rendering reasons ----------------------------------------------------------------------
 
+
 def reason_text(reason: Reason, locale: Locale) -> str:
     """The reason in the locale's language, e.g. `offers Kubernetes (expert), which you seek`."""
     params = dict(reason.params)
-    shown = {name: _show(name, params.get(f"{name}_{locale.lang}", value), locale)
-             for name, value in params.items()}
+    shown = {
+        name: _show(name, params.get(f"{name}_{locale.lang}", value), locale)
+        for name, value in params.items()
+    }
     return locale.t(f"reason.{reason.code}", **shown)
 
 
@@ -433,7 +491,15 @@ def _show(name: str, value: ParamValue, locale: Locale) -> str:
 def suggestions_json(result: Mapping[str, Sequence[Suggestion]]) -> dict[str, Any]:
     """The contract's JSON: `{"<ad id>": [{"partner", "score", "mutual", "reasons"}, …]}`."""
     english = Locale("en")
-    return {ident: [{"partner": s.partner, "score": s.score, "mutual": s.mutual,
-                     "reasons": [reason_text(r, english) for r in s.reasons]}
-                    for s in suggestions]
-            for ident, suggestions in result.items()}
+    return {
+        ident: [
+            {
+                "partner": s.partner,
+                "score": s.score,
+                "mutual": s.mutual,
+                "reasons": [reason_text(r, english) for r in s.reasons],
+            }
+            for s in suggestions
+        ]
+        for ident, suggestions in result.items()
+    }

@@ -126,18 +126,27 @@ def _day(value: str | None) -> dt.date | None:
 def ad_from_data(ident: str, path: str, data: dict[str, Any]) -> Ad:
     """Build an Ad from data that passed the schema (dates as ISO strings)."""
     return Ad(
-        id=ident, path=path, name=data["name"], owner=data["owner"], location=data["location"],
+        id=ident,
+        path=path,
+        name=data["name"],
+        owner=data["owner"],
+        location=data["location"],
         languages=tuple(data["languages"]),
         offers=tuple(Offer(o["skill"], o["level"], o.get("note")) for o in data["offers"]),
         seeks=tuple(Seek(s["skill"], s.get("goal")) for s in data["seeks"]),
-        commitment=Commitment(float(data["commitment"]["hours_per_week"]),
-                              int(data["commitment"]["weeks"])),
+        commitment=Commitment(
+            float(data["commitment"]["hours_per_week"]), int(data["commitment"]["weeks"])
+        ),
         posted=dt.date.fromisoformat(data["posted"]),
         expires=dt.date.fromisoformat(data["expires"]),
-        status=data["status"], contact=data["contact"], team=data.get("team"),
-        remote=data.get("remote", True), formats=tuple(data.get("formats", ["tandem"])),
+        status=data["status"],
+        contact=data["contact"],
+        team=data.get("team"),
+        remote=data.get("remote", True),
+        formats=tuple(data.get("formats", ["tandem"])),
         available_from=_day(data.get("available_from")),
-        manager_support=data.get("manager_support", False), about=data.get("about"),
+        manager_support=data.get("manager_support", False),
+        about=data.get("about"),
     )
 
 
@@ -145,19 +154,55 @@ def partnership_from_data(ident: str, path: str, data: dict[str, Any]) -> Partne
     """Build a Partnership from data that passed the schema and the cross-file rules."""
     closing = data.get("closing")
     return Partnership(
-        id=ident, path=path, title=data["title"], format=data["format"],
-        partners=tuple(data["partners"]), phase=data["phase"],
-        started=dt.date.fromisoformat(data["started"]), planned_end=_day(data.get("planned_end")),
-        goals=tuple(Goal(g["partner"], g["goal"], tuple(
-            Milestone(m["title"], dt.date.fromisoformat(m["due"]), m.get("done", False))
-            for m in g.get("milestones", []))) for g in data.get("goals", [])),
-        packages=tuple(Package(p["title"], p["teacher"], tuple(p["learners"]),
-                               dt.date.fromisoformat(p["due"]), p["status"])
-                       for p in data.get("packages", [])),
-        journal=tuple(sorted((JournalEntry(dt.date.fromisoformat(j["date"]), j["author"],
-                                           j["text"], j.get("reflection"))
-                              for j in data.get("journal", [])), key=lambda j: j.date)),
-        closing=Closing(dt.date.fromisoformat(closing["date"]), closing["goals_reached"],
-                        closing["story"], tuple(closing.get("lessons", [])))
-        if closing else None,
+        id=ident,
+        path=path,
+        title=data["title"],
+        format=data["format"],
+        partners=tuple(data["partners"]),
+        phase=data["phase"],
+        started=dt.date.fromisoformat(data["started"]),
+        planned_end=_day(data.get("planned_end")),
+        goals=tuple(
+            Goal(
+                g["partner"],
+                g["goal"],
+                tuple(
+                    Milestone(m["title"], dt.date.fromisoformat(m["due"]), m.get("done", False))
+                    for m in g.get("milestones", [])
+                ),
+            )
+            for g in data.get("goals", [])
+        ),
+        packages=tuple(
+            Package(
+                p["title"],
+                p["teacher"],
+                tuple(p["learners"]),
+                dt.date.fromisoformat(p["due"]),
+                p["status"],
+            )
+            for p in data.get("packages", [])
+        ),
+        journal=tuple(
+            sorted(
+                (
+                    JournalEntry(
+                        dt.date.fromisoformat(j["date"]),
+                        j["author"],
+                        j["text"],
+                        j.get("reflection"),
+                    )
+                    for j in data.get("journal", [])
+                ),
+                key=lambda j: j.date,
+            )
+        ),
+        closing=Closing(
+            dt.date.fromisoformat(closing["date"]),
+            closing["goals_reached"],
+            closing["story"],
+            tuple(closing.get("lessons", [])),
+        )
+        if closing
+        else None,
     )

@@ -71,18 +71,23 @@ def gather(root: Path, today: dt.date, *, top: int = 5) -> Data:
     if has_errors(problems) or taxonomy is None:
         raise TandemError(problems)
     ads = tuple(ad_from_data(i, d.path, d.data) for i, d in sorted(checked.ads.items()))
-    partnerships = tuple(partnership_from_data(i, d.path, d.data)
-                         for i, d in sorted(checked.partnerships.items()))
+    partnerships = tuple(
+        partnership_from_data(i, d.path, d.data) for i, d in sorted(checked.partnerships.items())
+    )
     suggestions = suggest_partners(ads, partnerships, today=today, taxonomy=taxonomy, top=top)
     return Data(ads, partnerships, taxonomy, suggestions, tuple(problems))
 
 
-def build(root: Path, today: dt.date, *, language: str | None = None,
-          site_url: str = "") -> Site:
+def build(root: Path, today: dt.date, *, language: str | None = None, site_url: str = "") -> Site:
     """Gather all data, then render every page of the site."""
     data = gather(root, today)
-    site_data = SiteData(ads=data.ads, partnerships=data.partnerships,
-                         taxonomy=data.taxonomy, suggestions=data.suggestions, today=today,
-                         site_url=site_url)
+    site_data = SiteData(
+        ads=data.ads,
+        partnerships=data.partnerships,
+        taxonomy=data.taxonomy,
+        suggestions=data.suggestions,
+        today=today,
+        site_url=site_url,
+    )
     pages, files = render_site(site_data, locale_for(language))
     return Site(pages=pages, files=files, warnings=data.problems)

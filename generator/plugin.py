@@ -46,8 +46,9 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         language = self.config.language or config.theme.get("language")
         try:
-            site = build(self.root, resolve_today(), language=language,
-                         site_url=config.site_url or "")
+            site = build(
+                self.root, resolve_today(), language=language, site_url=config.site_url or ""
+            )
         except TandemError as exc:
             raise PluginError(f"tandem: the data has problems:\n{exc}") from None
         except ValueError as exc:  # a malformed $TANDEM_TODAY or $SOURCE_DATE_EPOCH
@@ -57,19 +58,23 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.bodies = {}
         taken = sorted(p.src_uri for p in site.pages if files.get_file_from_path(p.src_uri))
         if taken:
-            raise PluginError(f"tandem: docs/{taken[0]} would hide the generated page of the "
-                              "same name; rename or remove it")
+            raise PluginError(
+                f"tandem: docs/{taken[0]} would hide the generated page of the "
+                "same name; rename or remove it"
+            )
         for page in site.pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(File.generated(config, page.src_uri, content=page.markdown,
-                                        inclusion=inclusion))
+            files.append(
+                File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
+            )
             self.bodies[page.src_uri] = page.body
         for src_uri, content in site.files.items():
             files.append(File.generated(config, src_uri, content=content))
         return files
 
-    def on_page_content(self, html: str, *, page: MkDocsPage, config: MkDocsConfig,
-                        files: Files) -> str | None:
+    def on_page_content(
+        self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
+    ) -> str | None:
         return self.bodies.get(page.file.src_uri, html)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:

@@ -27,8 +27,10 @@ def _text(problems: Sequence[Problem]) -> str:
 
 
 def _json(problems: Sequence[Problem]) -> str:
-    rows = [{"path": p.path, "line": p.line, "col": p.col, "severity": p.severity,
-             "message": p.message} for p in problems]
+    rows = [
+        {"path": p.path, "line": p.line, "col": p.col, "severity": p.severity, "message": p.message}
+        for p in problems
+    ]
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -45,16 +47,20 @@ def _github(problems: Sequence[Problem]) -> str:
     return "".join(
         f"::{p.severity} file={_escape_property(p.path)},line={p.line},col={p.col},"
         f"title={_escape_property('tandem ' + p.severity)}::{_escape_data(p.message)}\n"
-        for p in problems)
+        for p in problems
+    )
 
 
 def _gitlab(problems: Sequence[Problem]) -> str:
     """GitLab's code-quality report (a subset of the Code Climate format)."""
-    rows = [{
-        "description": p.message,
-        "check_name": "tandem-validate",
-        "fingerprint": hashlib.sha256(str(p).encode()).hexdigest(),
-        "severity": "major" if p.severity == "error" else "minor",
-        "location": {"path": p.path, "lines": {"begin": p.line}},
-    } for p in problems]
+    rows = [
+        {
+            "description": p.message,
+            "check_name": "tandem-validate",
+            "fingerprint": hashlib.sha256(str(p).encode()).hexdigest(),
+            "severity": "major" if p.severity == "error" else "minor",
+            "location": {"path": p.path, "lines": {"begin": p.line}},
+        }
+        for p in problems
+    ]
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

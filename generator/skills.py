@@ -49,15 +49,41 @@ MAX_EDITS = 2
 # Words that say how deep or for whom, not which skill: "Python for beginners" and
 # "Grundlagen der Buchhaltung" are Python and Buchhaltung; the ad's level says the rest.
 LEADING_FILLERS = (
-    "introduction to", "introduction into", "intro to", "basics of", "fundamentals of",
-    "einführung in die", "einführung in den", "einführung in das", "einführung in",
-    "grundlagen der", "grundlagen des", "grundlagen von", "grundlagen in", "grundlagen",
-    "grundkenntnisse in", "grundkenntnisse", "advanced", "basic", "fortgeschrittenes",
+    "introduction to",
+    "introduction into",
+    "intro to",
+    "basics of",
+    "fundamentals of",
+    "einführung in die",
+    "einführung in den",
+    "einführung in das",
+    "einführung in",
+    "grundlagen der",
+    "grundlagen des",
+    "grundlagen von",
+    "grundlagen in",
+    "grundlagen",
+    "grundkenntnisse in",
+    "grundkenntnisse",
+    "advanced",
+    "basic",
+    "fortgeschrittenes",
 )
 TRAILING_FILLERS = (
-    "basics", "fundamentals", "grundlagen", "grundkenntnisse", "kenntnisse", "skills",
-    "advanced", "tips and tricks", "tipps und tricks", "crash course", "crashkurs",
-    "refresher", "auffrischung", "deep dive",
+    "basics",
+    "fundamentals",
+    "grundlagen",
+    "grundkenntnisse",
+    "kenntnisse",
+    "skills",
+    "advanced",
+    "tips and tricks",
+    "tipps und tricks",
+    "crash course",
+    "crashkurs",
+    "refresher",
+    "auffrischung",
+    "deep dive",
 )
 _AUDIENCE = (
     r"(?:for|für) (?:absolute |total |new |neue )?(?:beginners?|dummies|newcomers|experts?"
@@ -69,7 +95,8 @@ STANDARD_PREFIXES = frozenset({"iso", "iec", "din", "en", "ieee", "rfc", "nist",
 
 _LEADING = re.compile(rf"^(?:{'|'.join(map(re.escape, LEADING_FILLERS))}) (?=.)")
 _TRAILING = re.compile(
-    rf"(?<=.) (?:{'|'.join(map(re.escape, TRAILING_FILLERS))}|{_AUDIENCE}|[abc][12])$")
+    rf"(?<=.) (?:{'|'.join(map(re.escape, TRAILING_FILLERS))}|{_AUDIENCE}|[abc][12])$"
+)
 _NUMBER_TOKEN = re.compile(r"(?:^|(?<= ))(\S+) v?\d+$")
 _ATTACHED_VERSION = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[+#]))\d+$")
 _BRACKETS = re.compile(r"\(([^()]*)\)")
@@ -77,6 +104,7 @@ _SEPARATORS = re.compile(r"[^\w+#]+|_|(?<![\w+#])[+#]+")
 
 
 # --- normalising ----------------------------------------------------------------------------
+
 
 @lru_cache(maxsize=1 << 16)
 def normalise(text: str) -> str:
@@ -125,6 +153,7 @@ def _ascii_slug(text: str) -> str:
 
 
 # --- taxonomy -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Skill:
@@ -219,15 +248,24 @@ def _read_skills(doc: Document) -> tuple[list[tuple[int, Skill]], list[Problem]]
     """The well-formed entries with their index in the file, and a problem for each other."""
     entries = doc.data.get("skills")
     if not isinstance(entries, list):
-        return [], [_problem(doc, ("skills",), "write `skills:` as a list of "
-                                               "`{name, de?, aliases?}` entries")]
+        return [], [
+            _problem(
+                doc, ("skills",), "write `skills:` as a list of `{name, de?, aliases?}` entries"
+            )
+        ]
     skills: list[tuple[int, Skill]] = []
     problems: list[Problem] = []
     for index, entry in enumerate(entries):
         skill = _skill_of(entry)
         if skill is None:
-            problems.append(_problem(doc, ("skills", index), "each skill needs `name` (text), "
-                                     "optional `de` (text) and `aliases` (a list of text)"))
+            problems.append(
+                _problem(
+                    doc,
+                    ("skills", index),
+                    "each skill needs `name` (text), "
+                    "optional `de` (text) and `aliases` (a list of text)",
+                )
+            )
         else:
             skills.append((index, skill))
     return skills, problems
@@ -236,10 +274,17 @@ def _read_skills(doc: Document) -> tuple[list[tuple[int, Skill]], list[Problem]]
 def _skill_of(entry: Any) -> Skill | None:
     if not isinstance(entry, dict) or set(entry) - {"name", "de", "aliases"}:
         return None
-    name, de, aliases = entry.get("name"), entry.get("de", entry.get("name")), entry.get(
-        "aliases", [])
-    if not (_text(name) and _text(de) and isinstance(aliases, list)
-            and all(_text(alias) for alias in aliases)):
+    name, de, aliases = (
+        entry.get("name"),
+        entry.get("de", entry.get("name")),
+        entry.get("aliases", []),
+    )
+    if not (
+        _text(name)
+        and _text(de)
+        and isinstance(aliases, list)
+        and all(_text(alias) for alias in aliases)
+    ):
         return None
     return Skill(key=slug(name), name=name, de=de, aliases=tuple(aliases))
 
@@ -258,9 +303,16 @@ def _clashes(doc: Document, entries: Sequence[tuple[int, Skill]]) -> list[Proble
             firsts = [owner.setdefault(f, skill) for f in (folded, compact(folded))]
             other = next((first for first in firsts if first.key != skill.key), None)
             if other is not None:
-                problems.append(_problem(doc, ("skills", index), (
-                    f"'{term}' of '{skill.name}' reads the same as a spelling of "
-                    f"'{other.name}'; keep it in one entry")))
+                problems.append(
+                    _problem(
+                        doc,
+                        ("skills", index),
+                        (
+                            f"'{term}' of '{skill.name}' reads the same as a spelling of "
+                            f"'{other.name}'; keep it in one entry"
+                        ),
+                    )
+                )
     return problems
 
 
@@ -333,11 +385,18 @@ class SkillResolver:
     def _fuzzy(self, text: str, squeezed: str) -> Resolution | None:
         if len(squeezed) < MIN_FUZZY_LENGTH:
             return None
-        hits = process.extract(squeezed, self._vocabulary, scorer=Indel.distance,
-                               score_cutoff=2 * MAX_EDITS, limit=None)
-        ranked = sorted((distance, term) for term, _, _ in hits
-                        if (distance := typo_distance(squeezed, term))
-                        <= allowed_typos(squeezed, term))
+        hits = process.extract(
+            squeezed,
+            self._vocabulary,
+            scorer=Indel.distance,
+            score_cutoff=2 * MAX_EDITS,
+            limit=None,
+        )
+        ranked = sorted(
+            (distance, term)
+            for term, _, _ in hits
+            if (distance := typo_distance(squeezed, term)) <= allowed_typos(squeezed, term)
+        )
         if not ranked or _ambiguous(ranked, self.taxonomy.compact_terms):
             return None
         distance, term = ranked[0]
@@ -353,8 +412,9 @@ class SkillResolver:
         key = slug(folded)
         skill = self.taxonomy.by_key.get(key)
         if skill is not None:  # folds to the slug of a canonical name: that skill
-            return Resolution(text, key, _similarity(folded, normalise(skill.name)), "spelling",
-                              skill.name)
+            return Resolution(
+                text, key, _similarity(folded, normalise(skill.name)), "spelling", skill.name
+            )
         return Resolution(text, key, 100, "unknown")
 
 
@@ -398,8 +458,11 @@ def typo_distance(a: str, b: str) -> int:
     for i, char_a in enumerate(a, 1):
         current = [i] + [0] * len(b)
         for j, char_b in enumerate(b, 1):
-            current[j] = min(previous[j] + 1, current[j - 1] + 1,
-                             previous[j - 1] + (0 if char_a == char_b else 2))
+            current[j] = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (0 if char_a == char_b else 2),
+            )
             if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b != char_a:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
@@ -407,6 +470,7 @@ def typo_distance(a: str, b: str) -> int:
 
 
 # --- warnings for `tandem validate` ---------------------------------------------------------
+
 
 def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Problem]:
     """A warning at each skill that is close to a taxonomy spelling without being one."""
@@ -417,9 +481,18 @@ def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Pro
         found = resolved[text]
         if found.is_close and found.term is not None:
             line, col = doc.position(path)
-            problems.append(Problem(doc.path, line, col, (
-                f"skill '{text}' is close to '{found.term}' in skills.yml; "
-                f"did you mean '{found.term}'?"), "warning"))
+            problems.append(
+                Problem(
+                    doc.path,
+                    line,
+                    col,
+                    (
+                        f"skill '{text}' is close to '{found.term}' in skills.yml; "
+                        f"did you mean '{found.term}'?"
+                    ),
+                    "warning",
+                )
+            )
     return problems
 
 

@@ -43,8 +43,9 @@ def _problem_table(problems: list[Problem]) -> list[str]:
     if not problems:
         return ["Every ad and partnership log is valid.", ""]
     rows = ["| file | line | severity | message |", "|---|---|---|---|"]
-    rows += [f"| `{_cell(p.path)}` | {p.line} | {p.severity} | {_cell(p.message)} |"
-             for p in problems]
+    rows += [
+        f"| `{_cell(p.path)}` | {p.line} | {p.severity} | {_cell(p.message)} |" for p in problems
+    ]
     return [*rows, ""]
 
 
@@ -66,7 +67,8 @@ def _suggestions(root: Path, today: dt.date, ids: list[str]) -> list[str]:
         for s in suggestions:
             kind = "mutual" if s.mutual else "one-way"
             reasons = "; ".join(_cell(reason_text(r, locale)) for r in s.reasons)
-            lines.append(f"- {_cell(names[s.partner])} (`{s.partner}`), {kind}, "
-                         f"{s.score}/100: {reasons}")
+            lines.append(
+                f"- {_cell(names[s.partner])} (`{s.partner}`), {kind}, {s.score}/100: {reasons}"
+            )
         lines.append("")
     return lines

@@ -42,8 +42,7 @@ class Checked:
     ads: dict[str, Document] = field(default_factory=dict)
     partnerships: dict[str, Document] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    seen: dict[str, dict[str, str]] = field(
-        default_factory=lambda: {kind: {} for kind in KINDS})
+    seen: dict[str, dict[str, str]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
     """Every id read per kind, valid or not, with its file: for duplicates and partner ids."""
 
     def documents(self, kind: str) -> dict[str, Document]:
@@ -64,8 +63,11 @@ def iter_data_files(root: Path, kind: str) -> list[Path]:
     folder = root / kind
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix.lower() in SUFFIXES and (p.is_file() or p.is_symlink()))
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix.lower() in SUFFIXES and (p.is_file() or p.is_symlink())
+    )
 
 
 def check_tree(root: Path, today: dt.date) -> Checked:
@@ -87,8 +89,9 @@ def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
     if id_problem:
         checked.problems.append(id_problem)
     if path.is_symlink():
-        checked.problems.append(Problem(display, 1, 1, "symbolic links are not read; "
-                                                       "commit the file itself"))
+        checked.problems.append(
+            Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
+        )
         return
     try:
         doc = load_file(path, display=display)
@@ -96,8 +99,9 @@ def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
         checked.problems.append(exc.problem)
         return
     except OSError as exc:
-        checked.problems.append(Problem(display, 1, 1, f"cannot read the file: "
-                                                       f"{exc.strerror or exc}"))
+        checked.problems.append(
+            Problem(display, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+        )
         return
     problems = check_document(doc, SCHEMA_OF[kind])
     checked.problems.extend(problems)
@@ -107,18 +111,42 @@ def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
 
 def _id_problem(display: str, ident: str, seen: dict[str, str]) -> Problem | None:
     if not ID_PATTERN.match(ident) or len(ident) > ID_MAX:
-        return Problem(display, 1, 1, f"file name '{ident}' is not a valid id: use lowercase "
-                                      f"letters, digits and single hyphens, at most {ID_MAX} "
-                                      f"characters (e.g. '{slugify(ident) or 'jana-schulz'}')")
+        return Problem(
+            display,
+            1,
+            1,
+            f"file name '{ident}' is not a valid id: use lowercase "
+            f"letters, digits and single hyphens, at most {ID_MAX} "
+            f"characters (e.g. '{slugify(ident) or 'jana-schulz'}')",
+        )
     if ident in seen:
-        return Problem(display, 1, 1, f"id '{ident}' is used twice ({seen[ident]}); "
-                                      "rename one of the files")
+        return Problem(
+            display, 1, 1, f"id '{ident}' is used twice ({seen[ident]}); rename one of the files"
+        )
     return None
 
 
-_TRANSLITERATE = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe",
-                                "Ü": "Ue", "ß": "ss", "ı": "i", "ł": "l", "Ł": "L", "ø": "o",
-                                "Ø": "O", "æ": "ae", "Æ": "Ae", "đ": "d", "'": None, "’": None})
+_TRANSLITERATE = str.maketrans(
+    {
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "Ä": "Ae",
+        "Ö": "Oe",
+        "Ü": "Ue",
+        "ß": "ss",
+        "ı": "i",
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "Ae",
+        "đ": "d",
+        "'": None,
+        "’": None,
+    }
+)
 
 
 def slugify(text: str) -> str:
@@ -131,6 +159,7 @@ def slugify(text: str) -> str:
 
 
 # --- schema ---------------------------------------------------------------------------------
+
 
 def check_document(doc: Document, schema: str) -> list[Problem]:
     """Schema problems of one document; the data becomes JSON-shaped (dates as ISO strings).
@@ -146,8 +175,14 @@ def check_document(doc: Document, schema: str) -> list[Problem]:
     problems = sorted({p for e in errors for p in _problems_of(doc, e)})
     if len(errors) > MAX_PROBLEMS_PER_FILE:
         problems = problems[:MAX_PROBLEMS_PER_FILE]
-        problems.append(Problem(doc.path, problems[-1].line, problems[-1].col,
-                                f"more problems in this file; fix these {len(problems)} first"))
+        problems.append(
+            Problem(
+                doc.path,
+                problems[-1].line,
+                problems[-1].col,
+                f"more problems in this file; fix these {len(problems)} first",
+            )
+        )
     return problems
 
 
@@ -233,8 +268,9 @@ def _missing_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iter
     instance: Any = error.instance
     for key in required:
         if key not in instance:
-            yield Problem(doc.path, line, col,
-                          f"{_where(path)}missing required field '{key}'; add it")
+            yield Problem(
+                doc.path, line, col, f"{_where(path)}missing required field '{key}'; add it"
+            )
 
 
 def _where(path: JsonPath) -> str:
@@ -249,8 +285,14 @@ def dotted(path: Iterable[str | int]) -> str:
     return out
 
 
-_TYPE_WORDS = {"string": "text", "number": "a number", "integer": "a whole number",
-               "boolean": "true or false", "array": "a list", "object": "a mapping of fields"}
+_TYPE_WORDS = {
+    "string": "text",
+    "number": "a number",
+    "integer": "a whole number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping of fields",
+}
 
 
 def _message(error: ValidationError, path: JsonPath) -> str:
@@ -263,8 +305,11 @@ def _message(error: ValidationError, path: JsonPath) -> str:
     text: str
     if kind == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(limit))
-        text = (f"{field_name}: is empty; fill it in or remove the line" if value is None
-                else f"{field_name}: {shown} is not {wanted}")
+        text = (
+            f"{field_name}: is empty; fill it in or remove the line"
+            if value is None
+            else f"{field_name}: {shown} is not {wanted}"
+        )
     elif kind == "enum":
         allowed = ", ".join(_show_plain(v) for v in limit)
         text = f"{field_name}: {shown} is not one of: {allowed}"
@@ -281,8 +326,7 @@ def _message(error: ValidationError, path: JsonPath) -> str:
     elif kind == "minLength":
         text = f"{field_name}: must not be empty"
     elif kind == "maxLength":
-        text = (f"{field_name}: is {len(value)} characters long; "
-                f"at most {limit} allowed")
+        text = f"{field_name}: is {len(value)} characters long; at most {limit} allowed"
     elif kind == "uniqueItems":
         text = f"{field_name}: lists the same entry twice"
     elif kind == "pattern":
@@ -308,6 +352,7 @@ def _show_plain(value: Any) -> str:
 
 # --- rules across files ---------------------------------------------------------------------
 
+
 def cross_check(checked: Checked, today: dt.date) -> list[Problem]:
     """The contract's rules that no schema can express; warnings included."""
     problems: list[Problem] = []
@@ -321,9 +366,17 @@ def cross_check(checked: Checked, today: dt.date) -> list[Problem]:
     for ident, doc in checked.ads.items():
         if doc.data["status"] == "matched" and ident not in in_partnership:
             line, col = doc.position(("status",))
-            problems.append(Problem(doc.path, line, col, "status is 'matched' but no ongoing "
-                                    "partnership log names this ad; add the log or set "
-                                    "status: open", "warning"))
+            problems.append(
+                Problem(
+                    doc.path,
+                    line,
+                    col,
+                    "status is 'matched' but no ongoing "
+                    "partnership log names this ad; add the log or set "
+                    "status: open",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -348,9 +401,13 @@ def _ad_rules(doc: Document) -> Iterator[Problem]:
     if expires <= posted:
         yield _problem(doc, ("expires",), f"expires: {expires} must be after posted ({posted})")
     elif expires > add_months(posted, 12):
-        yield _problem(doc, ("expires",), f"expires: {expires} is more than 12 months after "
-                                          f"posted ({posted}); choose {add_months(posted, 12)} "
-                                          "or earlier")
+        yield _problem(
+            doc,
+            ("expires",),
+            f"expires: {expires} is more than 12 months after "
+            f"posted ({posted}); choose {add_months(posted, 12)} "
+            "or earlier",
+        )
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -365,40 +422,58 @@ def add_months(day: dt.date, months: int) -> dt.date:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _partnership_rules(doc: Document, ads: dict[str, Document], ad_files: set[str],
-                       today: dt.date) -> Iterator[Problem]:
+def _partnership_rules(
+    doc: Document, ads: dict[str, Document], ad_files: set[str], today: dt.date
+) -> Iterator[Problem]:
     data = doc.data
     partners: list[str] = data["partners"]
     yield from _partner_count(doc, data["format"], len(partners))
     for index, partner in enumerate(partners):
         if partner not in ads and partner not in ad_files:  # a broken ad has its own errors
-            yield _problem(doc, ("partners", index), f"partners: no ad '{partner}' in ads/; "
-                                                      "use the id of an existing ad")
+            yield _problem(
+                doc,
+                ("partners", index),
+                f"partners: no ad '{partner}' in ads/; use the id of an existing ad",
+            )
     yield from _people_are_partners(doc, set(partners))
     yield from _phase_requirements(doc)
     yield from _dates_in_order(doc)
     planned_end = _date(doc, ("planned_end",))
     if data["phase"] in ("planning", "learning") and planned_end and planned_end < today:
-        yield _problem(doc, ("planned_end",), f"planned_end {planned_end} has passed while the "
-                                              f"phase is still '{data['phase']}'; move the "
-                                              "phase on or the date out", "warning")
+        yield _problem(
+            doc,
+            ("planned_end",),
+            f"planned_end {planned_end} has passed while the "
+            f"phase is still '{data['phase']}'; move the "
+            "phase on or the date out",
+            "warning",
+        )
 
 
 def _partner_count(doc: Document, form: str, count: int) -> Iterator[Problem]:
     if form == "tandem" and count != 2:
-        yield _problem(doc, ("partners",), f"partners: a tandem has exactly 2 partners, "
-                                           f"this log names {count}; use wol-circle or "
-                                           "lernos-circle for 3 to 5")
+        yield _problem(
+            doc,
+            ("partners",),
+            f"partners: a tandem has exactly 2 partners, "
+            f"this log names {count}; use wol-circle or "
+            "lernos-circle for 3 to 5",
+        )
     elif form != "tandem" and not 3 <= count <= 5:
-        yield _problem(doc, ("partners",), f"partners: a {form} has 3 to 5 partners, this "
-                                           f"log names {count}")
+        yield _problem(
+            doc, ("partners",), f"partners: a {form} has 3 to 5 partners, this log names {count}"
+        )
 
 
 def _people_are_partners(doc: Document, partners: set[str]) -> Iterator[Problem]:
     for path, person in _people(doc.data):
         if person not in partners:
-            yield _problem(doc, path, f"{dotted(path)}: '{person}' is not one of the partners "
-                                      f"({', '.join(sorted(partners))})")
+            yield _problem(
+                doc,
+                path,
+                f"{dotted(path)}: '{person}' is not one of the partners "
+                f"({', '.join(sorted(partners))})",
+            )
 
 
 def _people(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
@@ -412,16 +487,23 @@ def _people(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
         yield ("journal", i, "author"), entry["author"]
 
 
-_REQUIRED_FROM = {"planned_end": "planning", "goals": "planning", "packages": "learning",
-                  "closing": "closed"}
+_REQUIRED_FROM = {
+    "planned_end": "planning",
+    "goals": "planning",
+    "packages": "learning",
+    "closing": "closed",
+}
 
 
 def _phase_requirements(doc: Document) -> Iterator[Problem]:
     phase = doc.data["phase"]
     for key, from_phase in _REQUIRED_FROM.items():
         if PHASES.index(phase) >= PHASES.index(from_phase) and key not in doc.data:
-            yield _problem(doc, ("phase",), f"phase '{phase}' needs '{key}' (required from "
-                                            f"the {from_phase} phase on); add it")
+            yield _problem(
+                doc,
+                ("phase",),
+                f"phase '{phase}' needs '{key}' (required from the {from_phase} phase on); add it",
+            )
 
 
 def _dates_in_order(doc: Document) -> Iterator[Problem]:

@@ -33,8 +33,9 @@ def copy_site(dest: Path, *, data: bool = True) -> Path:
 
 def build_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
-    env.update({"TANDEM_TODAY": TODAY, "SOURCE_DATE_EPOCH": EPOCH,
-                "NO_MKDOCS_2_WARNING": "1"}, **extra)
+    env.update(
+        {"TANDEM_TODAY": TODAY, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}, **extra
+    )
     return env
 
 
@@ -42,7 +43,12 @@ def mkdocs_build(root: Path, out: Path, **env: str) -> subprocess.CompletedProce
     """A real `mkdocs build --strict` of `root` into `out`."""
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-q", "-d", str(out)],
-        cwd=root, env=build_env(**env), capture_output=True, text=True, check=False)
+        cwd=root,
+        env=build_env(**env),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +64,7 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture()
 def site_root(tmp_path: Path) -> Callable[..., Path]:
     """Make a site folder in tmp_path: the sample's config with the given data files."""
+
     def make(files: dict[str, str | bytes] | None = None, *, sample: bool = False) -> Path:
         root = copy_site(tmp_path / "repo", data=sample)
         for rel, content in (files or {}).items():
@@ -65,4 +72,5 @@ def site_root(tmp_path: Path) -> Callable[..., Path]:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(content if isinstance(content, bytes) else content.encode())
         return root
+
     return make

@@ -26,8 +26,11 @@ from conftest import REPO, TODAY, mkdocs_build
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-    pytest.skip(f"browser tests need {CHROMIUM} and {CHROMEDRIVER} "
-                "(Debian: apt-get install chromium chromium-driver)", allow_module_level=True)
+    pytest.skip(
+        f"browser tests need {CHROMIUM} and {CHROMEDRIVER} "
+        "(Debian: apt-get install chromium chromium-driver)",
+        allow_module_level=True,
+    )
 pytest.importorskip("selenium", reason="browser tests need selenium: pip install -e '.[test]'")
 
 from selenium import webdriver  # noqa: E402 - only once we know a browser is there
@@ -38,16 +41,34 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
-CHROME_ARGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-               "--window-size=1280,900")
+CHROME_ARGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+    "--window-size=1280,900",
+)
 WAIT = 10  # seconds: an upper bound for slow machines, never a pause
-MAIN_PAGES = ("", "ads/", "ads/jana-schulz/", "skills/", "skills/kubernetes/", "partnerships/",
-              "partnerships/excel-meets-python/", "partnerships/negotiation-and-numbers/",
-              "stories/", "stats/")
+MAIN_PAGES = (
+    "",
+    "ads/",
+    "ads/jana-schulz/",
+    "skills/",
+    "skills/kubernetes/",
+    "partnerships/",
+    "partnerships/excel-meets-python/",
+    "partnerships/negotiation-and-numbers/",
+    "stories/",
+    "stats/",
+)
 
 
 # --- serving and driving ----------------------------------------------------------------------
+
 
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
@@ -89,7 +110,8 @@ def new_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..
         options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
         if not javascript:
             options.add_experimental_option(
-                "prefs", {"profile.managed_default_content_settings.javascript": 2})
+                "prefs", {"profile.managed_default_content_settings.javascript": 2}
+            )
         driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         drivers.append(driver)
         return driver
@@ -119,6 +141,7 @@ def open_page(driver: WebDriver, url: str) -> None:
 
 # --- the marketplace: what the page holds, and what it should show ----------------------------
 
+
 class CardParser(HTMLParser):
     """The data attributes of every marketplace card, as the generator wrote them."""
 
@@ -142,25 +165,36 @@ def cards(sample_site: Path) -> dict[str, dict[str, str]]:
 
 def offers_german_remote(cards: dict[str, dict[str, str]], skill: str) -> set[str]:
     """The filter rules of tandem.js, applied to the built cards."""
-    return {ad_id for ad_id, card in cards.items()
-            if skill in card["data-offers"].split("|")
-            and "de" in card["data-languages"].split("|")
-            and card["data-remote"] == "true"}
+    return {
+        ad_id
+        for ad_id, card in cards.items()
+        if skill in card["data-offers"].split("|")
+        and "de" in card["data-languages"].split("|")
+        and card["data-remote"] == "true"
+    }
 
 
 def open_sample_ads() -> dict[str, dict[str, Any]]:
     """The sample's ads as contributors wrote them, only those open on the build's day."""
     today = dt.date.fromisoformat(TODAY)
-    ads = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
-           for path in sorted((REPO / "ads").glob("*.y*ml"))}
-    return {ad_id: ad for ad_id, ad in ads.items()
-            if ad["status"] == "open" and ad["posted"] <= today <= ad["expires"]}
+    ads = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in sorted((REPO / "ads").glob("*.y*ml"))
+    }
+    return {
+        ad_id: ad
+        for ad_id, ad in ads.items()
+        if ad["status"] == "open" and ad["posted"] <= today <= ad["expires"]
+    }
 
 
 def visible_cards(driver: WebDriver) -> set[str]:
-    return set(driver.execute_script(
-        "return Array.from(document.querySelectorAll('.tandem-card'))"
-        ".filter(card => card.checkVisibility()).map(card => card.dataset.id)"))
+    return set(
+        driver.execute_script(
+            "return Array.from(document.querySelectorAll('.tandem-card'))"
+            ".filter(card => card.checkVisibility()).map(card => card.dataset.id)"
+        )
+    )
 
 
 def result_count(driver: WebDriver) -> int:
@@ -170,12 +204,16 @@ def result_count(driver: WebDriver) -> int:
 def shows_exactly(expected: set[str]) -> Callable[[WebDriver], bool]:
     def condition(driver: WebDriver) -> bool:
         return visible_cards(driver) == expected and result_count(driver) == len(expected)
+
     return condition
 
 
 def filters(driver: WebDriver) -> Any:
-    return wait_until(driver, ec.visibility_of_element_located((By.ID, "tandem-filters")),
-                      "the filter form never became visible")
+    return wait_until(
+        driver,
+        ec.visibility_of_element_located((By.ID, "tandem-filters")),
+        "the filter form never became visible",
+    )
 
 
 def choose(form: Any, name: str, value: str) -> None:
@@ -192,6 +230,7 @@ def filter_kubernetes_german_remote(driver: WebDriver) -> None:
 
 # --- tests: the marketplace ----------------------------------------------------------------------
 
+
 def test_expected_kubernetes_ads_agree_with_the_sample(cards: dict[str, dict[str, str]]) -> None:
     """The cards' data match what contributors wrote, so the browser tests check real rules."""
     expected = offers_german_remote(cards, "kubernetes")
@@ -205,8 +244,9 @@ def test_expected_kubernetes_ads_agree_with_the_sample(cards: dict[str, dict[str
     assert {"jana-schulz", "raphael-huber"} <= expected
 
 
-def test_free_text_narrows_cards_and_count(browser: WebDriver, site_url: str,
-                                           cards: dict[str, dict[str, str]]) -> None:
+def test_free_text_narrows_cards_and_count(
+    browser: WebDriver, site_url: str, cards: dict[str, dict[str, str]]
+) -> None:
     open_page(browser, site_url + "ads/")
     form = filters(browser)
     assert visible_cards(browser) == set(cards)
@@ -235,8 +275,9 @@ def test_free_text_narrows_cards_and_count(browser: WebDriver, site_url: str,
     assert browser.find_element(By.ID, "tandem-no-results").is_displayed()
 
 
-def test_kubernetes_german_remote_finds_the_right_ads(browser: WebDriver, site_url: str,
-                                                      cards: dict[str, dict[str, str]]) -> None:
+def test_kubernetes_german_remote_finds_the_right_ads(
+    browser: WebDriver, site_url: str, cards: dict[str, dict[str, str]]
+) -> None:
     expected = offers_german_remote(cards, "kubernetes")
     open_page(browser, site_url + "ads/")
     filter_kubernetes_german_remote(browser)
@@ -245,35 +286,44 @@ def test_kubernetes_german_remote_finds_the_right_ads(browser: WebDriver, site_u
 
     # Sought instead of offered gives the other side of the market.
     choose(filters(browser), "dir", "seeks")
-    seekers = {ad_id for ad_id, card in cards.items()
-               if "kubernetes" in card["data-seeks"].split("|")
-               and "de" in card["data-languages"].split("|") and card["data-remote"] == "true"}
+    seekers = {
+        ad_id
+        for ad_id, card in cards.items()
+        if "kubernetes" in card["data-seeks"].split("|")
+        and "de" in card["data-languages"].split("|")
+        and card["data-remote"] == "true"
+    }
     wait_until(browser, shows_exactly(seekers), "seeks Kubernetes + German + remote")
 
 
-def test_the_address_keeps_the_filter(browser: WebDriver, site_url: str,
-                                      cards: dict[str, dict[str, str]]) -> None:
+def test_the_address_keeps_the_filter(
+    browser: WebDriver, site_url: str, cards: dict[str, dict[str, str]]
+) -> None:
     expected = offers_german_remote(cards, "kubernetes")
     open_page(browser, site_url + "ads/")
     filter_kubernetes_german_remote(browser)
     wait_until(browser, shows_exactly(expected), "filtering did not finish")
     query = parse_qs(urlsplit(browser.current_url).query)
-    assert query == {"skill": ["kubernetes"], "dir": ["offers"], "lang": ["de"],
-                     "remote": ["1"]}
+    assert query == {"skill": ["kubernetes"], "dir": ["offers"], "lang": ["de"], "remote": ["1"]}
 
     shared = browser.current_url
     open_page(browser, shared)
     form = filters(browser)
     wait_until(browser, shows_exactly(expected), "the shared address did not restore the view")
-    assert Select(form.find_element(By.NAME, "skill")).first_selected_option \
-        .get_attribute("value") == "kubernetes"
-    assert Select(form.find_element(By.NAME, "lang")).first_selected_option \
-        .get_attribute("value") == "de"
+    assert (
+        Select(form.find_element(By.NAME, "skill")).first_selected_option.get_attribute("value")
+        == "kubernetes"
+    )
+    assert (
+        Select(form.find_element(By.NAME, "lang")).first_selected_option.get_attribute("value")
+        == "de"
+    )
     assert form.find_element(By.NAME, "remote").is_selected()
 
 
-def test_clear_shows_everything_and_cleans_the_address(browser: WebDriver, site_url: str,
-                                                       cards: dict[str, dict[str, str]]) -> None:
+def test_clear_shows_everything_and_cleans_the_address(
+    browser: WebDriver, site_url: str, cards: dict[str, dict[str, str]]
+) -> None:
     open_page(browser, site_url + "ads/?text=kubernetes&lang=de")
     form = filters(browser)
     wait_until(browser, lambda d: result_count(d) < len(cards), "the address did not filter")
@@ -285,16 +335,18 @@ def test_clear_shows_everything_and_cleans_the_address(browser: WebDriver, site_
     assert not form.find_element(By.NAME, "remote").is_selected()
 
 
-def test_keyboard_alone_can_filter(browser: WebDriver, site_url: str,
-                                   cards: dict[str, dict[str, str]]) -> None:
+def test_keyboard_alone_can_filter(
+    browser: WebDriver, site_url: str, cards: dict[str, dict[str, str]]
+) -> None:
     open_page(browser, site_url + "ads/")
     filters(browser).find_element(By.NAME, "q").click()
     active = browser.switch_to.active_element
     active.send_keys(Keys.TAB)
     focused = browser.switch_to.active_element
     assert focused.get_attribute("name") == "skill"
-    assert focused.value_of_css_property("outline-style") != "none", \
+    assert focused.value_of_css_property("outline-style") != "none", (
         "a focused filter must show where the focus is"
+    )
 
     for _ in ("dir", "lang", "loc", "remote"):
         browser.switch_to.active_element.send_keys(Keys.TAB)
@@ -306,14 +358,16 @@ def test_keyboard_alone_can_filter(browser: WebDriver, site_url: str,
     assert parse_qs(urlsplit(browser.current_url).query) == {"remote": ["1"]}
 
 
-def test_without_javascript_every_card_is_visible(new_driver: Callable[..., WebDriver],
-                                                  site_url: str,
-                                                  cards: dict[str, dict[str, str]]) -> None:
+def test_without_javascript_every_card_is_visible(
+    new_driver: Callable[..., WebDriver], site_url: str, cards: dict[str, dict[str, str]]
+) -> None:
     driver = new_driver(javascript=False)
     driver.get(site_url + "ads/?text=nobody-matches-this")
-    shown = {card.get_attribute("data-id")
-             for card in driver.find_elements(By.CSS_SELECTOR, ".tandem-card")
-             if card.is_displayed()}
+    shown = {
+        card.get_attribute("data-id")
+        for card in driver.find_elements(By.CSS_SELECTOR, ".tandem-card")
+        if card.is_displayed()
+    }
     assert shown == set(cards)
     assert not driver.find_element(By.ID, "tandem-filters").is_displayed()
     assert not driver.find_element(By.ID, "tandem-no-results").is_displayed()
@@ -321,27 +375,39 @@ def test_without_javascript_every_card_is_visible(new_driver: Callable[..., WebD
 
 # --- tests: search, ad pages -----------------------------------------------------------------
 
+
 def search(driver: WebDriver, text: str) -> list[str]:
     """Type into Material's search box; the links of the results once there are some."""
-    box = wait_until(driver, ec.element_to_be_clickable(
-        (By.CSS_SELECTOR, "input.md-search__input")), "no search box")
+    box = wait_until(
+        driver,
+        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")),
+        "no search box",
+    )
     box.click()
     box.send_keys(text)
     # Read the links in one script: Material re-renders the list while results come in, so
     # elements found one call earlier may already be gone.
-    hrefs: list[str] = wait_until(driver, lambda d: d.execute_script(
-        "return Array.from(document.querySelectorAll("
-        "'.md-search-result__item a.md-search-result__link')).map(link => link.href)"),
-        f"searching {text!r} found nothing")
+    hrefs: list[str] = wait_until(
+        driver,
+        lambda d: d.execute_script(
+            "return Array.from(document.querySelectorAll("
+            "'.md-search-result__item a.md-search-result__link')).map(link => link.href)"
+        ),
+        f"searching {text!r} found nothing",
+    )
     return hrefs
 
 
-def test_search_finds_an_ad_by_a_skill(browser: WebDriver, site_url: str,
-                                       cards: dict[str, dict[str, str]]) -> None:
+def test_search_finds_an_ad_by_a_skill(
+    browser: WebDriver, site_url: str, cards: dict[str, dict[str, str]]
+) -> None:
     """The whole word: "kubernetes" is indexed as its stem "kubernet", so this fails unless
     the typed word is stemmed too (theme/assets/javascripts/lunr/min/lunr.multi.min.js)."""
-    kubernetes = {ad_id for ad_id, card in cards.items()
-                  if "kubernetes" in card["data-offers"].split("|") + card["data-seeks"].split("|")}
+    kubernetes = {
+        ad_id
+        for ad_id, card in cards.items()
+        if "kubernetes" in card["data-offers"].split("|") + card["data-seeks"].split("|")
+    }
     open_page(browser, site_url)
     hrefs = search(browser, "Kubernetes")
     found = {m.group(1) for href in hrefs if (m := re.search(r"/ads/([a-z0-9-]+)/", href))}
@@ -352,13 +418,16 @@ def test_an_ad_page_suggests_partners(browser: WebDriver, site_url: str) -> None
     open_page(browser, site_url + "ads/jana-schulz/")
     heading = browser.find_element(By.ID, "suggested-partners")
     assert heading.text.startswith("Suggested partners")
-    suggestions = heading.find_elements(By.XPATH, "following-sibling::*[1][self::ol or self::ul]"
-                                        "/li[contains(@class, 'tandem-suggestion')]")
+    suggestions = heading.find_elements(
+        By.XPATH,
+        "following-sibling::*[1][self::ol or self::ul]/li[contains(@class, 'tandem-suggestion')]",
+    )
     assert suggestions, "no suggestion right after the heading"
     assert suggestions[0].find_element(By.CSS_SELECTOR, "a[href*='/ads/']").is_displayed()
 
 
 # --- tests: hygiene on every main page ---------------------------------------------------------
+
 
 @pytest.mark.parametrize("page", MAIN_PAGES)
 def test_no_console_errors(browser: WebDriver, site_url: str, page: str) -> None:
@@ -380,7 +449,8 @@ def requested_urls(driver: WebDriver) -> list[str]:
 def is_local(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("data", "blob") or (
-        parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost"))
+        parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost")
+    )
 
 
 @pytest.mark.parametrize("page", MAIN_PAGES)
@@ -394,18 +464,22 @@ def test_no_request_leaves_localhost(browser: WebDriver, site_url: str, page: st
 
 @pytest.mark.parametrize("page", MAIN_PAGES)
 def test_no_sideways_scrolling_on_a_phone(browser: WebDriver, site_url: str, page: str) -> None:
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
     try:
         open_page(browser, site_url + page)
         widths = browser.execute_script(
-            "return [document.documentElement.scrollWidth, window.innerWidth]")
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
         assert widths[0] <= widths[1], f"{page or 'home'}: {widths[0]} px wide on a 390 px phone"
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 # --- tests: the German site ------------------------------------------------------------------
+
 
 @pytest.fixture()
 def german_url(site_root: Callable[..., Path]) -> Iterator[str]:
@@ -424,8 +498,7 @@ def german_url(site_root: Callable[..., Path]) -> Iterator[str]:
 def test_german_site(browser: WebDriver, german_url: str) -> None:
     open_page(browser, german_url + "ads/jana-schulz/")
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "de"
-    assert browser.find_element(By.ID, "suggested-partners").text.startswith(
-        "Passende Lernpartner")
+    assert browser.find_element(By.ID, "suggested-partners").text.startswith("Passende Lernpartner")
 
     # "Lernpaketen" is no prefix of "Lernpakete", the heading on partnership pages: only the
     # German stemmer brings them together.

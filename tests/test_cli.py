@@ -14,10 +14,18 @@ from conftest import REPO, TODAY, build_env
 TANDEM = str(Path(sys.executable).parent / "tandem")
 
 
-def tandem(*args: str, cwd: Path = REPO,
-           stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([TANDEM, *args], cwd=cwd, env=build_env(), input=stdin,
-                          capture_output=True, text=True, check=False)
+def tandem(
+    *args: str, cwd: Path = REPO, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [TANDEM, *args],
+        cwd=cwd,
+        env=build_env(),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def test_the_sample_validates() -> None:
@@ -30,8 +38,9 @@ def test_validate_reports_every_problem_in_every_format(tmp_path: Path) -> None:
     (tmp_path / "ads").mkdir()
     shutil.copy(REPO / "ads" / "jana-schulz.yml", tmp_path / "ads" / "a.yml")
     text = (REPO / "ads" / "jana-schulz.yml").read_text("utf-8")
-    (tmp_path / "ads" / "b.yml").write_text(text.replace("level: expert", "level: guru", 1)
-                                            .replace("status: open", "stauts: open"))
+    (tmp_path / "ads" / "b.yml").write_text(
+        text.replace("level: expert", "level: guru", 1).replace("status: open", "stauts: open")
+    )
     (tmp_path / "ads" / "c.yml").write_text("a: &x 1\nb: *x\n")
     result = tandem("validate", "--root", str(tmp_path))
     assert result.returncode == 1
@@ -77,26 +86,67 @@ def test_match_one_ad_as_text() -> None:
 
 
 def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None:
-    result = tandem("new-ad", "--root", str(tmp_path), "--name", "Jürgen Müller",
-                    "--owner", "jmueller", "--location", "NO", "--languages", "de,en",
-                    "--offer", "Excel:expert", "--offer", "SQL", "--seek",
-                    "Public speaking:Give a talk at the all-hands", "--hours", "2",
-                    "--weeks", "12", "--contact", "@jmueller")
+    result = tandem(
+        "new-ad",
+        "--root",
+        str(tmp_path),
+        "--name",
+        "Jürgen Müller",
+        "--owner",
+        "jmueller",
+        "--location",
+        "NO",
+        "--languages",
+        "de,en",
+        "--offer",
+        "Excel:expert",
+        "--offer",
+        "SQL",
+        "--seek",
+        "Public speaking:Give a talk at the all-hands",
+        "--hours",
+        "2",
+        "--weeks",
+        "12",
+        "--contact",
+        "@jmueller",
+    )
     assert result.returncode == 0, result.stderr
     path = tmp_path / "ads" / "juergen-mueller.yml"
     text = path.read_text("utf-8")
     assert text.startswith("# yaml-language-server: $schema=../generator/schemas/ad.schema.json")
     data = yaml.safe_load(text)
     assert data["location"] == "NO" and data["status"] == "open"
-    assert data["offers"] == [{"skill": "Excel", "level": "expert"},
-                              {"skill": "SQL", "level": "advanced"}]
+    assert data["offers"] == [
+        {"skill": "Excel", "level": "expert"},
+        {"skill": "SQL", "level": "advanced"},
+    ]
     assert data["seeks"][0]["goal"] == "Give a talk at the all-hands"
     assert str(data["posted"]) == TODAY
     assert tandem("validate", "--root", str(tmp_path)).returncode == 0
-    again = tandem("new-ad", "--root", str(tmp_path), "--name", "Jürgen Müller",
-                   "--owner", "jm", "--location", "Köln", "--languages", "de",
-                   "--offer", "Excel", "--seek", "SQL", "--hours", "1", "--weeks", "4",
-                   "--contact", "x")
+    again = tandem(
+        "new-ad",
+        "--root",
+        str(tmp_path),
+        "--name",
+        "Jürgen Müller",
+        "--owner",
+        "jm",
+        "--location",
+        "Köln",
+        "--languages",
+        "de",
+        "--offer",
+        "Excel",
+        "--seek",
+        "SQL",
+        "--hours",
+        "1",
+        "--weeks",
+        "4",
+        "--contact",
+        "x",
+    )
     assert again.returncode == 1 and "exists already" in again.stderr
 
 
@@ -110,22 +160,47 @@ def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
     (tmp_path / "ads").mkdir()
     for ident in ("jana-schulz", "priya-raman"):
         shutil.copy(REPO / "ads" / f"{ident}.yml", tmp_path / "ads")
-    ok = tandem("new-partnership", "--root", str(tmp_path), "--title", "Python and talks",
-                "--partner", "jana-schulz", "--partner", "priya-raman")
+    ok = tandem(
+        "new-partnership",
+        "--root",
+        str(tmp_path),
+        "--title",
+        "Python and talks",
+        "--partner",
+        "jana-schulz",
+        "--partner",
+        "priya-raman",
+    )
     assert ok.returncode == 0, ok.stderr
     data = yaml.safe_load((tmp_path / "partnerships" / "jana-schulz-priya-raman.yml").read_text())
     assert data["phase"] == "preparation" and data["partners"] == ["jana-schulz", "priya-raman"]
-    missing = tandem("new-partnership", "--root", str(tmp_path), "--title", "x",
-                     "--partner", "jana-schulz", "--partner", "ghost")
+    missing = tandem(
+        "new-partnership",
+        "--root",
+        str(tmp_path),
+        "--title",
+        "x",
+        "--partner",
+        "jana-schulz",
+        "--partner",
+        "ghost",
+    )
     assert missing.returncode == 2 and "ghost" in missing.stderr
 
 
 def git(root: Path, *args: str) -> str:
-    env = {**build_env(), "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1",
-           "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
-    done = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True,
-                          check=True)
+    env = {
+        **build_env(),
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=root, env=env, capture_output=True, text=True, check=True
+    )
     return done.stdout.strip()
 
 
@@ -151,8 +226,12 @@ def test_check_owner_and_report_on_a_real_pull_request(tmp_path: Path) -> None:
     foreign = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "mallory")
     assert foreign.returncode == 1
     assert "ads/jana-schulz.yml:1:1: error: only jschulz" in foreign.stdout
-    assert tandem("check-owner", "--root", str(root), "--base", base,
-                  "--actor", "tandem-admin").returncode == 0
+    assert (
+        tandem(
+            "check-owner", "--root", str(root), "--base", base, "--actor", "tandem-admin"
+        ).returncode
+        == 0
+    )
     summary = tandem("report", "--root", str(root), "--base", base)
     assert summary.returncode == 0, summary.stderr
     assert "## Tandem check" in summary.stdout
@@ -180,8 +259,9 @@ def answer_prompts(argv: list[str], prompts: list[tuple[str, str]]) -> str:
     import select
 
     fd, terminal = pty.openpty()
-    process = subprocess.Popen(argv, stdin=terminal, stdout=terminal, stderr=terminal,
-                               env=build_env(), close_fds=True)
+    process = subprocess.Popen(
+        argv, stdin=terminal, stdout=terminal, stderr=terminal, env=build_env(), close_fds=True
+    )
     os.close(terminal)
     output = b""
 
@@ -213,14 +293,23 @@ def answer_prompts(argv: list[str], prompts: list[tuple[str, str]]) -> str:
 
 
 def test_new_ad_asks_for_what_is_missing_in_a_terminal(tmp_path: Path) -> None:
-    prompts = [("Your name", "Ayşe Yılmaz"), ("Your forge login", "ayilmaz"),
-               ("Location", "Wien"), ("Languages", "tr,de"),
-               ("You offer", "GDPR:expert;Moderation"), ("You seek", "Python:Automate reports"),
-               ("Hours per week", "2"), ("Weeks", "12"), ("Contact", "@ayilmaz")]
+    prompts = [
+        ("Your name", "Ayşe Yılmaz"),
+        ("Your forge login", "ayilmaz"),
+        ("Location", "Wien"),
+        ("Languages", "tr,de"),
+        ("You offer", "GDPR:expert;Moderation"),
+        ("You seek", "Python:Automate reports"),
+        ("Hours per week", "2"),
+        ("Weeks", "12"),
+        ("Contact", "@ayilmaz"),
+    ]
     screen = answer_prompts([TANDEM, "new-ad", "--root", str(tmp_path)], prompts)
     assert "(basic/advanced/expert)" in screen  # the allowed values are shown
     data = yaml.safe_load((tmp_path / "ads" / "ayse-yilmaz.yml").read_text("utf-8"))
-    assert data["offers"] == [{"skill": "GDPR", "level": "expert"},
-                              {"skill": "Moderation", "level": "advanced"}]
+    assert data["offers"] == [
+        {"skill": "GDPR", "level": "expert"},
+        {"skill": "Moderation", "level": "advanced"},
+    ]
     assert data["commitment"] == {"hours_per_week": 2, "weeks": 12}
     assert data["contact"] == "@ayilmaz"

@@ -32,8 +32,9 @@ def yaml_examples() -> list[tuple[str, str, str]]:
     return found
 
 
-@pytest.mark.parametrize(("where", "schema", "block"), yaml_examples(),
-                         ids=[w for w, _, _ in yaml_examples()])
+@pytest.mark.parametrize(
+    ("where", "schema", "block"), yaml_examples(), ids=[w for w, _, _ in yaml_examples()]
+)
 def test_every_example_in_the_docs_validates(where: str, schema: str, block: str) -> None:
     doc = load_bytes(block.encode(), where)
     assert check_document(doc, schema) == []

@@ -37,18 +37,32 @@ EXPECT = re.compile(r"# expect: (\d+)(?::(\d+))? (error|warning): (.+)")
 TEXT_LINE = re.compile(r"(\S+):(\d+):(\d+): (error|warning): (\S.*)")
 VALID_AD = EXAMPLES / "valid" / "ads" / "jana-schulz.yml"  # added to every generated case
 
-_WIDE_AD = (b"name: Wide\nowner: wide\nlocation: Berlin\nlanguages: [en]\nseeks: [{skill: SQL}]\n"
-            b"commitment: {hours_per_week: 1, weeks: 4}\nposted: 2026-11-01\n"
-            b"expires: 2027-05-01\nstatus: open\ncontact: wide@example.com\n")
+_WIDE_AD = (
+    b"name: Wide\nowner: wide\nlocation: Berlin\nlanguages: [en]\nseeks: [{skill: SQL}]\n"
+    b"commitment: {hours_per_week: 1, weeks: 4}\nposted: 2026-11-01\n"
+    b"expires: 2027-05-01\nstatus: open\ncontact: wide@example.com\n"
+)
 GENERATED: dict[str, tuple[str, bytes, str]] = {  # case: (file, content, expectation)
-    "oversized": ("ads/huge.yml", b"name: Huge\nabout: |\n" + b"  lorem ipsum dolor\n" * 15_000,
-                  "1:1 error: file is larger than 256 KiB"),
-    "deep-flow": ("ads/deep.yml", b"name: " + b"[" * 100_000,
-                  "1:22 error: nesting deeper than 16 levels is not allowed"),
-    "deep-block": ("ads/deep.yml", "".join(f"{'  ' * i}a:\n" for i in range(200)).encode(),
-                   "17:33 error: nesting deeper than 16 levels is not allowed"),
-    "long-list": ("ads/wide.yml", _WIDE_AD + b"offers: [" + b"{}, " * 10_000 + b"{}]\n",
-                  "11:1 error: offers: has 10001 entries; at most 8 allowed"),
+    "oversized": (
+        "ads/huge.yml",
+        b"name: Huge\nabout: |\n" + b"  lorem ipsum dolor\n" * 15_000,
+        "1:1 error: file is larger than 256 KiB",
+    ),
+    "deep-flow": (
+        "ads/deep.yml",
+        b"name: " + b"[" * 100_000,
+        "1:22 error: nesting deeper than 16 levels is not allowed",
+    ),
+    "deep-block": (
+        "ads/deep.yml",
+        "".join(f"{'  ' * i}a:\n" for i in range(200)).encode(),
+        "17:33 error: nesting deeper than 16 levels is not allowed",
+    ),
+    "long-list": (
+        "ads/wide.yml",
+        _WIDE_AD + b"offers: [" + b"{}, " * 10_000 + b"{}]\n",
+        "11:1 error: offers: has 10001 entries; at most 8 allowed",
+    ),
 }
 GENERATED_BUGS: dict[str, str] = {}
 
@@ -63,8 +77,10 @@ class Expected:
 
     def matches(self, problem: Problem) -> bool:
         place = (problem.path, problem.line, problem.col if self.col else None, problem.severity)
-        return place == (self.path, self.line, self.col, self.severity) \
+        return (
+            place == (self.path, self.line, self.col, self.severity)
             and self.text in problem.message
+        )
 
 
 def expectations(root: Path) -> list[Expected]:
@@ -80,8 +96,15 @@ def expectations(root: Path) -> list[Expected]:
         for line in (ln for ln in lines if "expect:" in ln):
             match = EXPECT.fullmatch(line.strip())
             assert match, f"{file}: cannot read {line!r}"
-            found.append(Expected(target.relative_to(root).as_posix(), int(match[1]),
-                                  int(match[2]) if match[2] else None, match[3], match[4]))
+            found.append(
+                Expected(
+                    target.relative_to(root).as_posix(),
+                    int(match[1]),
+                    int(match[2]) if match[2] else None,
+                    match[3],
+                    match[4],
+                )
+            )
     return found
 
 
@@ -93,22 +116,31 @@ def leading_comments(file: Path) -> list[str]:
 
 def assert_as_expected(problems: list[Problem], expected: list[Expected]) -> None:
     missing = [e for e in expected if not any(e.matches(p) for p in problems)]
-    unexpected = [str(p) for p in problems
-                  if p.severity == "error" and not any(e.matches(p) for e in expected)]
+    unexpected = [
+        str(p)
+        for p in problems
+        if p.severity == "error" and not any(e.matches(p) for e in expected)
+    ]
     assert (missing, unexpected) == ([], [])
     assert len(set(problems)) == len(problems), "the same problem is reported twice"
 
 
 def case_params() -> list[object]:
-    names = ["valid", *(f"invalid/{p.name}" for p in sorted((EXAMPLES / "invalid").iterdir())),
-             *(f"generated/{name}" for name in GENERATED)]
+    names = [
+        "valid",
+        *(f"invalid/{p.name}" for p in sorted((EXAMPLES / "invalid").iterdir())),
+        *(f"generated/{name}" for name in GENERATED),
+    ]
     return [pytest.param(name, id=name, marks=known_bug(name)) for name in names]
 
 
 def known_bug(name: str) -> list[pytest.MarkDecorator]:
     marker = EXAMPLES / name / "XFAIL"
-    reason = marker.read_text("utf-8").strip() if marker.exists() else \
-        GENERATED_BUGS.get(name.removeprefix("generated/"))
+    reason = (
+        marker.read_text("utf-8").strip()
+        if marker.exists()
+        else GENERATED_BUGS.get(name.removeprefix("generated/"))
+    )
     return [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
 
 
@@ -136,14 +168,22 @@ def test_check_tree(case: Path) -> None:
         assert checked.problems == []
     # a file that expects no problem is kept, whatever its neighbours do
     for kind in KINDS:
-        quiet = [f.stem for f in iter_data_files(case, kind)
-                 if f.relative_to(case).as_posix() not in {e.path for e in expected}]
+        quiet = [
+            f.stem
+            for f in iter_data_files(case, kind)
+            if f.relative_to(case).as_posix() not in {e.path for e in expected}
+        ]
         assert set(quiet) <= set(checked.documents(kind)), kind
 
 
 def tandem_validate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([TANDEM, "validate", "--root", str(root), "--today", TODAY, *args],
-                            capture_output=True, text=True, encoding="utf-8", check=False)
+    result = subprocess.run(
+        [TANDEM, "validate", "--root", str(root), "--today", TODAY, *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result
 
@@ -153,8 +193,11 @@ def test_cli(case: Path) -> None:
     result = tandem_validate(case)
     lines = result.stdout.splitlines()
     assert all(TEXT_LINE.fullmatch(line) for line in lines), result.stdout
-    problems = [Problem(m[1], int(m[2]), int(m[3]), m[5], m[4])  # type: ignore[arg-type]
-                for m in map(TEXT_LINE.fullmatch, lines) if m]
+    problems = [
+        Problem(m[1], int(m[2]), int(m[3]), m[5], m[4])  # type: ignore[arg-type]
+        for m in map(TEXT_LINE.fullmatch, lines)
+        if m
+    ]
     assert_as_expected(problems, expected)
     errors = any(e.severity == "error" for e in expected)
     assert result.returncode == (1 if errors else 0), result.stdout + result.stderr
@@ -162,16 +205,28 @@ def test_cli(case: Path) -> None:
 
 def test_cli_json_and_github_formats() -> None:
     case = EXAMPLES / "invalid" / "wrong-types"
-    errors = [p for p in check_tree(case, dt.date.fromisoformat(TODAY)).problems
-              if p.severity == "error"]
+    errors = [
+        p for p in check_tree(case, dt.date.fromisoformat(TODAY)).problems if p.severity == "error"
+    ]
     assert len(errors) == len(expectations(case))
     as_json = tandem_validate(case, "--format", "json")
     rows = [row for row in json.loads(as_json.stdout) if row["severity"] == "error"]
-    assert (as_json.returncode, rows) == (1, [
-        {"path": p.path, "line": p.line, "col": p.col, "severity": "error",
-         "message": p.message} for p in errors])
+    assert (as_json.returncode, rows) == (
+        1,
+        [
+            {
+                "path": p.path,
+                "line": p.line,
+                "col": p.col,
+                "severity": "error",
+                "message": p.message,
+            }
+            for p in errors
+        ],
+    )
     github = tandem_validate(case, "--format", "github")
     assert github.returncode == 1
     assert set(github.stdout.splitlines()) >= {
         f"::error file={p.path},line={p.line},col={p.col},title=tandem error::{p.message}"
-        for p in errors}
+        for p in errors
+    }

@@ -19,9 +19,17 @@ from conftest import REPO
 from generator.pipeline import build
 
 GOLDEN = Path(__file__).parent / "golden"
-PAGES = ("index.md", "ads/index.md", "ads/jana-schulz.md", "ads/ben-taylor.md",
-         "partnerships/negotiation-and-numbers.md", "partnerships/excel-meets-python.md",
-         "stories/index.md", "stats/index.md", "skills/kubernetes.md")
+PAGES = (
+    "index.md",
+    "ads/index.md",
+    "ads/jana-schulz.md",
+    "ads/ben-taylor.md",
+    "partnerships/negotiation-and-numbers.md",
+    "partnerships/excel-meets-python.md",
+    "stories/index.md",
+    "stats/index.md",
+    "skills/kubernetes.md",
+)
 
 
 @pytest.fixture(scope="module", params=["en", "de"])
@@ -41,4 +49,5 @@ def test_page_matches_golden(rendered: tuple[str, dict[str, str]], src_uri: str)
         golden.parent.mkdir(parents=True, exist_ok=True)
         golden.write_text(bodies[src_uri], "utf-8")
     assert bodies[src_uri] == golden.read_text("utf-8"), (
-        f"{src_uri} ({lang}) differs from {golden}; if intended, regenerate (see module doc)")
+        f"{src_uri} ({lang}) differs from {golden}; if intended, regenerate (see module doc)"
+    )

@@ -34,20 +34,37 @@ TODAY = dt.date(2027, 1, 15)
 Result = dict[str, list[Suggestion]]
 
 EXPECTED_FIRST = [
-    ("jana-k8s", "tom-kube"), ("tom-kube", "jana-k8s"),
-    ("ole-pyhton", "mira-python"), ("mira-python", "ole-pyhton"),
-    ("uli-ux", "vera-accounting"), ("vera-accounting", "uli-ux"),
-    ("alex-excel", "ok-koeln"), ("fit-seeker", "fit-close"), ("tie-seeker", "tie-a"),
-    ("via-golang", "via-kube"), ("via-kube", "via-golang"),
+    ("jana-k8s", "tom-kube"),
+    ("tom-kube", "jana-k8s"),
+    ("ole-pyhton", "mira-python"),
+    ("mira-python", "ole-pyhton"),
+    ("uli-ux", "vera-accounting"),
+    ("vera-accounting", "uli-ux"),
+    ("alex-excel", "ok-koeln"),
+    ("fit-seeker", "fit-close"),
+    ("tie-seeker", "tie-a"),
+    ("via-golang", "via-kube"),
+    ("via-kube", "via-golang"),
 ]
 EXCLUDED_FROM_ALEX = {
-    "ex-expired": "expired", "ex-paused": "paused", "ex-closed": "closed",
-    "ex-matched": "matched", "ex-same-owner": "same owner", "ex-no-language": "no language",
-    "ex-far-away": "other place, not remote", "ex-partnered": "partnered before",
-    "alex-old": "closed", "bea-old": "closed",
+    "ex-expired": "expired",
+    "ex-paused": "paused",
+    "ex-closed": "closed",
+    "ex-matched": "matched",
+    "ex-same-owner": "same owner",
+    "ex-no-language": "no language",
+    "ex-far-away": "other place, not remote",
+    "ex-partnered": "partnered before",
+    "alex-old": "closed",
+    "bea-old": "closed",
 }
-TRAP_PAIRS = [("trap-java", "trap-googleads"), ("trap-nosql", "trap-c"),
-              ("trap-sql", "trap-cpp"), ("trap-c", "trap-sql"), ("trap-nosql", "trap-sql")]
+TRAP_PAIRS = [
+    ("trap-java", "trap-googleads"),
+    ("trap-nosql", "trap-c"),
+    ("trap-sql", "trap-cpp"),
+    ("trap-c", "trap-sql"),
+    ("trap-nosql", "trap-sql"),
+]
 
 
 def _load(folder: str, schema: str) -> list[tuple[str, str, dict[str, object]]]:
@@ -85,10 +102,12 @@ def partners(result: Result, ident: str) -> list[str]:
 
 def between(result: Result, a: str, b: str) -> list[Suggestion]:
     return [s for s in result.get(a, []) if s.partner == b] + [
-        s for s in result.get(b, []) if s.partner == a]
+        s for s in result.get(b, []) if s.partner == a
+    ]
 
 
 # --- who comes first ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("ident", "expected"), EXPECTED_FIRST)
 def test_expected_partner_is_first(result: Result, ident: str, expected: str) -> None:
@@ -125,8 +144,9 @@ def test_commitment_fit_orders_equal_skills(result: Result) -> None:
     assert close.score > far.score
 
 
-def test_ties_break_by_id(ads: list[Ad], partnerships: list[Partnership],
-                          taxonomy: Taxonomy, result: Result) -> None:
+def test_ties_break_by_id(
+    ads: list[Ad], partnerships: list[Partnership], taxonomy: Taxonomy, result: Result
+) -> None:
     tied = result["tie-seeker"]
     assert [s.partner for s in tied] == ["tie-a", "tie-b"]
     assert tied[0].score == tied[1].score
@@ -134,13 +154,15 @@ def test_ties_break_by_id(ads: list[Ad], partnerships: list[Partnership],
     assert again == result
 
 
-def test_top_limits_the_list(ads: list[Ad], partnerships: list[Partnership],
-                             taxonomy: Taxonomy, result: Result) -> None:
+def test_top_limits_the_list(
+    ads: list[Ad], partnerships: list[Partnership], taxonomy: Taxonomy, result: Result
+) -> None:
     first = suggest_partners(ads, partnerships, today=TODAY, taxonomy=taxonomy, top=1)
     assert {i: s[:1] for i, s in result.items()} == first
 
 
 # --- who never appears ----------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("excluded", sorted(EXCLUDED_FROM_ALEX))
 def test_excluded_ads_are_never_suggested(result: Result, excluded: str) -> None:
@@ -154,13 +176,13 @@ def test_only_eligible_partners_for_alex(result: Result) -> None:
 
 def test_ads_not_open_appear_nowhere(result: Result, ads: list[Ad]) -> None:
     closed = {ad.id for ad in ads if not ad.is_open(TODAY)}
-    assert closed == {"ex-expired", "ex-paused", "ex-closed", "ex-matched", "alex-old",
-                      "bea-old"}
+    assert closed == {"ex-expired", "ex-paused", "ex-closed", "ex-matched", "alex-old", "bea-old"}
     suggested = {s.partner for suggestions in result.values() for s in suggestions}
     assert not closed & (suggested | set(result))
 
 
 # --- traps ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("a", "b"), TRAP_PAIRS)
 def test_no_trap_pair_is_mutual(result: Result, a: str, b: str) -> None:
@@ -180,6 +202,7 @@ def test_trap_pair_with_one_real_skill_is_one_way(result: Result) -> None:
 
 
 # --- what a suggestion says -----------------------------------------------------------------
+
 
 def test_every_suggestion_has_reasons(result: Result) -> None:
     for suggestions in result.values():
@@ -215,7 +238,8 @@ def test_reasons_name_the_skill_when_neither_spelling_does(result: Result) -> No
     english = [reason_text(r, Locale("en")) for r in result["via-golang"][0].reasons]
     assert english[:2] == [
         "offers kube (advanced) — you seek 'k8s'; both count as Kubernetes",
-        "seeks 'Go lang' — you offer golang; both count as Go"]
+        "seeks 'Go lang' — you offer golang; both count as Go",
+    ]
     assert "can start now, you on 1 Mar 2027" in english
     back = [reason_text(r, Locale("de")) for r in result["via-kube"][0].reasons]
     assert "kann ab 01.03.2027 starten, du sofort" in back
@@ -240,11 +264,19 @@ def test_reasons_compare_commitment(result: Result) -> None:
 
 def test_skill_pairs_for_the_renderer(result: Result) -> None:
     tom = result["jana-k8s"][0]
-    assert tom.they_teach == (SkillPair("kubernetes basics", "Kubernetes", "kubernetes",
-                                        "Kubernetes", "expert", 100),)
-    assert tom.i_teach == (SkillPair("project management", "Projektmanagement",
-                                     "project-management", "Project management", "expert",
-                                     100),)
+    assert tom.they_teach == (
+        SkillPair("kubernetes basics", "Kubernetes", "kubernetes", "Kubernetes", "expert", 100),
+    )
+    assert tom.i_teach == (
+        SkillPair(
+            "project management",
+            "Projektmanagement",
+            "project-management",
+            "Project management",
+            "expert",
+            100,
+        ),
+    )
     mira = result["ole-pyhton"][0]
     assert mira.they_teach[0].seek == "Pyhton" and mira.they_teach[0].similarity < 100
 
@@ -269,7 +301,8 @@ def test_locale_tables_agree() -> None:
     assert all(key.startswith("reason.") for key in english)
 
 
-@pytest.mark.parametrize(("a", "b"), [("Köln", "koeln"), ("KÖLN ", "Köln"),
-                                      ("São Paulo", "Sao Paulo")])
+@pytest.mark.parametrize(
+    ("a", "b"), [("Köln", "koeln"), ("KÖLN ", "Köln"), ("São Paulo", "Sao Paulo")]
+)
 def test_places_compare_folded(a: str, b: str) -> None:
     assert place_key(a) == place_key(b)

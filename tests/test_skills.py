@@ -27,13 +27,30 @@ PRECISION_FLOOR = 0.99
 RECALL_FLOOR = 0.97
 
 TRAPS = [
-    ("Java", "JavaScript"), ("Java basics", "JavaScript"), ("Java 17", "JavaScript"),
-    ("Go", "Google Ads"), ("golang", "Google Ads"), ("Go", "Godot"),
-    ("SQL", "NoSQL"), ("SQL advanced", "NoSQL"), ("NoSQL", "MySQL"),
-    ("C", "C++"), ("C", "C#"), ("C++", "C#"), ("C for beginners", "C++"), ("C ++", "C"),
-    ("C#", "F#"), ("R", "Rust"), ("R Grundlagen", "Rust"), ("Scala", "Scalability"),
-    ("Excel", "Excellence"), ("Typography", "Topography"), ("ISO 27001", "ISO 9001"),
-    ("Mediation", "Meditation"), ("Führung", "Buchführung"), ("Statistik", "Statik"),
+    ("Java", "JavaScript"),
+    ("Java basics", "JavaScript"),
+    ("Java 17", "JavaScript"),
+    ("Go", "Google Ads"),
+    ("golang", "Google Ads"),
+    ("Go", "Godot"),
+    ("SQL", "NoSQL"),
+    ("SQL advanced", "NoSQL"),
+    ("NoSQL", "MySQL"),
+    ("C", "C++"),
+    ("C", "C#"),
+    ("C++", "C#"),
+    ("C for beginners", "C++"),
+    ("C ++", "C"),
+    ("C#", "F#"),
+    ("R", "Rust"),
+    ("R Grundlagen", "Rust"),
+    ("Scala", "Scalability"),
+    ("Excel", "Excellence"),
+    ("Typography", "Topography"),
+    ("ISO 27001", "ISO 9001"),
+    ("Mediation", "Meditation"),
+    ("Führung", "Buchführung"),
+    ("Statistik", "Statik"),
 ]
 
 
@@ -49,46 +66,59 @@ def _labelled() -> list[tuple[str, str, bool]]:
 
 # --- normalising ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("Kubernetes", "kubernetes"),
-    ("  KUBERNETES\t", "kubernetes"),
-    ("kubernetes basics", "kubernetes"),
-    ("UX-Design", "ux design"),
-    ("ci/cd", "ci cd"),
-    ("data_science", "data science"),
-    ("Python 3", "python"),
-    ("Python 3.12", "python"),
-    ("HTML5", "html"),
-    ("C++20", "c++"),
-    ("C# 12", "c#"),
-    ("C ++", "c++"),
-    ("#python", "python"),
-    ("C", "c"),
-    ("ISO 27001", "iso 27001"),
-    ("ISO/IEC 27001:2022", "iso iec 27001"),
-    ("M365", "m365"),
-    ("Python for beginners", "python"),
-    ("Advanced Excel", "excel"),
-    ("Excel für Fortgeschrittene", "excel"),
-    ("Grundlagen der Buchhaltung", "buchhaltung"),
-    ("Einführung in SQL", "sql"),
-    ("Excel tips and tricks", "excel"),
-    ("Leadership für neue Führungskräfte", "leadership"),
-    ("Spanisch B1", "spanisch"),
-    ("Straße", "strasse"),
-    ("ﬁgma", "figma"),  # NFKC folds the ligature
-    ("Basics", "basics"),  # a filler alone is kept: never an empty skill
-    ("D&I", "d and i"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kubernetes", "kubernetes"),
+        ("  KUBERNETES\t", "kubernetes"),
+        ("kubernetes basics", "kubernetes"),
+        ("UX-Design", "ux design"),
+        ("ci/cd", "ci cd"),
+        ("data_science", "data science"),
+        ("Python 3", "python"),
+        ("Python 3.12", "python"),
+        ("HTML5", "html"),
+        ("C++20", "c++"),
+        ("C# 12", "c#"),
+        ("C ++", "c++"),
+        ("#python", "python"),
+        ("C", "c"),
+        ("ISO 27001", "iso 27001"),
+        ("ISO/IEC 27001:2022", "iso iec 27001"),
+        ("M365", "m365"),
+        ("Python for beginners", "python"),
+        ("Advanced Excel", "excel"),
+        ("Excel für Fortgeschrittene", "excel"),
+        ("Grundlagen der Buchhaltung", "buchhaltung"),
+        ("Einführung in SQL", "sql"),
+        ("Excel tips and tricks", "excel"),
+        ("Leadership für neue Führungskräfte", "leadership"),
+        ("Spanisch B1", "spanisch"),
+        ("Straße", "strasse"),
+        ("ﬁgma", "figma"),  # NFKC folds the ligature
+        ("Basics", "basics"),  # a filler alone is kept: never an empty skill
+        ("D&I", "d and i"),
+    ],
+)
 def test_normalise(text: str, expected: str) -> None:
     assert normalise(text) == expected
 
 
-@pytest.mark.parametrize(("key", "expected"), [
-    ("Kubernetes", "kubernetes"), ("C++", "c-plus-plus"), ("C#", "c-sharp"), ("C", "c"),
-    ("Führung", "fuehrung"), ("Künstliche Intelligenz", "kuenstliche-intelligenz"),
-    ("CI/CD", "ci-cd"), (".NET", "net"), ("D&I", "d-and-i"),
-])
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("Kubernetes", "kubernetes"),
+        ("C++", "c-plus-plus"),
+        ("C#", "c-sharp"),
+        ("C", "c"),
+        ("Führung", "fuehrung"),
+        ("Künstliche Intelligenz", "kuenstliche-intelligenz"),
+        ("CI/CD", "ci-cd"),
+        (".NET", "net"),
+        ("D&I", "d-and-i"),
+    ],
+)
 def test_slug(key: str, expected: str) -> None:
     assert slug(key) == expected
 
@@ -99,21 +129,30 @@ def test_slug_of_text_without_latin_letters_is_stable() -> None:
     assert slug("日本語") != slug("中文")
 
 
-@pytest.mark.parametrize(("a", "b", "distance"), [
-    ("kuberentes", "kubernetes", 1), ("exel", "excel", 1), ("excell", "excel", 1),
-    ("typography", "topography", 2), ("java", "javascript", 6), ("", "go", 2),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("kuberentes", "kubernetes", 1),
+        ("exel", "excel", 1),
+        ("excell", "excel", 1),
+        ("typography", "topography", 2),
+        ("java", "javascript", 6),
+        ("", "go", 2),
+    ],
+)
 def test_typo_distance(a: str, b: str, distance: int) -> None:
     assert typo_distance(a, b) == distance == typo_distance(b, a)
 
 
 # --- the labelled set -----------------------------------------------------------------------
 
+
 def test_precision_and_recall_on_labelled_pairs(taxonomy: Taxonomy) -> None:
     pairs = _labelled()
     resolver = taxonomy.resolver
-    same = [(a, b, label, resolver.resolve(a).key == resolver.resolve(b).key)
-            for a, b, label in pairs]
+    same = [
+        (a, b, label, resolver.resolve(a).key == resolver.resolve(b).key) for a, b, label in pairs
+    ]
     true_pos = sum(label and found for *_, label, found in same)
     false_pos = [(a, b) for a, b, label, found in same if found and not label]
     false_neg = [(a, b) for a, b, label, found in same if label and not found]
@@ -140,21 +179,25 @@ def test_labelled_traps_are_all_kept_apart(taxonomy: Taxonomy) -> None:
 
 # --- resolution -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "key", "kind"), [
-    ("Kubernetes", "kubernetes", "exact"),
-    ("k8s", "kubernetes", "exact"),
-    ("kubernetes basics", "kubernetes", "exact"),
-    ("Projektmanagement", "project-management", "exact"),
-    ("Java Script", "javascript", "spelling"),
-    ("Kuberentes", "kubernetes", "fuzzy"),
-    ("Jaav", "java", "fuzzy"),
-    ("Projekt managment", "project-management", "fuzzy"),
-    ("Origami", "origami", "unknown"),
-    ("CRM (Salesforce)", "crm", "exact"),
-    ("NoSQL (MongoDB)", "nosql", "exact"),
-    ("Container-Orchestrierung (k8s)", "kubernetes", "exact"),
-    ("Origami (Tsuru)", "origami-tsuru", "unknown"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "key", "kind"),
+    [
+        ("Kubernetes", "kubernetes", "exact"),
+        ("k8s", "kubernetes", "exact"),
+        ("kubernetes basics", "kubernetes", "exact"),
+        ("Projektmanagement", "project-management", "exact"),
+        ("Java Script", "javascript", "spelling"),
+        ("Kuberentes", "kubernetes", "fuzzy"),
+        ("Jaav", "java", "fuzzy"),
+        ("Projekt managment", "project-management", "fuzzy"),
+        ("Origami", "origami", "unknown"),
+        ("CRM (Salesforce)", "crm", "exact"),
+        ("NoSQL (MongoDB)", "nosql", "exact"),
+        ("Container-Orchestrierung (k8s)", "kubernetes", "exact"),
+        ("Origami (Tsuru)", "origami-tsuru", "unknown"),
+    ],
+)
 def test_resolve(taxonomy: Taxonomy, text: str, key: str, kind: str) -> None:
     found = taxonomy.resolver.resolve(text)
     assert (found.key, found.kind) == (key, kind)
@@ -187,6 +230,7 @@ def test_display(taxonomy: Taxonomy) -> None:
 
 # --- the taxonomy file ----------------------------------------------------------------------
 
+
 def test_taxonomy_spellings_are_unique_after_folding(taxonomy: Taxonomy) -> None:
     owner: dict[str, str] = {}
     for skill in taxonomy.skills:
@@ -214,7 +258,8 @@ def test_broken_taxonomy_names_the_place(tmp_path: Path) -> None:
 def test_taxonomy_with_bad_entry_and_clash(tmp_path: Path) -> None:
     (tmp_path / "skills.yml").write_text(
         "skills:\n  - name: Go\n    aliases: [golang]\n  - name: Golang\n  - {aliases: [x]}\n",
-        "utf-8")
+        "utf-8",
+    )
     with pytest.raises(TaxonomyError) as caught:
         load_taxonomy(tmp_path)
     messages = sorted((p.line, p.message) for p in caught.value.problems)
@@ -224,13 +269,18 @@ def test_taxonomy_with_bad_entry_and_clash(tmp_path: Path) -> None:
 
 # --- warnings -------------------------------------------------------------------------------
 
+
 def test_skill_warnings_point_at_near_misses() -> None:
     taxonomy = load_taxonomy(MATCH_DATA)
-    docs = {p.stem: load_file(p, display=f"ads/{p.name}")
-            for p in sorted((MATCH_DATA / "ads").glob("*.yml"))}
+    docs = {
+        p.stem: load_file(p, display=f"ads/{p.name}")
+        for p in sorted((MATCH_DATA / "ads").glob("*.yml"))
+    }
     warnings = {str(w) for w in skill_warnings(docs, taxonomy)}
-    assert ("ads/ole-pyhton.yml:11:12: warning: skill 'Pyhton' is close to 'Python' in "
-            "skills.yml; did you mean 'Python'?") in warnings
+    assert (
+        "ads/ole-pyhton.yml:11:12: warning: skill 'Pyhton' is close to 'Python' in "
+        "skills.yml; did you mean 'Python'?"
+    ) in warnings
     assert any("'Buchaltung' is close to 'Buchhaltung'" in w for w in warnings)
     assert not any("kubernetes basics" in w or "UX-Design" in w for w in warnings)
     assert all(": warning: " in w for w in warnings)

@@ -15,7 +15,7 @@ PAYLOADS = [
     '<script>alert("X1")</script>',
     '"><img src=x onerror=alert("X2")>',
     "</title><script>alert('X3')</script>",
-    "<iframe src=\"https://evil.example/X4\"></iframe>",
+    '<iframe src="https://evil.example/X4"></iframe>',
     "<svg onload=alert('X5')>",
     "{{ 7*191 }}X6 {% raw %}",
     '--8<-- "README.md"',
@@ -23,7 +23,7 @@ PAYLOADS = [
     "[data X8](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
     "<a href=\"javascript:alert('X9')\">X9</a>",
     "![X10](https://tracker.example/pixel.png)",
-    "<div style=\"background:url(https://evil.example/X11)\" onclick=\"alert('X11')\">X11</div>",
+    '<div style="background:url(https://evil.example/X11)" onclick="alert(\'X11\')">X11</div>',
 ]
 PLAIN = " ".join(PAYLOADS[:7])
 MARKDOWN = "\n\n".join(PAYLOADS)
