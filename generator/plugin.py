@@ -18,9 +18,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from generator.ids import KINDS
 from generator.pipeline import build, resolve_today
 from generator.problems import TandemError
-from generator.validate import KINDS
 
 log = logging.getLogger("mkdocs.plugins.tandem")
 

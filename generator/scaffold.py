@@ -8,10 +8,11 @@ from typing import Any
 
 import yaml
 
+from generator.ids import ID_PATTERN, SUFFIXES, slugify
 from generator.load import load_bytes
 from generator.model import LEVELS
 from generator.problems import Problem, TandemError
-from generator.validate import ID_PATTERN, SUFFIXES, add_months, check_document, slugify
+from generator.validate import add_months, check_document
 
 DEFAULT_LEVEL = "advanced"
 DEFAULT_MONTHS = 6

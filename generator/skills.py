@@ -37,9 +37,9 @@ from typing import Any, Literal, TypeGuard
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
+from generator.ids import slugify
 from generator.load import Document, LoadError, load_file
 from generator.problems import Problem, TandemError
-from generator.validate import slugify
 
 TAXONOMY_FILE = "skills.yml"
 MIN_FUZZY_LENGTH = 4

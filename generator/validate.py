@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -21,17 +20,14 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
+from generator.ids import ADS, KINDS, PARTNERSHIPS, discover, id_problem
 from generator.load import Document, JsonPath, LoadError, load_file
 from generator.model import PHASES
 from generator.problems import Problem
 
-KINDS = ("ads", "partnerships")
-SCHEMA_OF = {"ads": "ad", "partnerships": "partnership"}
-ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-ID_MAX = 64
+SCHEMA_OF = {ADS: "ad", PARTNERSHIPS: "partnership"}
 MAX_PROBLEMS_PER_FILE = 50
 MAX_ERRORS_EXAMINED = 2_000
-SUFFIXES = (".yml", ".yaml")
 ACTIVE_PHASES = ("planning", "learning", "closing")
 
 
@@ -59,22 +55,18 @@ def schema_validator(name: str) -> Draft202012Validator:
 
 
 def iter_data_files(root: Path, kind: str) -> list[Path]:
-    """Every .yml and .yaml file of a kind, sorted so output never depends on the file system."""
-    folder = root / kind
-    if not folder.is_dir():
-        return []
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.suffix.lower() in SUFFIXES and (p.is_file() or p.is_symlink())
-    )
+    """The files of a kind that are read as data (see `generator.ids.discover`)."""
+    return list(discover(root, kind).files)
 
 
 def check_tree(root: Path, today: dt.date) -> Checked:
     """Load, schema-check and cross-check every ad and partnership log below `root`."""
     checked = Checked()
     for kind in KINDS:
-        for path in iter_data_files(root, kind):
+        found = discover(root, kind)
+        for path, message in found.refused:
+            checked.problems.append(Problem(path.relative_to(root).as_posix(), 1, 1, message))
+        for path in found.files:
             _check_file(checked, root, kind, path)
     checked.problems.extend(cross_check(checked, today))
     checked.problems.sort()
@@ -110,52 +102,14 @@ def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
 
 
 def _id_problem(display: str, ident: str, seen: dict[str, str]) -> Problem | None:
-    if not ID_PATTERN.match(ident) or len(ident) > ID_MAX:
-        return Problem(
-            display,
-            1,
-            1,
-            f"file name '{ident}' is not a valid id: use lowercase "
-            f"letters, digits and single hyphens, at most {ID_MAX} "
-            f"characters (e.g. '{slugify(ident) or 'jana-schulz'}')",
-        )
+    wrong = id_problem(ident)
+    if wrong:
+        return Problem(display, 1, 1, f"file name {wrong}")
     if ident in seen:
         return Problem(
             display, 1, 1, f"id '{ident}' is used twice ({seen[ident]}); rename one of the files"
         )
     return None
-
-
-_TRANSLITERATE = str.maketrans(
-    {
-        "ä": "ae",
-        "ö": "oe",
-        "ü": "ue",
-        "Ä": "Ae",
-        "Ö": "Oe",
-        "Ü": "Ue",
-        "ß": "ss",
-        "ı": "i",
-        "ł": "l",
-        "Ł": "L",
-        "ø": "o",
-        "Ø": "O",
-        "æ": "ae",
-        "Æ": "Ae",
-        "đ": "d",
-        "'": None,
-        "’": None,
-    }
-)
-
-
-def slugify(text: str) -> str:
-    """`Jürgen Müller` -> `juergen-mueller`: the id a person's name gives."""
-    import unicodedata
-
-    text = text.translate(_TRANSLITERATE)
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:ID_MAX].strip("-")
 
 
 # --- schema ---------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.ids import KINDS
 from generator.problems import Problem
-from generator.validate import KINDS, check_tree, iter_data_files
+from generator.validate import check_tree, iter_data_files
 
 EXAMPLES = Path(__file__).parent / "examples"
 TODAY = "2026-11-23"
