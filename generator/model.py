@@ -8,10 +8,17 @@ from typing import Any, Literal
 
 GoalsReached = Literal[True, False, "partly"]
 
-# The contract's vocabularies, in the order people meet them; the schemas hold the same lists.
+# The contract's vocabularies, in the order people meet them. The JSON Schemas hold the same
+# lists (a schema is data a contributor's editor reads); tests/test_vocabularies.py says they agree.
 PHASES = ("preparation", "planning", "learning", "closing", "closed")
 FORMATS = ("tandem", "wol-circle", "lernos-circle")
 LEVELS = ("basic", "advanced", "expert")
+STATUSES = ("open", "paused", "matched", "closed")
+PACKAGE_STATUSES = ("planned", "in-progress", "done")
+
+# Defaults of optional ad fields; the schema's `default` keywords say the same.
+DEFAULT_REMOTE = True
+DEFAULT_FORMATS = ("tandem",)
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,8 @@ class Ad:
     status: str
     contact: str
     team: str | None = None
-    remote: bool = True
-    formats: tuple[str, ...] = ("tandem",)
+    remote: bool = DEFAULT_REMOTE
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     available_from: dt.date | None = None
     manager_support: bool = False
     about: str | None = None
@@ -142,8 +149,8 @@ def ad_from_data(ident: str, path: str, data: dict[str, Any]) -> Ad:
         status=data["status"],
         contact=data["contact"],
         team=data.get("team"),
-        remote=data.get("remote", True),
-        formats=tuple(data.get("formats", ["tandem"])),
+        remote=data.get("remote", DEFAULT_REMOTE),
+        formats=tuple(data.get("formats", DEFAULT_FORMATS)),
         available_from=_day(data.get("available_from")),
         manager_support=data.get("manager_support", False),
         about=data.get("about"),
