@@ -1,4 +1,7 @@
-"""The `tandem` command as contributors and CI run it: real processes, real files."""
+"""The `tandem` command as contributors and CI run it: real processes, real files.
+
+"The sample" here is a copy of the suite's own sample (tests/data/sample/) in tmp_path.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import REPO, TODAY, build_env
+from conftest import SAMPLE, TODAY, build_env, copy_site
 
 TANDEM = str(Path(sys.executable).parent / "tandem")
 
 
-def tandem(
-    *args: str, cwd: Path = REPO, stdin: str | None = None
-) -> subprocess.CompletedProcess[str]:
+def tandem(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [TANDEM, *args],
         cwd=cwd,
@@ -28,45 +30,57 @@ def tandem(
     )
 
 
-def test_the_sample_validates() -> None:
-    result = tandem("validate")
+@pytest.fixture()
+def sample(tmp_path: Path) -> Path:
+    """A copy of the suite's sample, with the site's configuration, to run commands in."""
+    return copy_site(tmp_path / "sample")
+
+
+def test_the_sample_validates(sample: Path) -> None:
+    result = tandem("validate", cwd=sample)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors" in result.stderr
 
 
 def test_validate_reports_every_problem_in_every_format(tmp_path: Path) -> None:
     (tmp_path / "ads").mkdir()
-    shutil.copy(REPO / "ads" / "jana-schulz.yml", tmp_path / "ads" / "a.yml")
-    text = (REPO / "ads" / "jana-schulz.yml").read_text("utf-8")
+    shutil.copy(SAMPLE / "ads" / "jana-schulz.yml", tmp_path / "ads" / "a.yml")
+    text = (SAMPLE / "ads" / "jana-schulz.yml").read_text("utf-8")
     (tmp_path / "ads" / "b.yml").write_text(
         text.replace("level: expert", "level: guru", 1).replace("status: open", "stauts: open")
     )
     (tmp_path / "ads" / "c.yml").write_text("a: &x 1\nb: *x\n")
-    result = tandem("validate", "--root", str(tmp_path))
+    result = tandem("validate", "--root", str(tmp_path), cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert any(line.startswith("ads/b.yml:") and "'guru' is not one of" in line for line in lines)
     assert any("unknown field 'stauts'; did you mean 'status'?" in line for line in lines)
     assert any(line.startswith("ads/c.yml:1:4: error: anchors") for line in lines)
-    github = tandem("validate", "--root", str(tmp_path), "--format", "github").stdout
+    github = tandem("validate", "--root", str(tmp_path), "--format", "github", cwd=tmp_path).stdout
     assert "::error file=ads/b.yml,line=" in github
-    rows = json.loads(tandem("validate", "--root", str(tmp_path), "--format", "json").stdout)
+    rows = json.loads(
+        tandem("validate", "--root", str(tmp_path), "--format", "json", cwd=tmp_path).stdout
+    )
     assert {row["path"] for row in rows} == {"ads/b.yml", "ads/c.yml"}
-    gitlab = json.loads(tandem("validate", "--root", str(tmp_path), "--format", "gitlab").stdout)
+    gitlab = json.loads(
+        tandem("validate", "--root", str(tmp_path), "--format", "gitlab", cwd=tmp_path).stdout
+    )
     assert gitlab[0]["location"]["path"] and gitlab[0]["fingerprint"]
-    only = tandem("validate", "--root", str(tmp_path), str(tmp_path / "ads" / "c.yml"))
+    only = tandem(
+        "validate", "--root", str(tmp_path), str(tmp_path / "ads" / "c.yml"), cwd=tmp_path
+    )
     assert "ads/b.yml" not in only.stdout and "ads/c.yml" in only.stdout
 
 
-def test_wrong_usage_exits_2() -> None:
-    assert tandem("validate", "--format", "xml").returncode == 2
-    assert tandem("validate", "--root", "/no/such/folder").returncode == 2
-    assert tandem("validate", "--today", "tomorrow").returncode == 2
-    assert tandem("no-such-command").returncode == 2
+def test_wrong_usage_exits_2(sample: Path) -> None:
+    assert tandem("validate", "--format", "xml", cwd=sample).returncode == 2
+    assert tandem("validate", "--root", "/no/such/folder", cwd=sample).returncode == 2
+    assert tandem("validate", "--today", "tomorrow", cwd=sample).returncode == 2
+    assert tandem("no-such-command", cwd=sample).returncode == 2
 
 
-def test_match_json_has_the_contract_shape() -> None:
-    result = tandem("match", "--format", "json")
+def test_match_json_has_the_contract_shape(sample: Path) -> None:
+    result = tandem("match", "--format", "json", cwd=sample)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert "jana-schulz" in data and "moritz-wolf" not in data
@@ -78,11 +92,11 @@ def test_match_json_has_the_contract_shape() -> None:
             assert s["reasons"] and all(isinstance(r, str) for r in s["reasons"])
 
 
-def test_match_one_ad_as_text() -> None:
-    result = tandem("match", "jana-schulz", "--top", "3")
+def test_match_one_ad_as_text(sample: Path) -> None:
+    result = tandem("match", "jana-schulz", "--top", "3", cwd=sample)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Jana Schulz (jana-schulz)")
-    assert tandem("match", "nobody-here").returncode == 2
+    assert tandem("match", "nobody-here", cwd=sample).returncode == 2
 
 
 def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None:
@@ -110,6 +124,7 @@ def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None
         "12",
         "--contact",
         "@jmueller",
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     path = tmp_path / "ads" / "juergen-mueller.yml"
@@ -123,7 +138,7 @@ def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None
     ]
     assert data["seeks"][0]["goal"] == "Give a talk at the all-hands"
     assert str(data["posted"]) == TODAY
-    assert tandem("validate", "--root", str(tmp_path)).returncode == 0
+    assert tandem("validate", "--root", str(tmp_path), cwd=tmp_path).returncode == 0
     again = tandem(
         "new-ad",
         "--root",
@@ -146,12 +161,13 @@ def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None
         "4",
         "--contact",
         "x",
+        cwd=tmp_path,
     )
     assert again.returncode == 1 and "exists already" in again.stderr
 
 
 def test_new_ad_without_a_terminal_names_what_is_missing(tmp_path: Path) -> None:
-    result = tandem("new-ad", "--root", str(tmp_path), "--name", "Ann", stdin="")
+    result = tandem("new-ad", "--root", str(tmp_path), "--name", "Ann", stdin="", cwd=tmp_path)
     assert result.returncode == 2 and "missing --owner" in result.stderr
     assert not (tmp_path / "ads").exists()
 
@@ -159,7 +175,7 @@ def test_new_ad_without_a_terminal_names_what_is_missing(tmp_path: Path) -> None
 def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
     (tmp_path / "ads").mkdir()
     for ident in ("jana-schulz", "priya-raman"):
-        shutil.copy(REPO / "ads" / f"{ident}.yml", tmp_path / "ads")
+        shutil.copy(SAMPLE / "ads" / f"{ident}.yml", tmp_path / "ads")
     ok = tandem(
         "new-partnership",
         "--root",
@@ -170,6 +186,7 @@ def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
         "jana-schulz",
         "--partner",
         "priya-raman",
+        cwd=tmp_path,
     )
     assert ok.returncode == 0, ok.stderr
     data = yaml.safe_load((tmp_path / "partnerships" / "jana-schulz-priya-raman.yml").read_text())
@@ -184,6 +201,7 @@ def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
         "jana-schulz",
         "--partner",
         "ghost",
+        cwd=tmp_path,
     )
     assert missing.returncode == 2 and "ghost" in missing.stderr
 
@@ -206,9 +224,9 @@ def git(root: Path, *args: str) -> str:
 
 def repo_with_sample(tmp_path: Path) -> tuple[Path, str]:
     root = tmp_path / "repo"
-    for name in ("ads", "partnerships"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "skills.yml", root)
+    for name in ("ads", "partnerships", "skills.yml"):
+        copy = shutil.copytree if (SAMPLE / name).is_dir() else shutil.copy
+        copy(SAMPLE / name, root / name)
     (root / "maintainers.yml").write_text("maintainers: [tandem-admin]\n")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")
@@ -221,18 +239,20 @@ def test_check_owner_and_report_on_a_real_pull_request(tmp_path: Path) -> None:
     ad = root / "ads" / "jana-schulz.yml"
     ad.write_text(ad.read_text("utf-8").replace("weeks: 12", "weeks: 10"), "utf-8")
     git(root, "commit", "-qam", "jana edits her ad")
-    own = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "jschulz")
+    own = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "jschulz", cwd=root)
     assert own.returncode == 0, own.stdout + own.stderr
-    foreign = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "mallory")
+    foreign = tandem(
+        "check-owner", "--root", str(root), "--base", base, "--actor", "mallory", cwd=root
+    )
     assert foreign.returncode == 1
     assert "ads/jana-schulz.yml:1:1: error: only jschulz" in foreign.stdout
     assert (
         tandem(
-            "check-owner", "--root", str(root), "--base", base, "--actor", "tandem-admin"
+            "check-owner", "--root", str(root), "--base", base, "--actor", "tandem-admin", cwd=root
         ).returncode
         == 0
     )
-    summary = tandem("report", "--root", str(root), "--base", base)
+    summary = tandem("report", "--root", str(root), "--base", base, cwd=root)
     assert summary.returncode == 0, summary.stderr
     assert "## Tandem check" in summary.stdout
     assert "**Jana Schulz** (`jana-schulz`)" in summary.stdout
@@ -241,15 +261,15 @@ def test_check_owner_and_report_on_a_real_pull_request(tmp_path: Path) -> None:
 
 def test_expire_lists_and_closes(tmp_path: Path) -> None:
     root, _ = repo_with_sample(tmp_path)
-    listing = tandem("expire", "--root", str(root), "--within", "14")
+    listing = tandem("expire", "--root", str(root), "--within", "14", cwd=root)
     assert listing.returncode == 0, listing.stderr
     assert "ralf-kaiser" in listing.stdout and "claudia-neumann" in listing.stdout
-    closed = tandem("expire", "--root", str(root), "--close")
+    closed = tandem("expire", "--root", str(root), "--close", cwd=root)
     assert closed.returncode == 0
     text = (root / "ads" / "ralf-kaiser.yml").read_text("utf-8")
     assert "\nstatus: closed\n" in text
     assert "status: open" in (root / "ads" / "claudia-neumann.yml").read_text("utf-8")
-    assert tandem("validate", "--root", str(root)).returncode == 0
+    assert tandem("validate", "--root", str(root), cwd=root).returncode == 0
 
 
 def answer_prompts(argv: list[str], prompts: list[tuple[str, str]]) -> str:
