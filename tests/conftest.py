@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLE = Path(__file__).resolve().parent / "data" / "sample"
 TODAY = "2026-11-23"
 EPOCH = "1795392000"  # 2026-11-23T00:00:00Z
-SITE_FILES = ("mkdocs.yml", "docs", "theme")
+SITE_FILES = (REPO / "mkdocs.yml", REPO / "docs", REPO / "theme")
 """The site's configuration, owned by maintainers: taken from the repository."""
 
 
@@ -28,7 +28,7 @@ def copy_site(dest: Path, *, data: bool = True) -> Path:
     """A copy of the site's configuration, the sample's taxonomy and, unless told otherwise,
     the sample's ads and partnership logs."""
     dest.mkdir(parents=True, exist_ok=True)
-    sources = [REPO / name for name in SITE_FILES] + [SAMPLE / "skills.yml"]
+    sources = [*SITE_FILES, SAMPLE / "skills.yml"]
     if data:
         sources += [SAMPLE / "ads", SAMPLE / "partnerships"]
     for source in sources:

@@ -10,6 +10,7 @@ sample in tests/data/sample/.
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -71,3 +72,41 @@ def test_the_live_taxonomy_meets_the_labelled_floors(live_taxonomy: Taxonomy) ->
 def test_the_live_taxonomy_keeps_the_traps_apart(live_taxonomy: Taxonomy) -> None:
     merged = [(a, b) for a, b in TRAPS if live_taxonomy.key_of(a) == live_taxonomy.key_of(b)]
     assert merged == []
+
+
+# --- the boundary -----------------------------------------------------------------------------
+
+LIVE_NAMES = {"ads", "partnerships", "skills.yml"}
+REPOSITORY_NAMES = {"REPO", "ROOT"}
+
+
+def reaches_live_data(node: ast.AST) -> bool:
+    """The ways tests have read the live data: `REPO / "ads"`, `REPO / name` (whatever name
+    holds), the repository handed to a call (`build(REPO, …)`, `str(ROOT)`, `root=REPO`) or
+    made a parameter's default. This module alone may; the site's configuration is reached
+    with a constant name (`REPO / "docs"`)."""
+
+    def is_repository(value: ast.AST | None) -> bool:
+        return isinstance(value, ast.Name) and value.id in REPOSITORY_NAMES
+
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div) and is_repository(node.left):
+        named = isinstance(node.right, ast.Constant)
+        return not named or node.right.value in LIVE_NAMES
+    if isinstance(node, ast.Call):
+        keywords = [k.value for k in node.keywords if k.arg == "root"]
+        return any(is_repository(arg) for arg in [*node.args, *keywords])
+    if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+        defaults = [*node.args.defaults, *node.args.kw_defaults]
+        return any(is_repository(default) for default in defaults)
+    return False
+
+
+def test_no_other_test_reads_the_live_data() -> None:
+    found = [
+        f"{path.name}:{getattr(node, 'lineno', 0)}"
+        for path in sorted(Path(__file__).parent.glob("*.py"))
+        if path.name not in (Path(__file__).name, "check_data_independence.py")
+        for node in ast.walk(ast.parse(path.read_text("utf-8")))
+        if reaches_live_data(node)
+    ]
+    assert found == [], "use the suite's sample (conftest.SAMPLE, copy_site) instead"
