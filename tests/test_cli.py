@@ -18,7 +18,14 @@ from conftest import SAMPLE, TODAY, build_env, copy_site
 TANDEM = str(Path(sys.executable).parent / "tandem")
 
 
-def tandem(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def tandem(
+    *args: str, cwd: Path | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run `tandem` in `cwd`, by default in the folder given as `--root`: never in the
+    repository, whose ads are live (use the `sample` fixture for a copy of the sample)."""
+    if cwd is None:
+        assert "--root" in args, "say where to run: cwd=sample, or --root"
+        cwd = Path(args[args.index("--root") + 1])
     return subprocess.run(
         [TANDEM, *args],
         cwd=cwd,
@@ -50,25 +57,19 @@ def test_validate_reports_every_problem_in_every_format(tmp_path: Path) -> None:
         text.replace("level: expert", "level: guru", 1).replace("status: open", "stauts: open")
     )
     (tmp_path / "ads" / "c.yml").write_text("a: &x 1\nb: *x\n")
-    result = tandem("validate", "--root", str(tmp_path), cwd=tmp_path)
+    result = tandem("validate", "--root", str(tmp_path))
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert any(line.startswith("ads/b.yml:") and "'guru' is not one of" in line for line in lines)
     assert any("unknown field 'stauts'; did you mean 'status'?" in line for line in lines)
     assert any(line.startswith("ads/c.yml:1:4: error: anchors") for line in lines)
-    github = tandem("validate", "--root", str(tmp_path), "--format", "github", cwd=tmp_path).stdout
+    github = tandem("validate", "--root", str(tmp_path), "--format", "github").stdout
     assert "::error file=ads/b.yml,line=" in github
-    rows = json.loads(
-        tandem("validate", "--root", str(tmp_path), "--format", "json", cwd=tmp_path).stdout
-    )
+    rows = json.loads(tandem("validate", "--root", str(tmp_path), "--format", "json").stdout)
     assert {row["path"] for row in rows} == {"ads/b.yml", "ads/c.yml"}
-    gitlab = json.loads(
-        tandem("validate", "--root", str(tmp_path), "--format", "gitlab", cwd=tmp_path).stdout
-    )
+    gitlab = json.loads(tandem("validate", "--root", str(tmp_path), "--format", "gitlab").stdout)
     assert gitlab[0]["location"]["path"] and gitlab[0]["fingerprint"]
-    only = tandem(
-        "validate", "--root", str(tmp_path), str(tmp_path / "ads" / "c.yml"), cwd=tmp_path
-    )
+    only = tandem("validate", "--root", str(tmp_path), str(tmp_path / "ads" / "c.yml"))
     assert "ads/b.yml" not in only.stdout and "ads/c.yml" in only.stdout
 
 
@@ -124,7 +125,6 @@ def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None
         "12",
         "--contact",
         "@jmueller",
-        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stderr
     path = tmp_path / "ads" / "juergen-mueller.yml"
@@ -138,7 +138,7 @@ def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None
     ]
     assert data["seeks"][0]["goal"] == "Give a talk at the all-hands"
     assert str(data["posted"]) == TODAY
-    assert tandem("validate", "--root", str(tmp_path), cwd=tmp_path).returncode == 0
+    assert tandem("validate", "--root", str(tmp_path)).returncode == 0
     again = tandem(
         "new-ad",
         "--root",
@@ -161,13 +161,12 @@ def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None
         "4",
         "--contact",
         "x",
-        cwd=tmp_path,
     )
     assert again.returncode == 1 and "exists already" in again.stderr
 
 
 def test_new_ad_without_a_terminal_names_what_is_missing(tmp_path: Path) -> None:
-    result = tandem("new-ad", "--root", str(tmp_path), "--name", "Ann", stdin="", cwd=tmp_path)
+    result = tandem("new-ad", "--root", str(tmp_path), "--name", "Ann", stdin="")
     assert result.returncode == 2 and "missing --owner" in result.stderr
     assert not (tmp_path / "ads").exists()
 
@@ -186,7 +185,6 @@ def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
         "jana-schulz",
         "--partner",
         "priya-raman",
-        cwd=tmp_path,
     )
     assert ok.returncode == 0, ok.stderr
     data = yaml.safe_load((tmp_path / "partnerships" / "jana-schulz-priya-raman.yml").read_text())
@@ -201,7 +199,6 @@ def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
         "jana-schulz",
         "--partner",
         "ghost",
-        cwd=tmp_path,
     )
     assert missing.returncode == 2 and "ghost" in missing.stderr
 
@@ -239,20 +236,18 @@ def test_check_owner_and_report_on_a_real_pull_request(tmp_path: Path) -> None:
     ad = root / "ads" / "jana-schulz.yml"
     ad.write_text(ad.read_text("utf-8").replace("weeks: 12", "weeks: 10"), "utf-8")
     git(root, "commit", "-qam", "jana edits her ad")
-    own = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "jschulz", cwd=root)
+    own = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "jschulz")
     assert own.returncode == 0, own.stdout + own.stderr
-    foreign = tandem(
-        "check-owner", "--root", str(root), "--base", base, "--actor", "mallory", cwd=root
-    )
+    foreign = tandem("check-owner", "--root", str(root), "--base", base, "--actor", "mallory")
     assert foreign.returncode == 1
     assert "ads/jana-schulz.yml:1:1: error: only jschulz" in foreign.stdout
     assert (
         tandem(
-            "check-owner", "--root", str(root), "--base", base, "--actor", "tandem-admin", cwd=root
+            "check-owner", "--root", str(root), "--base", base, "--actor", "tandem-admin"
         ).returncode
         == 0
     )
-    summary = tandem("report", "--root", str(root), "--base", base, cwd=root)
+    summary = tandem("report", "--root", str(root), "--base", base)
     assert summary.returncode == 0, summary.stderr
     assert "## Tandem check" in summary.stdout
     assert "**Jana Schulz** (`jana-schulz`)" in summary.stdout
@@ -261,15 +256,15 @@ def test_check_owner_and_report_on_a_real_pull_request(tmp_path: Path) -> None:
 
 def test_expire_lists_and_closes(tmp_path: Path) -> None:
     root, _ = repo_with_sample(tmp_path)
-    listing = tandem("expire", "--root", str(root), "--within", "14", cwd=root)
+    listing = tandem("expire", "--root", str(root), "--within", "14")
     assert listing.returncode == 0, listing.stderr
     assert "ralf-kaiser" in listing.stdout and "claudia-neumann" in listing.stdout
-    closed = tandem("expire", "--root", str(root), "--close", cwd=root)
+    closed = tandem("expire", "--root", str(root), "--close")
     assert closed.returncode == 0
     text = (root / "ads" / "ralf-kaiser.yml").read_text("utf-8")
     assert "\nstatus: closed\n" in text
     assert "status: open" in (root / "ads" / "claudia-neumann.yml").read_text("utf-8")
-    assert tandem("validate", "--root", str(root), cwd=root).returncode == 0
+    assert tandem("validate", "--root", str(root)).returncode == 0
 
 
 def answer_prompts(argv: list[str], prompts: list[tuple[str, str]]) -> str:
