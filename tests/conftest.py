@@ -1,4 +1,9 @@
-"""Shared fixtures: the repository's sample, copies of it, and real `mkdocs build`s."""
+"""Shared fixtures: the suite's own sample, copies of it, and real `mkdocs build`s.
+
+The sample is tests/data/sample/ (ads, partnerships, skills.yml), frozen; the site's
+configuration (mkdocs.yml, docs/, theme/) comes from the repository. Nothing here reads the
+live `ads/`, `partnerships/` or `skills.yml`: only tests/test_live.py does.
+"""
 
 from __future__ import annotations
 
@@ -12,20 +17,25 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+SAMPLE = Path(__file__).resolve().parent / "data" / "sample"
 TODAY = "2026-11-23"
 EPOCH = "1795392000"  # 2026-11-23T00:00:00Z
-SITE_FILES = ("mkdocs.yml", "skills.yml", "docs", "theme")
+SITE_FILES = (REPO / "mkdocs.yml", REPO / "docs", REPO / "theme")
+"""The site's configuration, owned by maintainers: taken from the repository."""
 
 
 def copy_site(dest: Path, *, data: bool = True) -> Path:
-    """A copy of the site's configuration and, unless told otherwise, its sample data."""
+    """A copy of the site's configuration, the sample's taxonomy and, unless told otherwise,
+    the sample's ads and partnership logs."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in SITE_FILES + (("ads", "partnerships") if data else ()):
-        source = REPO / name
+    sources = [*SITE_FILES, SAMPLE / "skills.yml"]
+    if data:
+        sources += [SAMPLE / "ads", SAMPLE / "partnerships"]
+    for source in sources:
         if source.is_dir():
-            shutil.copytree(source, dest / name)
+            shutil.copytree(source, dest / source.name)
         else:
-            shutil.copy2(source, dest / name)
+            shutil.copy2(source, dest / source.name)
     (dest / "ads").mkdir(exist_ok=True)
     (dest / "partnerships").mkdir(exist_ok=True)
     return dest

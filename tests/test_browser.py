@@ -21,7 +21,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import REPO, TODAY, mkdocs_build
+from conftest import SAMPLE, TODAY, mkdocs_build
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -179,7 +179,7 @@ def open_sample_ads() -> dict[str, dict[str, Any]]:
     today = dt.date.fromisoformat(TODAY)
     ads = {
         path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
-        for path in sorted((REPO / "ads").glob("*.y*ml"))
+        for path in sorted((SAMPLE / "ads").glob("*.y*ml"))
     }
     return {
         ad_id: ad

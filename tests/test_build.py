@@ -1,12 +1,14 @@
-"""Real `mkdocs build --strict` runs of the sample and of small hostile trees."""
+"""Real `mkdocs build --strict` runs of the suite's sample and of small hostile trees."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from pathlib import Path
 
-from conftest import REPO, mkdocs_build
+import yaml
+from conftest import SAMPLE, mkdocs_build
 
 HIDDEN = {  # on 2026-11-23: expired, paused or closed ads never reach the site
     "fatima-haddad": "expired",
@@ -112,7 +114,7 @@ def test_search_index_holds_ads_and_stories(sample_site: Path) -> None:
 def test_invalid_data_fails_the_build_with_the_validate_message(site_root, tmp_path) -> None:
     root = site_root(
         {
-            "ads/jana.yml": (REPO / "ads" / "jana-schulz.yml")
+            "ads/jana.yml": (SAMPLE / "ads" / "jana-schulz.yml")
             .read_text()
             .replace("hours_per_week: 2", "hours_per_week: lots")
         }
@@ -122,6 +124,19 @@ def test_invalid_data_fails_the_build_with_the_validate_message(site_root, tmp_p
     assert "ads/jana.yml:" in result.stderr
     assert "commitment.hours_per_week: 'lots' is not a number" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_sample_still_builds_once_every_ad_has_expired(site_root, tmp_path) -> None:
+    """The live check builds on the day it runs: time passing alone must never fail it."""
+    root = site_root(sample=True)
+    last = max(
+        yaml.safe_load(path.read_text("utf-8"))["expires"] for path in (root / "ads").iterdir()
+    )
+    day = (last + dt.timedelta(days=1)).isoformat()
+    result = mkdocs_build(root, tmp_path / "out", TANDEM_TODAY=day)
+    assert result.returncode == 0, result.stderr
+    assert "No open ads yet" in (tmp_path / "out" / "ads" / "index.html").read_text("utf-8")
+    assert (tmp_path / "out" / "partnerships" / "negotiation-and-numbers" / "index.html").is_file()
 
 
 def test_an_empty_tree_still_builds(site_root, tmp_path) -> None:

@@ -1,4 +1,7 @@
-"""The `tandem` command as contributors and CI run it: real processes, real files."""
+"""The `tandem` command as contributors and CI run it: real processes, real files.
+
+"The sample" here is a copy of the suite's own sample (tests/data/sample/) in tmp_path.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +11,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
-from conftest import REPO, TODAY, build_env
+from conftest import SAMPLE, TODAY, build_env, copy_site
 
 TANDEM = str(Path(sys.executable).parent / "tandem")
 
 
 def tandem(
-    *args: str, cwd: Path = REPO, stdin: str | None = None
+    *args: str, cwd: Path | None = None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
+    """Run `tandem` in `cwd`, by default in the folder given as `--root`: never in the
+    repository, whose ads are live (use the `sample` fixture for a copy of the sample)."""
+    if cwd is None:
+        assert "--root" in args, "say where to run: cwd=sample, or --root"
+        cwd = Path(args[args.index("--root") + 1])
     return subprocess.run(
         [TANDEM, *args],
         cwd=cwd,
@@ -28,16 +37,22 @@ def tandem(
     )
 
 
-def test_the_sample_validates() -> None:
-    result = tandem("validate")
+@pytest.fixture()
+def sample(tmp_path: Path) -> Path:
+    """A copy of the suite's sample, with the site's configuration, to run commands in."""
+    return copy_site(tmp_path / "sample")
+
+
+def test_the_sample_validates(sample: Path) -> None:
+    result = tandem("validate", cwd=sample)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors" in result.stderr
 
 
 def test_validate_reports_every_problem_in_every_format(tmp_path: Path) -> None:
     (tmp_path / "ads").mkdir()
-    shutil.copy(REPO / "ads" / "jana-schulz.yml", tmp_path / "ads" / "a.yml")
-    text = (REPO / "ads" / "jana-schulz.yml").read_text("utf-8")
+    shutil.copy(SAMPLE / "ads" / "jana-schulz.yml", tmp_path / "ads" / "a.yml")
+    text = (SAMPLE / "ads" / "jana-schulz.yml").read_text("utf-8")
     (tmp_path / "ads" / "b.yml").write_text(
         text.replace("level: expert", "level: guru", 1).replace("status: open", "stauts: open")
     )
@@ -58,15 +73,15 @@ def test_validate_reports_every_problem_in_every_format(tmp_path: Path) -> None:
     assert "ads/b.yml" not in only.stdout and "ads/c.yml" in only.stdout
 
 
-def test_wrong_usage_exits_2() -> None:
-    assert tandem("validate", "--format", "xml").returncode == 2
-    assert tandem("validate", "--root", "/no/such/folder").returncode == 2
-    assert tandem("validate", "--today", "tomorrow").returncode == 2
-    assert tandem("no-such-command").returncode == 2
+def test_wrong_usage_exits_2(sample: Path) -> None:
+    assert tandem("validate", "--format", "xml", cwd=sample).returncode == 2
+    assert tandem("validate", "--root", "/no/such/folder", cwd=sample).returncode == 2
+    assert tandem("validate", "--today", "tomorrow", cwd=sample).returncode == 2
+    assert tandem("no-such-command", cwd=sample).returncode == 2
 
 
-def test_match_json_has_the_contract_shape() -> None:
-    result = tandem("match", "--format", "json")
+def test_match_json_has_the_contract_shape(sample: Path) -> None:
+    result = tandem("match", "--format", "json", cwd=sample)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert "jana-schulz" in data and "moritz-wolf" not in data
@@ -78,11 +93,11 @@ def test_match_json_has_the_contract_shape() -> None:
             assert s["reasons"] and all(isinstance(r, str) for r in s["reasons"])
 
 
-def test_match_one_ad_as_text() -> None:
-    result = tandem("match", "jana-schulz", "--top", "3")
+def test_match_one_ad_as_text(sample: Path) -> None:
+    result = tandem("match", "jana-schulz", "--top", "3", cwd=sample)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Jana Schulz (jana-schulz)")
-    assert tandem("match", "nobody-here").returncode == 2
+    assert tandem("match", "nobody-here", cwd=sample).returncode == 2
 
 
 def test_new_ad_writes_a_valid_ad_named_after_the_person(tmp_path: Path) -> None:
@@ -159,7 +174,7 @@ def test_new_ad_without_a_terminal_names_what_is_missing(tmp_path: Path) -> None
 def test_new_partnership_needs_existing_ads(tmp_path: Path) -> None:
     (tmp_path / "ads").mkdir()
     for ident in ("jana-schulz", "priya-raman"):
-        shutil.copy(REPO / "ads" / f"{ident}.yml", tmp_path / "ads")
+        shutil.copy(SAMPLE / "ads" / f"{ident}.yml", tmp_path / "ads")
     ok = tandem(
         "new-partnership",
         "--root",
@@ -206,9 +221,9 @@ def git(root: Path, *args: str) -> str:
 
 def repo_with_sample(tmp_path: Path) -> tuple[Path, str]:
     root = tmp_path / "repo"
-    for name in ("ads", "partnerships"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "skills.yml", root)
+    for name in ("ads", "partnerships", "skills.yml"):
+        copy = shutil.copytree if (SAMPLE / name).is_dir() else shutil.copy
+        copy(SAMPLE / name, root / name)
     (root / "maintainers.yml").write_text("maintainers: [tandem-admin]\n")
     git(root, "init", "-q", "-b", "main")
     git(root, "add", "-A")

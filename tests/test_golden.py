@@ -1,4 +1,5 @@
-"""Golden pages: the sample rendered and compared with stored HTML bodies.
+"""Golden pages: the suite's sample (tests/data/sample/) rendered and compared with stored
+HTML bodies. The live ads/ and partnerships/ never reach this test.
 
 After an intended change, regenerate them with:
 
@@ -14,7 +15,7 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import REPO
+from conftest import SAMPLE, TODAY
 
 from generator.pipeline import build
 
@@ -34,7 +35,7 @@ PAGES = (
 
 @pytest.fixture(scope="module", params=["en", "de"])
 def rendered(request: pytest.FixtureRequest) -> tuple[str, dict[str, str]]:
-    site = build(REPO, dt.date(2026, 11, 23), language=request.param)
+    site = build(SAMPLE, dt.date.fromisoformat(TODAY), language=request.param)
     bodies = {page.src_uri: page.body for page in site.pages}
     bodies.update(site.files)
     return request.param, bodies
