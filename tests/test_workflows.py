@@ -611,7 +611,7 @@ def test_open_pull_request_with_the_app_token(tmp_path: Path) -> None:
     assert remote_author(work, env) == "tandem-bot[bot]"
     log = (tmp_path / "gh.log").read_text(encoding="utf-8")
     assert "pr create --base main --head tandem/close-expired-ads --title Close expired ads" in log
-    assert "reopen" not in (work / "body.md").read_text(encoding="utf-8")
+    assert "WARNING" not in (work / "body.md").read_text(encoding="utf-8")
 
 
 def test_open_pull_request_without_the_app_says_how_to_run_the_checks(tmp_path: Path) -> None:
@@ -620,7 +620,8 @@ def test_open_pull_request_without_the_app_says_how_to_run_the_checks(tmp_path: 
     done = open_pull_request(work, env)
     assert done.returncode == 0, done.stderr
     assert remote_author(work, env) == "github-actions[bot]"
-    assert "Close and reopen this pull request" in (work / "body.md").read_text(encoding="utf-8")
+    body = (work / "body.md").read_text(encoding="utf-8")
+    assert "gh pr create --head tandem/close-expired-ads" in body
     assert "::warning title=No checks on the pull request::" in done.stdout
     log = (tmp_path / "gh.log").read_text(encoding="utf-8")
     assert "pr edit tandem/close-expired-ads --body-file body.md" in log
