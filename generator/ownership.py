@@ -83,6 +83,7 @@ def check_owner(root: Path, base: str, actor: str) -> list[Problem]:
     if login_key(actor) in roles.maintainers:
         return problems
     lookup = _Lookup(root, revision)
+    lookup.prefetch(_read_at_base(changes))
     for change in changes:
         problems.extend(_check_change(lookup, roles, change, actor))
     return sorted(problems)
@@ -96,11 +97,12 @@ def login_key(login: str) -> str:
 # --- git -------------------------------------------------------------------------------
 
 
-def _git(root: Path, *args: str) -> bytes:
+def _git(root: Path, *args: str, stdin: bytes = b"") -> bytes:
     try:
         result = subprocess.run(  # noqa: S603 - fixed executable, arguments are not a shell line
             ["git", *args],  # noqa: S607 - git is found on PATH like any developer tool
             cwd=root,
+            input=stdin,
             capture_output=True,
             check=False,
         )
@@ -204,6 +206,29 @@ def show(root: Path, revision: str, path: str) -> str | None:
         return None
 
 
+def show_many(root: Path, revision: str, paths: list[str]) -> dict[str, str | None]:
+    """`show` for many paths with one `git cat-file --batch`, so a large change stays fast.
+
+    The batch protocol is one name a line: paths must not hold a line break (ids cannot).
+    """
+    request = "".join(f"{revision}:./{path}\n" for path in paths).encode("utf-8")
+    output = _git(root, "cat-file", "--batch", stdin=request)
+    texts: dict[str, str | None] = {}
+    offset = 0
+    for path in paths:
+        end = output.index(b"\n", offset)
+        header = output[offset:end].split(b" ")
+        offset = end + 1
+        texts[path] = None
+        if header[-1] in (b"missing", b"ambiguous"):
+            continue
+        size = int(header[2])
+        if header[1] == b"blob":
+            texts[path] = output[offset : offset + size].decode("utf-8", "replace")
+        offset += size + 1
+    return texts
+
+
 # --- reading the files ---------------------------------------------------------------------
 
 
@@ -301,6 +326,12 @@ class _Lookup:
         if path not in self._base:
             self._base[path] = show(self.root, self.revision, path)
         return self._base[path]
+
+    def prefetch(self, paths: list[str]) -> None:
+        """Read these base files in one go; `base_text` then answers from memory."""
+        wanted = sorted({path for path in paths if path not in self._base})
+        if wanted:
+            self._base.update(show_many(self.root, self.revision, wanted))
 
     def tree_text(self, path: str) -> str | None:
         """The file as the change has it; never through a link, never more than a data file."""
@@ -515,6 +546,20 @@ def _check_log(lookup: _Lookup, path: str, verb: str, actor: str) -> list[Proble
     return [Problem(path, line, 1, message)]
 
 
+def _read_at_base(changes: list[Change]) -> list[str]:
+    """The base files that the rules for these changes read: ads and logs, old and new."""
+    paths: list[str] = []
+    for change in changes:
+        for path in {change.old, change.new} - {None}:
+            kind = place_of(str(path)).kind
+            if kind == "ad":
+                paths += _ad_paths(PurePosixPath(str(path)).stem)
+            elif kind == "log":
+                paths.append(str(path))
+    return paths
+
+
 def _partner_owners(lookup: _Lookup, partners: list[str]) -> dict[str, str]:
+    lookup.prefetch([path for ad_id in partners for path in _ad_paths(ad_id)])
     owners = {ad_id: lookup.ad_owner(ad_id) for ad_id in partners}
     return {ad_id: owner for ad_id, owner in owners.items() if owner is not None}

@@ -498,6 +498,32 @@ def test_a_root_outside_any_repository_is_a_problem(tmp_path: Path) -> None:
     assert "is not a folder" in problem.message
 
 
+def test_many_changed_ads_each_get_their_owner(repo: Repo) -> None:
+    for i in range(200):
+        repo.write(f"ads/ad-{i}.yml", JANA.replace("jschulz", f"owner{i}"))
+    repo.write("maintainers.yml", MAINTAINERS)
+    base = repo.commit("base")
+    for i in range(200):
+        repo.write(f"ads/ad-{i}.yml", JANA.replace("jschulz", f"owner{i}") + "team: x\n")
+    repo.commit("edit them all")
+    problems = check_owner(repo.root, base, "mallory")
+    assert len(problems) == 200
+    assert all(f"only owner{p.path[7:-4]} (the ad's owner)" in p.message for p in problems)
+
+
+def test_a_folder_where_an_ad_would_be_is_skipped_when_reading(repo: Repo) -> None:
+    repo.write("ads/jana.yml/notes.txt", "a folder named like an ad\n")
+    repo.write("ads/peter-meyer.yml", PETER)
+    repo.write("maintainers.yml", MAINTAINERS)
+    base = repo.commit("base")
+    repo.write("ads/jana.yaml", JANA.replace("jschulz", "mallory"))
+    repo.write("ads/peter-meyer.yml", PETER.replace("Berlin", "Bonn"))
+    repo.commit("change")
+    problems = check_owner(repo.root, base, "mallory")
+    assert [p.path for p in problems] == ["ads/peter-meyer.yml"]
+    assert "only pmeyer (the ad's owner)" in problems[0].message
+
+
 # --- hostile pull requests, run as the owners job of pr.yml runs them ----------------------
 
 PR_WORKFLOW = ROOT / ".github" / "workflows" / "pr.yml"
