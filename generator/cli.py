@@ -311,7 +311,12 @@ def new_partnership(
 @common
 @problems_exit
 def check_owner(base: str, actor: str, root: Path, today: dt.date) -> None:
-    """Refuse changes to ads and logs that the actor does not own."""
+    """Refuse every change since REV that the actor may not make.
+
+    Ads: their owner; logs: a partner's owner; skills.yml, places.yml: a curator; anything
+    else: a maintainer. Owners and roles are read at REV. In CI, run this from a checkout of
+    the base revision with --root pointing at the pull request's checkout.
+    """
     from generator.ownership import GitError
     from generator.ownership import check_owner as run_check
 

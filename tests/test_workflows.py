@@ -177,7 +177,13 @@ def lint(text: str) -> list[str]:
 
 
 def test_the_expected_workflows_exist() -> None:
-    assert {path.name for path in WORKFLOWS} >= {"pr.yml", "publish.yml", "expire.yml"}
+    assert {path.name for path in WORKFLOWS} >= {
+        "pr.yml",
+        "publish.yml",
+        "expire.yml",
+        "lock.yml",
+        "newest.yml",
+    }
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda path: path.name)
@@ -199,31 +205,82 @@ def test_pull_request_workflow_runs_every_check() -> None:
     runs = all_runs(wf)
     for command in (
         "tandem validate --format github",
-        'tandem check-owner --base "$BASE_SHA" --actor "$AUTHOR"',
+        'tandem check-owner --root ../pr --base "$BASE_SHA" --actor "$AUTHOR"',
         'tandem report --base "$BASE_SHA" >> "$GITHUB_STEP_SUMMARY"',
         "python -m pytest",
         "mkdocs build --strict",
+        "ruff check .",
+        "ruff format --check .",
+        "mypy --strict",
     ):
         assert command in runs
     uploads = [s for j in jobs(wf).values() for s in steps(j) if "upload-artifact" in action(s)]
     assert [step["with"]["path"] for step in uploads] == ["site/"]
 
 
+def checkouts(job: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The job's checkouts by folder (`.` for the workspace itself)."""
+    found = [s.get("with") or {} for s in steps(job) if action(s) == "actions/checkout"]
+    return {str(with_.get("path", ".")): with_ for with_ in found}
+
+
+BASE_SHA = "${{ github.event.pull_request.base.sha }}"
+
+
+def test_owners_job_runs_the_checker_from_the_base() -> None:
+    """The pull request's files are read, never run: Tandem is installed from the base."""
+    owners = jobs(workflow("pr.yml"))["owners"]
+    folders = checkouts(owners)
+    assert set(folders) == {"base", "pr"}
+    assert folders["base"]["ref"] == BASE_SHA
+    assert "ref" not in folders["pr"]  # the pull request's merge commit
+    assert folders["pr"]["fetch-depth"] == 0  # the base commit is in its history
+    [install] = [s for s in steps(owners) if "pip install" in str(s.get("run", ""))]
+    assert install["working-directory"] == "base"
+    [check] = [s for s in steps(owners) if "check-owner" in str(s.get("run", ""))]
+    assert check["working-directory"] == "base"
+    assert "--root ../pr " in check["run"]
+
+
 def test_jobs_that_read_the_base_fetch_full_history() -> None:
     for job in jobs(workflow("pr.yml")).values():
         runs = "\n".join(str(step.get("run", "")) for step in steps(job))
         if "--base" in runs:
-            [checkout] = [s for s in steps(job) if action(s) == "actions/checkout"]
-            assert checkout["with"]["fetch-depth"] == 0
+            [changes] = [w for w in checkouts(job).values() if w.get("ref") != BASE_SHA]
+            assert changes["fetch-depth"] == 0
 
 
 def test_event_values_reach_the_shell_through_env() -> None:
     owners = jobs(workflow("pr.yml"))["owners"]
     [check] = [s for s in steps(owners) if "check-owner" in str(s.get("run", ""))]
     assert check["env"] == {
-        "BASE_SHA": "${{ github.event.pull_request.base.sha }}",
+        "BASE_SHA": BASE_SHA,
         "AUTHOR": "${{ github.event.pull_request.user.login }}",
     }
+
+
+def installs(wf: Workflow) -> list[str]:
+    return [line for line in all_runs(wf).splitlines() if "pip install" in line]
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in WORKFLOWS if p.name != "newest.yml"], ids=lambda path: path.name
+)
+def test_installs_use_the_locked_versions(path: Path) -> None:
+    wf = load(path.read_text(encoding="utf-8"))
+    assert all("python -m pip install -c constraints.txt " in line for line in installs(wf))
+
+
+def test_newest_runs_the_tests_with_the_newest_allowed_versions() -> None:
+    wf = workflow("newest.yml")
+    assert set(triggers(wf)) == {"schedule", "workflow_dispatch"}
+    [line] = installs(wf)
+    assert "constraints" not in line and "--upgrade" in line
+    [job] = jobs(wf).values()
+    assert job["permissions"] == {"contents": "read"}
+    assert "3.11" in job["strategy"]["matrix"]["python"]  # the oldest Python pyproject allows
+    assert "python -m pytest" in all_runs(wf)
+    assert "mkdocs build --strict" in all_runs(wf)
 
 
 def test_publish_deploys_from_main_in_its_own_job() -> None:
@@ -235,15 +292,34 @@ def test_publish_deploys_from_main_in_its_own_job() -> None:
     assert jobs(wf)["build"]["permissions"] == {"contents": "read"}
 
 
-def test_expire_runs_weekly_and_opens_a_pull_request() -> None:
-    wf = workflow("expire.yml")
+APP_ACTION = "actions/create-github-app-token"
+
+
+@pytest.mark.parametrize(
+    ("name", "command", "paths"),
+    [
+        ("expire.yml", "tandem expire --close", "ads"),
+        ("lock.yml", "bash .ci/lock", "constraints.txt"),
+    ],
+)
+def test_scheduled_pull_requests_get_their_checks(name: str, command: str, paths: str) -> None:
+    """Opened with the Tandem app's token when there is one: GitHub runs their checks."""
+    wf = workflow(name)
     assert set(triggers(wf)) == {"schedule", "workflow_dispatch"}
     [job] = jobs(wf).values()
+    assert job["if"] == "github.ref == 'refs/heads/main'"
     assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
     runs = all_runs(wf)
-    assert "tandem expire --close" in runs
-    assert "gh pr create" in runs
-    assert any(step.get("env", {}).get("GH_TOKEN") for step in steps(job))
+    assert command in runs
+    assert 'bash .ci/open-pull-request "$BRANCH" ' in runs and runs.rstrip().endswith(paths)
+    [app] = [s for s in steps(job) if action(s) == APP_ACTION]
+    assert app["if"] == "vars.TANDEM_APP_CLIENT_ID != ''"
+    assert app["with"]["private-key"] == "${{ secrets.TANDEM_APP_PRIVATE_KEY }}"
+    [opener] = [s for s in steps(job) if "open-pull-request" in str(s.get("run", ""))]
+    assert opener["env"] == {
+        "GH_TOKEN": "${{ steps.app.outputs.token || github.token }}",
+        "APP_SLUG": "${{ steps.app.outputs.app-slug }}",
+    }
 
 
 # --- the rules fire on bad examples --------------------------------------------------------
@@ -331,7 +407,7 @@ def test_zizmor_offline_finds_nothing() -> None:
     if exe is None:
         pytest.skip("zizmor is not installed (pip install zizmor); the rules above still ran")
     result = subprocess.run(
-        [exe, "--offline", "--no-progress", "--persona", "pedantic", ".github/workflows"],
+        [exe, "--offline", "--no-progress", "--persona", "auditor", ".github/workflows"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -376,12 +452,40 @@ def test_gitlab_code_quality_report() -> None:
     assert artifacts["when"] == "always"
 
 
-def test_gitlab_check_owner_uses_the_merge_request_base() -> None:
+def test_gitlab_check_owner_runs_the_base_checker_for_the_author() -> None:
+    """Not $GITLAB_USER_LOGIN (whoever started the pipeline), and nothing of the MR runs."""
     job = gitlab_jobs()["check-owner"]
-    assert job["script"] == [
-        'tandem check-owner --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA" --actor "$GITLAB_USER_LOGIN"'
-    ]
+    assert job["before_script"] == []  # the default one installs the merge request's code
+    assert job["cache"] == []
     assert job["variables"]["GIT_DEPTH"] == "0"
+    assert not job["variables"]["PIP_CACHE_DIR"].startswith("$CI_PROJECT_DIR")
+    assert job["script"] == [
+        'git worktree add --detach "$TANDEM_BASE" "$CI_MERGE_REQUEST_DIFF_BASE_SHA"',
+        'python -m pip install -c "$TANDEM_BASE/constraints.txt" -e "$TANDEM_BASE"',
+        'AUTHOR="$(python "$TANDEM_BASE/.ci/gitlab-mr-author.py")"',
+        'cd "$TANDEM_BASE"',
+        'tandem check-owner --root "$CI_PROJECT_DIR" --base "$CI_MERGE_REQUEST_DIFF_BASE_SHA"'
+        ' --actor "$AUTHOR"',
+    ]
+    assert "GITLAB_USER_LOGIN" not in GITLAB_CI.read_text(encoding="utf-8").split("default:")[1]
+
+
+def test_gitlab_installs_use_the_locked_versions() -> None:
+    data = gitlab()
+    lines = [*data["default"]["before_script"]]
+    for job in gitlab_jobs().values():
+        lines += [*job.get("before_script", []), *job["script"]]
+    installs = [line for line in lines if "pip install" in line]
+    assert len(installs) >= 3
+    assert all(re.search(r"pip install -c \S*constraints\.txt\"? ", line) for line in installs)
+
+
+def test_gitlab_lint() -> None:
+    assert gitlab_jobs()["lint"]["script"] == [
+        "ruff check .",
+        "ruff format --check .",
+        "mypy --strict",
+    ]
 
 
 def test_gitlab_pages_only_from_the_default_branch() -> None:
@@ -422,14 +526,157 @@ def codeowners() -> dict[str, str]:
 
 
 def test_codeowners() -> None:
+    """Consistent with check-owner: only data files go to the moderators."""
     owners = codeowners()
-    for path in ("/ads/", "/partnerships/", "/skills.yml"):
-        assert owners[path] == "@your-org/tandem-moderators"
+    maintainers = "@your-org/tandem-maintainers"
+    for folder in ("ads", "partnerships"):
+        assert owners[f"/{folder}/*"] == maintainers
+        assert owners[f"/{folder}/*.yml"] == owners[f"/{folder}/*.yaml"]
+        assert owners[f"/{folder}/*.yml"] == "@your-org/tandem-moderators"
+    for path in ("/skills.yml", "/places.yml"):
+        assert owners[path] == "@your-org/tandem-curators"
     for path in ("/generator/", "/theme/", "/mkdocs.yml", "/.github/", "/maintainers.yml"):
-        assert owners[path] == "@your-org/tandem-maintainers"
+        assert owners[path] == maintainers
+    for path in ("/.ci/", "/constraints.txt", "/pyproject.toml", "/.gitlab-ci.yml", "*"):
+        assert owners[path] == maintainers
+    assert next(iter(owners)) == "*"  # first, so every specific line overrides it
 
 
 def test_maintainers_file_lists_logins() -> None:
     data = yaml.safe_load((ROOT / "maintainers.yml").read_text(encoding="utf-8"))
     assert data["maintainers"]
-    assert all(isinstance(login, str) and login for login in data["maintainers"])
+    for role in ("maintainers", "curators"):
+        assert all(isinstance(login, str) and login for login in data[role])
+
+
+# --- the scripts the workflows run ---------------------------------------------------------
+
+
+def git_env(tmp_path: Path) -> dict[str, str]:
+    return {
+        "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+
+
+FAKE_GH = """\
+#!/bin/sh
+echo "$@" >> "{log}"
+if [ "$1 $2" = "pr view" ]; then
+  [ -n "{state}" ] && echo "{state}" && exit 0
+  exit 1
+fi
+exit 0
+"""
+
+
+def scheduled_checkout(tmp_path: Path, *, pr_state: str = "") -> tuple[Path, dict[str, str]]:
+    """A clone of `main` as the scheduled workflows have it, with a remote and a fake `gh`."""
+    env = git_env(tmp_path)
+    (tmp_path / "gitconfig").write_text("[user]\n\tname = t\n\temail = t@example.org\n")
+    (tmp_path / "bin").mkdir()
+    gh = tmp_path / "bin" / "gh"
+    gh.write_text(FAKE_GH.format(log=tmp_path / "gh.log", state=pr_state), encoding="utf-8")
+    gh.chmod(0o755)
+    remote, work = tmp_path / "remote.git", tmp_path / "work"
+    run = {"env": env, "check": True, "capture_output": True}
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(remote)], **run)  # type: ignore[call-overload]
+    subprocess.run(["git", "clone", "-q", str(remote), str(work)], **run)  # type: ignore[call-overload]
+    (work / "ads").mkdir()
+    (work / "ads" / "jana.yml").write_text("status: open\n", encoding="utf-8")
+    for args in (["add", "-A"], ["commit", "-qm", "base"], ["push", "-q", "origin", "HEAD:main"]):
+        subprocess.run(["git", *args], cwd=work, **run)  # type: ignore[call-overload]
+    (work / "body.md").write_text("Closed ads\n", encoding="utf-8")
+    return work, {**env, "GH_TOKEN": "token", "GITHUB_STEP_SUMMARY": str(tmp_path / "summary")}
+
+
+def open_pull_request(work: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    script = ROOT / ".ci" / "open-pull-request"
+    args = ["bash", str(script), "tandem/close-expired-ads", "Close expired ads", "body.md", "ads"]
+    return subprocess.run(args, cwd=work, env=env, capture_output=True, text=True, check=False)
+
+
+def remote_author(work: Path, env: dict[str, str]) -> str:
+    args = ["git", "log", "-1", "--format=%an", "origin/tandem/close-expired-ads"]
+    return subprocess.run(args, cwd=work, env=env, capture_output=True, text=True).stdout.strip()
+
+
+def test_open_pull_request_with_the_app_token(tmp_path: Path) -> None:
+    work, env = scheduled_checkout(tmp_path)
+    (work / "ads" / "jana.yml").write_text("status: closed\n", encoding="utf-8")
+    done = open_pull_request(work, {**env, "APP_SLUG": "tandem-bot"})
+    assert done.returncode == 0, done.stderr
+    assert remote_author(work, env) == "tandem-bot[bot]"
+    log = (tmp_path / "gh.log").read_text(encoding="utf-8")
+    assert "pr create --base main --head tandem/close-expired-ads --title Close expired ads" in log
+    assert "WARNING" not in (work / "body.md").read_text(encoding="utf-8")
+
+
+def test_open_pull_request_without_the_app_says_how_to_run_the_checks(tmp_path: Path) -> None:
+    work, env = scheduled_checkout(tmp_path, pr_state="OPEN")
+    (work / "ads" / "jana.yml").write_text("status: closed\n", encoding="utf-8")
+    done = open_pull_request(work, env)
+    assert done.returncode == 0, done.stderr
+    assert remote_author(work, env) == "github-actions[bot]"
+    body = (work / "body.md").read_text(encoding="utf-8")
+    assert "gh pr create --head tandem/close-expired-ads" in body
+    assert "::warning title=No checks on the pull request::" in done.stdout
+    log = (tmp_path / "gh.log").read_text(encoding="utf-8")
+    assert "pr edit tandem/close-expired-ads --body-file body.md" in log
+
+
+def test_open_pull_request_does_nothing_without_a_change(tmp_path: Path) -> None:
+    work, env = scheduled_checkout(tmp_path)
+    done = open_pull_request(work, env)
+    assert done.returncode == 0, done.stderr
+    assert not (tmp_path / "gh.log").exists()
+    assert remote_author(work, env) == ""
+
+
+MR_AUTHOR = ROOT / ".ci" / "gitlab-mr-author.py"
+
+
+def mr_author(tmp_path: Path, answer: str, **overrides: str) -> subprocess.CompletedProcess[str]:
+    """The script against an API served from files (file://), as GitLab's would answer."""
+    api = tmp_path / "api"
+    (api / "projects" / "42" / "merge_requests").mkdir(parents=True)
+    (api / "projects" / "42" / "merge_requests" / "7").write_text(answer, encoding="utf-8")
+    env = {
+        "CI_API_V4_URL": api.as_uri(),
+        "CI_MERGE_REQUEST_PROJECT_ID": "42",
+        "CI_MERGE_REQUEST_IID": "7",
+        "TANDEM_API_TOKEN": "glpat-test",
+        "GITLAB_USER_LOGIN": "maintainer-who-reran-the-pipeline",
+        **overrides,
+    }
+    env = {key: value for key, value in env.items() if value}
+    args = [sys.executable, str(MR_AUTHOR)]
+    return subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+
+
+def test_gitlab_author_is_the_merge_requests_not_the_pipelines(tmp_path: Path) -> None:
+    done = mr_author(tmp_path, '{"iid": 7, "author": {"username": "jschulz"}}')
+    assert (done.returncode, done.stdout, done.stderr) == (0, "jschulz\n", "")
+
+
+@pytest.mark.parametrize(
+    ("answer", "overrides", "reason"),
+    [
+        ('{"author": {"username": "jschulz"}}', {"TANDEM_API_TOKEN": ""}, "TANDEM_API_TOKEN"),
+        ('{"author": {"username": "jschulz"}}', {"CI_MERGE_REQUEST_IID": ""}, "not set"),
+        ('{"author": null}', {}, "names no author"),
+        ('{"author": {"username": " "}}', {}, "names no author"),
+        ("<html>sign in</html>", {}, "did not answer"),
+        ("[]", {}, "names no author"),
+        ('{"author": {"username": "x"}}', {"CI_MERGE_REQUEST_IID": "8"}, "did not answer"),
+    ],
+)
+def test_gitlab_author_fails_closed(
+    tmp_path: Path, answer: str, overrides: dict[str, str], reason: str
+) -> None:
+    done = mr_author(tmp_path, answer, **overrides)
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert reason in done.stderr and "docs/maintainers.md" in done.stderr
