@@ -27,7 +27,17 @@ STARTUP = 120  # seconds for the first build on a busy machine
 ANSWER = 60  # seconds for any one request, rebuild included
 GOOD = "hours_per_week: 1.5"
 BROKEN = "hours_per_week: lots\n  <b>bold</b>: 1"
-PROBLEM = "ads/jana-schulz.yml:23:19"
+
+
+def place_of_hours(ad: str) -> str:
+    """Where validation reports the broken `hours_per_week` value of `ad`."""
+    assert GOOD in ad, "the example ad no longer says " + GOOD
+    before = ad[: ad.index(GOOD)]
+    line, col = before.count("\n") + 1, len(before) - before.rfind("\n") + len("hours_per_week: ")
+    return f"ads/jana-schulz.yml:{line}:{col}"
+
+
+PROBLEM = place_of_hours((VALID / "ads" / "jana-schulz.yml").read_text("utf-8"))
 
 
 def free_port() -> int:
@@ -150,7 +160,7 @@ def test_a_rebuild_with_errors_keeps_the_last_good_page_and_shows_them(serve) ->
     assert "Jana Schulz" in page  # the last good page, under the notice
     assert "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
     assert lists_the_problem(preview.get("/"))  # every page carries the notice
-    assert "ads/jana-schulz.yml:23:19: error:" in preview.output()
+    assert f"{PROBLEM}: error:" in preview.output()
 
     write(ad, good)
     page = preview.page_when("/ads/jana-schulz/", lambda p: PROBLEM not in p)
