@@ -73,11 +73,16 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.last_good, self.notice = site, ""
         return self._add_site(site, files, config)
 
+    def _language(self, config: MkDocsConfig) -> str | None:
+        return self.config.language or config.theme.get("language")
+
     def _build_site(self, files: Files, config: MkDocsConfig) -> Site:
-        language = self.config.language or config.theme.get("language")
         try:
             site = build(
-                self.root, resolve_today(), language=language, site_url=config.site_url or ""
+                self.root,
+                resolve_today(),
+                language=self._language(config),
+                site_url=config.site_url or "",
             )
         except ValueError as exc:  # a malformed $TANDEM_TODAY or $SOURCE_DATE_EPOCH
             raise PluginError(f"tandem: {exc}") from None
@@ -100,7 +105,9 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def _add_site(self, site: Site, files: Files, config: MkDocsConfig) -> Files:
         self.bodies = {}
-        for page in site.pages:
+        # Only a preview's last good site can meet a hand-written page of the same name
+        # (the error it shows); the hand-written page stays.
+        for page in (p for p in site.pages if not files.get_file_from_path(p.src_uri)):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
                 File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
@@ -111,7 +118,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         return files
 
     def _show_problems(self, problems: list[Problem], config: MkDocsConfig) -> None:
-        locale = locale_for(self.config.language or config.theme.get("language"))
+        locale = locale_for(self._language(config))
         self.notice = render_problems(problems, locale, last_good=self.last_good is not None)
         shown = "the last good pages" if self.last_good else "placeholders"
         # Not a warning: under `mkdocs serve --strict` a warning aborts the rebuild, and an
