@@ -4,7 +4,8 @@ Every file comes from a pull request by any employee, so the loader trusts nothi
 refuses anchors and aliases (YAML bombs), merge keys, duplicate keys, explicit tags
 (`!!python/object` and friends), non-UTF-8 bytes, empty files, top levels that are not
 mappings, files over a size cap and nesting past a depth cap. It builds values from the
-parser's event stream itself (no PyYAML constructor runs), with libyaml where present.
+parser's event stream itself (no PyYAML constructor runs), with libyaml where present and
+the pure-Python parser deciding whenever libyaml refuses a text.
 
 Plain scalars resolve as YAML 1.2 does, so `NO`, `yes` and `on` stay strings; `true` and
 `false` are booleans, numbers are numbers and `2027-03-31` is a date. Where the schema wants
@@ -29,10 +30,18 @@ from generator.problems import Problem
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 16
 
-try:  # libyaml is ten times faster; fall back to the pure-Python parser where it is missing.
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+# The pure-Python parser is the reference; libyaml only makes the common case ten times
+# faster. libyaml refuses some texts before the loader's rules see them: since 0.2.6 its
+# scanner stops flow nesting at 1,000 levels while reading up to 1,024 characters ahead of
+# the parser, so `name: [[[[…` failed at column 1006 with libyaml's message instead of the
+# depth rule at the 17th level. So whenever libyaml refuses a text, the reference parser
+# (no nesting limit of its own) reads it again and decides: the answer is the same
+# whichever libyaml is installed, or none.
+REFERENCE_LOADER: type[yaml.SafeLoader] = yaml.SafeLoader
+try:
+    FAST_LOADER: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    FAST_LOADER = yaml.SafeLoader
 
 JsonPath = tuple[str | int, ...]
 
@@ -155,16 +164,10 @@ class _Builder:
 
     def build(self) -> Document:
         try:
-            root = self._consume(self._events())
-        except yaml.MarkedYAMLError as exc:
-            raise LoadError(self._syntax_problem(exc)) from None
-        except yaml.reader.ReaderError as exc:  # characters _decode did not already refuse
-            line, col = _line_col(self.text, exc.position)
-            raise LoadError(
-                Problem(self.path, line, col, "a character here cannot be read; remove it")
-            ) from None
-        except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks
-            raise LoadError(Problem(self.path, 1, 1, f"not valid YAML: {exc}")) from None
+            root = self._consume(self._events(FAST_LOADER))
+        except yaml.YAMLError:
+            self.doc = Document(path=self.path, data={})
+            root = self._reference_root()
         if not isinstance(root, dict):
             raise LoadError(
                 Problem(
@@ -178,8 +181,23 @@ class _Builder:
         self.doc.data = root
         return self.doc
 
-    def _events(self) -> Iterator[yaml.Event]:
-        return yaml.parse(self.text, Loader=_Loader)
+    def _reference_root(self) -> Any:
+        try:
+            return self._consume(self._events(REFERENCE_LOADER))
+        except yaml.MarkedYAMLError as exc:
+            raise LoadError(self._syntax_problem(exc)) from None
+        except yaml.reader.ReaderError as exc:  # characters _decode did not already refuse
+            line, col = _line_col(self.text, exc.position)
+            raise LoadError(
+                Problem(self.path, line, col, "a character here cannot be read; remove it")
+            ) from None
+        except yaml.YAMLError as exc:  # pragma: no cover - the parser reports marks
+            raise LoadError(Problem(self.path, 1, 1, f"not valid YAML: {exc}")) from None
+
+    def _events(
+        self, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
+    ) -> Iterator[yaml.Event]:
+        return yaml.parse(self.text, Loader=loader)
 
     def _fail(self, event: yaml.Event, message: str) -> LoadError:
         line, col = _place(event)

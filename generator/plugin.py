@@ -2,13 +2,20 @@
 
 Everything MkDocs-specific lives here, so that moving off MkDocs 1.x means rewriting this
 file only.
+
+`mkdocs build` fails on any error in the data. `mkdocs serve` must not: MkDocs 1.6 answers
+no request while a rebuild has failed (its livereload server waits for a build that never
+finishes), so a preview whose data has errors keeps the last good pages, or placeholders
+for the pages in the nav when there never were any, and shows the errors on every page.
+The next good rebuild replaces them, and livereload brings the browser along.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -18,9 +25,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from generator.i18n import locale_for
 from generator.ids import KINDS
-from generator.pipeline import build, resolve_today
-from generator.problems import TandemError
+from generator.pipeline import Site, build, resolve_today
+from generator.problems import Problem, TandemError
+from generator.render import render_problems
 
 log = logging.getLogger("mkdocs.plugins.tandem")
 
@@ -36,6 +45,14 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def __init__(self) -> None:
         self.root = Path.cwd()
         self.bodies: dict[str, str] = {}
+        self.serving = False
+        self.last_good: Site | None = None
+        self.notice = ""  # the errors, shown on every page of a preview while they last
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        # Having this hook also keeps this one object across the rebuilds of `mkdocs serve`,
+        # which is what lets a rebuild fall back to the last good site.
+        self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not config.use_directory_urls:
@@ -44,25 +61,53 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        language = self.config.language or config.theme.get("language")
+        try:
+            site = self._build_site(files, config)
+        except TandemError as exc:
+            if not self.serving:
+                raise PluginError(f"tandem: the data has problems:\n{exc}") from None
+            self._show_problems(exc.problems, config)
+            if self.last_good is None:
+                return self._add_placeholders(files, config)
+            return self._add_site(self.last_good, files, config)
+        self.last_good, self.notice = site, ""
+        return self._add_site(site, files, config)
+
+    def _language(self, config: MkDocsConfig) -> str | None:
+        return self.config.language or config.theme.get("language")
+
+    def _build_site(self, files: Files, config: MkDocsConfig) -> Site:
         try:
             site = build(
-                self.root, resolve_today(), language=language, site_url=config.site_url or ""
+                self.root,
+                resolve_today(),
+                language=self._language(config),
+                site_url=config.site_url or "",
             )
-        except TandemError as exc:
-            raise PluginError(f"tandem: the data has problems:\n{exc}") from None
         except ValueError as exc:  # a malformed $TANDEM_TODAY or $SOURCE_DATE_EPOCH
             raise PluginError(f"tandem: {exc}") from None
-        for warning in site.warnings:
-            log.info("%s", warning)
-        self.bodies = {}
         taken = sorted(p.src_uri for p in site.pages if files.get_file_from_path(p.src_uri))
         if taken:
-            raise PluginError(
-                f"tandem: docs/{taken[0]} would hide the generated page of the "
-                "same name; rename or remove it"
+            raise TandemError(
+                [
+                    Problem(
+                        f"docs/{taken[0]}",
+                        1,
+                        1,
+                        f"docs/{taken[0]} would hide the generated page of the same name; "
+                        "rename or remove it",
+                    )
+                ]
             )
-        for page in site.pages:
+        for warning in site.warnings:
+            log.info("%s", warning)
+        return site
+
+    def _add_site(self, site: Site, files: Files, config: MkDocsConfig) -> Files:
+        self.bodies = {}
+        # Only a preview's last good site can meet a hand-written page of the same name
+        # (the error it shows); the hand-written page stays.
+        for page in (p for p in site.pages if not files.get_file_from_path(p.src_uri)):
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             files.append(
                 File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
@@ -72,14 +117,62 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             files.append(File.generated(config, src_uri, content=content))
         return files
 
+    def _show_problems(self, problems: list[Problem], config: MkDocsConfig) -> None:
+        locale = locale_for(self._language(config))
+        self.notice = render_problems(problems, locale, last_good=self.last_good is not None)
+        shown = "the last good pages" if self.last_good else "placeholders"
+        # Not a warning: under `mkdocs serve --strict` a warning aborts the rebuild, and an
+        # aborted rebuild is what leaves every request waiting.
+        log.info(
+            "tandem: the data has problems; the preview shows %s and the errors until they "
+            "are fixed:\n%s",
+            shown,
+            "\n".join(map(str, problems)),
+        )
+
+    def _add_placeholders(self, files: Files, config: MkDocsConfig) -> Files:
+        """A page for each entry of the nav that the data would make, so the nav holds."""
+        self.bodies = {}
+        for title, src_uri in _nav_entries(config.nav or []):
+            if not files.get_file_from_path(src_uri):
+                heading = title or _title_of(src_uri, site_name=config.site_name)
+                files.append(File.generated(config, src_uri, content=f"# {heading}\n"))
+        return files
+
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str | None:
-        return self.bodies.get(page.file.src_uri, html)
+        return self.notice + self.bodies.get(page.file.src_uri, html)
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        self.serving = True  # `mkdocs serve --clean` starts up as a build
         for name in (*KINDS, "skills.yml"):
             path = self.root / name
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _nav_entries(nav: Any, title: str | None = None) -> Iterator[tuple[str | None, str]]:
+    """Every Markdown file named in MkDocs' `nav` setting, with its title where given."""
+    if isinstance(nav, str):
+        if nav.endswith(".md") and "://" not in nav:
+            yield title, nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_entries(item)
+    elif isinstance(nav, dict):
+        for key, value in nav.items():
+            yield from _nav_entries(value, str(key))
+
+
+def _title_of(src_uri: str, *, site_name: str) -> str:
+    """`ads/index.md` -> `Ads`, `index.md` -> the site's name."""
+    folder, _, name = src_uri.removesuffix(".md").rpartition("/")
+    if name != "index":
+        word = name
+    elif folder:
+        word = folder.rpartition("/")[2]
+    else:
+        return site_name
+    return word.replace("-", " ").capitalize()

@@ -27,11 +27,13 @@ from markupsafe import Markup
 from generator.i18n import Locale
 from generator.match import Suggestion, reason_text
 from generator.model import FORMATS, LEVELS, PHASES, Ad, Partnership
+from generator.problems import Problem
 from generator.skills import Taxonomy
 
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
 REASONS_SHOWN = 5
+PROBLEMS_SHOWN = 100  # in the preview's notice; `tandem validate` lists every one
 CHART_LEFT, CHART_TRACK, CHART_ROW = 340, 640, 30
 
 _ALLOWED_TAGS = {
@@ -450,3 +452,17 @@ def render_site(data: SiteData, locale: Locale) -> tuple[tuple[Page, ...], dict[
 
 def _feed_updated(stories: list[Partnership], today: dt.date) -> dt.date:
     return stories[0].closing.date if stories and stories[0].closing else today
+
+
+def render_problems(problems: Sequence[Problem], locale: Locale, *, last_good: bool) -> str:
+    """The notice a preview shows while the data has errors: each one with its place."""
+    errors = [p for p in problems if p.severity == "error"]
+    return (
+        _environment(locale)
+        .get_template("problems.html")
+        .render(
+            errors=errors[:PROBLEMS_SHOWN],
+            hidden=max(0, len(errors) - PROBLEMS_SHOWN),
+            last_good=last_good,
+        )
+    )

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import load
 from generator.ids import KINDS
 from generator.problems import Problem
 from generator.validate import check_tree, iter_data_files
@@ -49,15 +50,53 @@ GENERATED: dict[str, tuple[str, bytes, str]] = {  # case: (file, content, expect
         b"name: Huge\nabout: |\n" + b"  lorem ipsum dolor\n" * 15_000,
         "1:1 error: file is larger than 256 KiB",
     ),
-    "deep-flow": (
+    # Nesting (`deep-<style>-<n>`: n nested collections below the top mapping): the 17th
+    # level is refused where it starts, however deep the file goes on and whichever libyaml
+    # is installed (0.2.6 stops 1,000 flow levels itself, reading ahead of the parser).
+    **{
+        f"deep-flow-{levels}": (
+            "ads/deep.yml",
+            b"name: " + b"[" * levels + b"]" * levels,
+            "1:22 error: nesting deeper than 16 levels is not allowed",
+        )
+        for levels in (17, 1_000)
+    },
+    "deep-flow-100000": (
         "ads/deep.yml",
         b"name: " + b"[" * 100_000,
         "1:22 error: nesting deeper than 16 levels is not allowed",
     ),
-    "deep-block": (
+    "deep-flow-mappings-1000": (
         "ads/deep.yml",
-        "".join(f"{'  ' * i}a:\n" for i in range(200)).encode(),
+        b"name: " + b"{a: " * 1_000 + b"}" * 1_000,
+        "1:67 error: nesting deeper than 16 levels is not allowed",
+    ),
+    "deep-block-17": (
+        "ads/deep.yml",
+        "".join(f"{'  ' * i}a:\n" for i in range(18)).encode(),
         "17:33 error: nesting deeper than 16 levels is not allowed",
+    ),
+    **{
+        f"deep-block-{levels}": (
+            "ads/deep.yml",
+            b"name:\n" + b"- " * levels + b"x\n",
+            "2:31 error: nesting deeper than 16 levels is not allowed",
+        )
+        for levels in (1_000, 100_000)
+    },
+    "deep-block-then-flow": (
+        "ads/deep.yml",
+        "".join(f"{'  ' * i}a:\n" for i in range(10)).encode()
+        + b"  " * 10
+        + b"a: "
+        + b"[" * 100_000,
+        "11:29 error: nesting deeper than 16 levels is not allowed",
+    ),
+    # An implicit key ends within 1,024 characters (YAML 1.1), before the 17th level shows.
+    "deep-flow-as-key": (
+        "ads/deep.yml",
+        b"name: x\n" + b"[" * 100_000,
+        "2:1026 error: not valid YAML: could not find expected ':'",
     ),
     "long-list": (
         "ads/wide.yml",
@@ -175,6 +214,16 @@ def test_check_tree(case: Path) -> None:
             if f.relative_to(case).as_posix() not in {e.path for e in expected}
         ]
         assert set(quiet) <= set(checked.documents(kind)), kind
+
+
+@pytest.mark.skipif(
+    load.FAST_LOADER is load.REFERENCE_LOADER, reason="PyYAML is built without libyaml"
+)
+def test_libyaml_changes_no_answer(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    today = dt.date.fromisoformat(TODAY)
+    with_libyaml = check_tree(case, today).problems
+    monkeypatch.setattr(load, "FAST_LOADER", load.REFERENCE_LOADER)
+    assert check_tree(case, today).problems == with_libyaml
 
 
 def tandem_validate(root: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -512,11 +512,17 @@ def test_pre_commit_hook_for_other_repositories() -> None:
     assert not files.search("skills.yml")
 
 
-def test_pre_commit_config_runs_validate_locally() -> None:
+def test_pre_commit_config_runs_the_installed_tools_and_validate() -> None:
     config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     [repo] = config["repos"]
     assert repo["repo"] == "local"
-    assert [hook["entry"] for hook in repo["hooks"]] == ["tandem validate"]
+    assert [hook["entry"] for hook in repo["hooks"]] == [
+        "ruff check --force-exclude",
+        "ruff format --force-exclude",
+        "mypy --strict",
+        "tandem validate",
+    ]
+    assert {hook["language"] for hook in repo["hooks"]} == {"system"}  # the locked versions
 
 
 def codeowners() -> dict[str, str]:
