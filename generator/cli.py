@@ -19,7 +19,7 @@ import click
 from generator import scaffold
 from generator.i18n import Locale
 from generator.load import LoadError
-from generator.problems import TandemError, has_errors
+from generator.problems import Problem, TandemError, has_errors
 from generator.report import FORMATS, format_problems, summary_line
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -337,17 +337,29 @@ def check_owner(base: str, actor: str, root: Path, today: dt.date) -> None:
 @common
 @problems_exit
 def expire(within: int, close: bool, root: Path, today: dt.date) -> None:
-    """List ads past or near their expiry date; with --close, close the expired ones."""
+    """List ads past or near their expiry date; with --close, close the expired ones.
+
+    Every expired ad listed is closed, or named with the reason it was not (exit status 1).
+    """
     from generator.expire import close_expired, find_expiring
 
-    items = find_expiring(root / "ads", today, within)
+    items = find_expiring(root, today, within)
     for item in items:
         click.echo(_expiry_line(item, root))
     if not items:
         click.echo(f"no ad expires within {within} days")
-    if close:
-        for item in close_expired(root / "ads", today):
-            click.echo(f"closed {_shown(item.path, root)} (status: closed)")
+    if not close:
+        return
+    refused = []
+    for outcome in close_expired(root, today):
+        shown = _shown(outcome.ad.path, root)
+        if outcome.refused is None:
+            click.echo(f"closed {shown} (status: closed)")
+        else:
+            line, col = outcome.ad.place
+            refused.append(Problem(shown, line, col, f"not closed: {outcome.refused}"))
+    if refused:
+        raise TandemError(refused)
 
 
 def _shown(path: Path, root: Path) -> str:
