@@ -16,7 +16,7 @@ from generator.match import Suggestion, suggest_partners
 from generator.model import Ad, Partnership, ad_from_data, partnership_from_data
 from generator.problems import Problem, TandemError, has_errors
 from generator.render import Page, SiteData, render_site
-from generator.skills import Taxonomy, TaxonomyError, load_taxonomy, skill_warnings
+from generator.skills import Taxonomy, TaxonomyError, load_taxonomy, reserved_skills, skill_warnings
 from generator.validate import Checked, check_tree
 
 
@@ -62,6 +62,7 @@ def check(root: Path, today: dt.date) -> tuple[Checked, Taxonomy | None, list[Pr
         problems.extend(exc.problems)
     else:
         problems.extend(skill_warnings(checked.ads, taxonomy))
+        problems.extend(reserved_skills(checked.ads, taxonomy))
     return checked, taxonomy, sorted(problems)
 
 
