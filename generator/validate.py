@@ -6,6 +6,7 @@ contributor can act on, placed at the line of the offending key or value.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import json
@@ -29,6 +30,11 @@ SCHEMA_OF = {ADS: "ad", PARTNERSHIPS: "partnership"}
 MAX_PROBLEMS_PER_FILE = 50
 MAX_ERRORS_EXAMINED = 2_000
 ACTIVE_PHASES = ("planning", "learning", "closing")
+MAX_MONTHS = 12
+"""An ad's `expires` is at most this many months after its `posted`."""
+POSTED_AHEAD_DAYS = 1
+"""How far `posted` may run ahead of today: a day, for people east of the build's clock.
+Without a limit an ad posted in 9999 would stay first among the newest and never expire."""
 
 
 @dataclass
@@ -311,7 +317,7 @@ def cross_check(checked: Checked, today: dt.date) -> list[Problem]:
     """The contract's rules that no schema can express; warnings included."""
     problems: list[Problem] = []
     for doc in checked.ads.values():
-        problems.extend(_ad_rules(doc))
+        problems.extend(ad_rules(doc, today))
     in_partnership: set[str] = set()
     for doc in checked.partnerships.values():
         problems.extend(_partnership_rules(doc, checked.ads, set(checked.seen["ads"]), today))
@@ -349,31 +355,46 @@ def _problem(doc: Document, path: JsonPath, message: str, severity: str = "error
     return Problem(doc.path, line, col, message, severity)  # type: ignore[arg-type]
 
 
-def _ad_rules(doc: Document) -> Iterator[Problem]:
+def ad_rules(doc: Document, today: dt.date) -> Iterator[Problem]:
+    """The date rules of one schema-valid ad: posted by today, expires within 12 months."""
     posted, expires = _date(doc, ("posted",)), _date(doc, ("expires",))
     assert posted is not None and expires is not None
+    if (posted - today).days > POSTED_AHEAD_DAYS:
+        yield _problem(
+            doc,
+            ("posted",),
+            f"posted: {posted} is after today ({today}); write the day you post the ad",
+        )
+    latest = _months_after(posted, MAX_MONTHS)
     if expires <= posted:
         yield _problem(doc, ("expires",), f"expires: {expires} must be after posted ({posted})")
-    elif expires > add_months(posted, 12):
+    elif latest is not None and expires > latest:
         yield _problem(
             doc,
             ("expires",),
-            f"expires: {expires} is more than 12 months after "
-            f"posted ({posted}); choose {add_months(posted, 12)} "
-            "or earlier",
+            f"expires: {expires} is more than {MAX_MONTHS} months after "
+            f"posted ({posted}); choose {latest} or earlier",
         )
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it has no such day."""
+    """The same day `months` later, or the month's last day when it has no such day.
+
+    Raises OverflowError when that is past the last date there is (9999-12-31).
+    """
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError(f"{months} months after {day} is past {dt.date.max}")
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _months_after(day: dt.date, months: int) -> dt.date | None:
+    """`add_months`, or None when the calendar ends first (so no date is too late)."""
+    try:
+        return add_months(day, months)
+    except OverflowError:
+        return None
 
 
 def _partnership_rules(
