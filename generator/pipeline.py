@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.i18n import locale_for
 from generator.match import Suggestion, suggest_partners
 from generator.model import Ad, Partnership, ad_from_data, partnership_from_data
-from generator.problems import Problem, TandemError, has_errors
+from generator.problems import Problem, TandemError, capped, has_errors
 from generator.render import Page, SiteData, render_site
 from generator.skills import Taxonomy, TaxonomyError, load_taxonomy, reserved_skills, skill_warnings
 from generator.validate import Checked, check_tree
@@ -63,7 +63,7 @@ def check(root: Path, today: dt.date) -> tuple[Checked, Taxonomy | None, list[Pr
     else:
         problems.extend(skill_warnings(checked.ads, taxonomy))
         problems.extend(reserved_skills(checked.ads, taxonomy))
-    return checked, taxonomy, sorted(problems)
+    return checked, taxonomy, capped(problems)
 
 
 def gather(root: Path, today: dt.date, *, top: int = 5) -> Data:

@@ -44,6 +44,7 @@ _WIDE_AD = (
     b"commitment: {hours_per_week: 1, weeks: 4}\nposted: 2026-11-01\n"
     b"expires: 2027-05-01\nstatus: open\ncontact: wide@example.com\n"
 )
+_MAPPINGS = b"[" + b", ".join(b"{k%d: %d}" % (i, i) for i in range(5_000)) + b"]"
 GENERATED: dict[str, tuple[str, bytes, str]] = {  # case: (file, content, expectation)
     "oversized": (
         "ads/huge.yml",
@@ -64,6 +65,26 @@ GENERATED: dict[str, tuple[str, bytes, str]] = {  # case: (file, content, expect
         "ads/wide.yml",
         _WIDE_AD + b"offers: [" + b"{}, " * 10_000 + b"{}]\n",
         "11:1 error: offers: has 10001 entries; at most 8 allowed",
+    ),
+    # Thousands of distinct mappings made jsonschema's uniqueItems check quadratic.
+    "long-languages": (
+        "ads/wide.yml",
+        _WIDE_AD.replace(b"languages: [en]\n", b"offers: [{skill: SQL, level: basic}]\n")
+        + b"languages: "
+        + _MAPPINGS
+        + b"\n",
+        "11:1 error: languages: has 5000 entries; at most 10 allowed",
+    ),
+    "long-formats": (
+        "ads/wide.yml",
+        _WIDE_AD + b"offers: [{skill: SQL, level: basic}]\nformats: " + _MAPPINGS + b"\n",
+        "12:1 error: formats: has 5000 entries; at most 3 allowed",
+    ),
+    "long-partners": (
+        "partnerships/wide.yml",
+        b"title: T\nformat: tandem\nphase: preparation\nstarted: 2026-11-20\n"
+        b"partners: " + _MAPPINGS + b"\n",
+        "5:1 error: partners: has 5000 entries; at most 5 allowed",
     ),
 }
 GENERATED_BUGS: dict[str, str] = {}
@@ -155,6 +176,7 @@ def case(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     rel, content, expect = GENERATED[name.removeprefix("generated/")]
     (tmp_path / "ads").mkdir()
     shutil.copy(VALID_AD, tmp_path / "ads" / VALID_AD.name)
+    (tmp_path / rel).parent.mkdir(exist_ok=True)
     (tmp_path / rel).write_bytes(content)
     (tmp_path / f"{rel}.expect").write_text(f"# expect: {expect}\n", "utf-8")
     return tmp_path

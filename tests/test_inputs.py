@@ -3,12 +3,15 @@ message naming file and line, or does the right thing, and never with a tracebac
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from conftest import TODAY, build_env
+
+from generator.validate import longest_list
 
 TANDEM = str(Path(sys.executable).parent / "tandem")
 EXAMPLES = Path(__file__).parent / "examples"
@@ -77,3 +80,68 @@ def test_expire_closes_every_ad_it_lists_or_says_why_not(tmp_path: Path) -> None
     assert "status:\n  closed\n" in (ads / "next-line.yml").read_text("utf-8")
     again = tandem("expire", "--root", str(tmp_path), "--today", TODAY, "--within", "0")
     assert [line.split(":")[0] for line in again.stdout.splitlines()] == ["ads/nested.yml"]
+
+
+# --- at most 50 problems per file -----------------------------------------------------------
+
+LOG = """\
+title: Numbers and words
+format: tandem
+partners: [jo-doe, ann-lee]
+phase: learning
+started: 2026-10-01
+planned_end: 2027-02-01
+goals:
+  - {partner: jo-doe, goal: Read a balance sheet}
+packages:
+  - {title: Basics, teacher: jo-doe, learners: [ann-lee], due: 2026-12-01, status: planned}
+journal:
+"""
+
+
+def flood(root: Path) -> Path:
+    """Three files with far more than 50 problems each, from three different stages."""
+    ads = root / "ads"
+    ads.mkdir()
+    (ads / "jo-doe.yml").write_text(AD, "utf-8")
+    (ads / "ann-lee.yml").write_text(AD.replace("Jo Doe", "Ann Lee"), "utf-8")
+    unknown = "".join(f"k{i}: 1\n" for i in range(25_000))
+    (ads / "keys.yml").write_text(AD + unknown, "utf-8")  # schema: unknown keys
+    entry = "  - {date: 2026-10-02, author: ghost, text: Hello}\n"
+    (root / "partnerships").mkdir()
+    (root / "partnerships" / "log.yml").write_text(LOG + entry * 200, "utf-8")  # across files
+    skills = "".join(f"  - {{name: {i}, color: red}}\n" for i in range(3_000))
+    (root / "skills.yml").write_text("skills:\n" + skills, "utf-8")  # the taxonomy
+    return root
+
+
+def test_at_most_50_problems_per_file_then_a_count_of_the_rest(tmp_path: Path) -> None:
+    root = flood(tmp_path)
+    result = tandem("validate", "--root", str(root), "--today", TODAY)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    rest = {"ads/keys.yml": 24_950, "partnerships/log.yml": 150, "skills.yml": 2_950}
+    for path, more in rest.items():
+        mine = [line for line in lines if line.startswith(f"{path}:")]
+        assert len(mine) == 51, path
+        assert mine[-1].endswith(
+            f": error: … and {more} more problems in this file; "
+            "fix these first, then run tandem validate again"
+        ), mine[-1]
+    assert len(lines) == 3 * 51
+    assert "did you mean" in lines[0] or "known fields" in lines[0]
+
+
+def test_every_format_shows_the_same_capped_problems(tmp_path: Path) -> None:
+    root = flood(tmp_path)
+    as_json = json.loads(tandem("validate", "--root", str(root), "--format", "json").stdout)
+    github = tandem("validate", "--root", str(root), "--format", "github").stdout
+    gitlab = json.loads(tandem("validate", "--root", str(root), "--format", "gitlab").stdout)
+    assert len(as_json) == len(github.splitlines()) == len(gitlab) == 3 * 51
+    assert as_json[50]["message"].startswith("… and 24950 more problems")
+
+
+def test_every_list_in_the_schemas_has_a_limit() -> None:
+    """The schema sees lists cut after the longest limit; a list without one would hide
+    entries beyond the cut, so longest_list refuses a schema that has one."""
+    assert longest_list() == 200  # a partnership's journal
