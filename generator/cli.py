@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -52,6 +54,10 @@ def common(func: F) -> F:
     return func
 
 
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+"""What a shell reports for a command whose reader went away (`tandem match | head -1`)."""
+
+
 def problems_exit(func: F) -> F:
     """Turn the core's errors into messages and exit status 1."""
 
@@ -59,6 +65,9 @@ def problems_exit(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_output()
+            sys.exit(EXIT_BROKEN_PIPE)
         except TandemError as exc:
             click.echo(format_problems(exc.problems, "text"), err=True, nl=False)
             sys.exit(1)
@@ -70,6 +79,17 @@ def problems_exit(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_output() -> None:
+    """The reader is gone: end quietly, without a second error when Python flushes at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # a stream without a file descriptor
+            continue
+    os.close(devnull)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -4,6 +4,7 @@ message naming file and line, or does the right thing, and never with a tracebac
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -145,3 +146,40 @@ def test_every_list_in_the_schemas_has_a_limit() -> None:
     """The schema sees lists cut after the longest limit; a list without one would hide
     entries beyond the cut, so longest_list refuses a schema that has one."""
     assert longest_list() == 200  # a partnership's journal
+
+
+# --- a reader that goes away ----------------------------------------------------------------
+
+
+def into_closed_pipe(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run with stdout a pipe nobody reads any more, as in `tandem match | head -0`."""
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        return subprocess.run(
+            [TANDEM, *args],
+            env=build_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=write,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+        )
+    finally:
+        os.close(write)
+
+
+def test_a_closed_pipe_ends_every_command_quietly(tmp_path: Path) -> None:
+    ads = tmp_path / "ads"
+    ads.mkdir()
+    (ads / "jo-doe.yml").write_text(AD, "utf-8")
+    swapped = AD.replace("Scrum", "X").replace("Negotiation", "Scrum").replace("X", "Negotiation")
+    (ads / "ann-lee.yml").write_text(swapped.replace("Jo Doe", "Ann Lee"), "utf-8")
+    (ads / "bad.yml").write_text("name: [\n", "utf-8")
+    root = ["--root", str(tmp_path), "--today", TODAY]
+    for command in (["validate"], ["expire", "--within", "365"]):
+        result = into_closed_pipe(*command, *root)
+        assert (result.returncode, result.stderr) == (141, ""), command
+    (ads / "bad.yml").unlink()
+    result = into_closed_pipe("match", *root)
+    assert (result.returncode, result.stderr) == (141, "")
