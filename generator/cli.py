@@ -21,6 +21,8 @@ import click
 from generator import scaffold
 from generator.i18n import Locale
 from generator.load import LoadError
+from generator.model import FORMATS as AD_FORMATS
+from generator.model import LEVELS
 from generator.problems import Problem, TandemError, has_errors
 from generator.report import FORMATS, format_problems, summary_line
 
@@ -189,9 +191,35 @@ def _many(value: tuple[str, ...], prompt: str, flag: str) -> list[str]:
     return [part.strip() for part in str(answer).split(";") if part.strip()]
 
 
+def _answer(field: str, given: Any, prompt: str, *, flag: str) -> Any:
+    """One field of a new ad: from its option, else asked until the answer is right."""
+    if given not in (None, (), ""):
+        try:
+            return scaffold.answer(field, given)
+        except scaffold.AnswerError as exc:
+            raise click.BadParameter(str(exc), param_hint=flag) from None
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"missing {flag} (or run in a terminal to be asked)")
+    while True:
+        try:
+            return scaffold.answer(field, click.prompt(prompt))
+        except scaffold.AnswerError as exc:
+            click.echo(f"  {exc}; please try again", err=True)
+
+
+def _new_id(root: Path, ident: str) -> str:
+    """The id of a new ad; in a terminal, asked again while it is refused."""
+    while (refusal := scaffold.id_refusal(root, "ads", ident)) is not None:
+        if not sys.stdin.isatty():
+            raise TandemError([refusal])
+        click.echo(f"  {refusal.message.removesuffix(' (--id)')}", err=True)
+        ident = click.prompt("Id for your ad (the file name, e.g. jana-schulz-2)").strip()
+    return ident
+
+
 @main.command("new-ad")
 @click.option("--name", help="Your name as colleagues know it.")
-@click.option("--owner", help="Your forge login (only you may change the ad).")
+@click.option("--owner", help="Your GitHub or GitLab login (only you may change the ad).")
 @click.option("--location", help="Site or city.")
 @click.option("--languages", help="Languages you can learn in, as ISO codes: de,en.")
 @click.option(
@@ -199,7 +227,8 @@ def _many(value: tuple[str, ...], prompt: str, flag: str) -> list[str]:
     "offers",
     multiple=True,
     metavar="SKILL[:LEVEL]",
-    help="What you can teach; level basic, advanced or expert. Repeat for more.",
+    help=f"What you can teach; level {', '.join(LEVELS)} (default {scaffold.DEFAULT_LEVEL}). "
+    "Repeat for more.",
 )
 @click.option(
     "--seek",
@@ -208,21 +237,16 @@ def _many(value: tuple[str, ...], prompt: str, flag: str) -> list[str]:
     metavar="SKILL[:GOAL]",
     help="What you want to learn, with your goal. Repeat for more.",
 )
-@click.option("--hours", type=click.FloatRange(0.5, 20), help="Hours per week (0.5–20).")
-@click.option("--weeks", type=click.IntRange(1, 52), help="For how many weeks (1–52).")
+@click.option("--hours", metavar="H", help=f"Hours per week ({scaffold.bounds('hours')}).")
+@click.option("--weeks", metavar="W", help=f"For how many weeks ({scaffold.bounds('weeks')}).")
 @click.option("--contact", help="Chat handle, profile link or e-mail.")
 @click.option("--team", help="Team or department.")
 @click.option("--remote/--no-remote", default=True, show_default=True)
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["tandem", "wol-circle", "lernos-circle"]),
-)
+@click.option("--format", "formats", multiple=True, type=click.Choice(AD_FORMATS))
 @click.option(
     "--expires",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="Last day on the site (default: in 6 months).",
+    help=f"Last day on the site (default: in {scaffold.DEFAULT_MONTHS} months).",
 )
 @click.option("--manager-support", is_flag=True, help="Your line manager agreed the time.")
 @click.option("--id", "ident", help="File name without .yml (default: from --name).")
@@ -235,8 +259,8 @@ def new_ad(
     languages: str | None,
     offers: tuple[str, ...],
     seeks: tuple[str, ...],
-    hours: float | None,
-    weeks: int | None,
+    hours: str | None,
+    weeks: str | None,
     contact: str | None,
     team: str | None,
     remote: bool,
@@ -247,34 +271,44 @@ def new_ad(
     root: Path,
     today: dt.date,
 ) -> None:
-    """Write ads/<id>.yml, valid and ready for a pull request."""
+    """Write ads/<id>.yml, valid and ready for a pull request.
+
+    In a terminal, asks for what is missing and checks each answer as it is given.
+    """
+    try:
+        last_day = scaffold.expiry(today, expires.date() if expires else None)
+    except scaffold.AnswerError as exc:
+        raise click.BadParameter(
+            str(exc), param_hint="--expires" if expires else "--today"
+        ) from None
+    levels = "/".join(LEVELS)
+    ad_name = _answer("name", name, "Your name", flag="--name")
+    ident = _new_id(root, ident or scaffold.ad_id_for(ad_name))
     data = scaffold.ad_data(
-        name=_ask(name, "Your name", flag="--name"),
-        owner=_ask(owner, "Your forge login", flag="--owner"),
-        location=_ask(location, "Location (site or city)", flag="--location"),
-        languages=[
-            c.strip()
-            for c in str(_ask(languages, "Languages, e.g. de,en", flag="--languages")).split(",")
-            if c.strip()
-        ],
-        offers=_many(
-            offers, "You offer, SKILL:LEVEL (basic/advanced/expert), ';' between", "--offer"
+        name=ad_name,
+        owner=_answer("owner", owner, "Your forge login (GitHub or GitLab)", flag="--owner"),
+        location=_answer("location", location, "Location (site or city)", flag="--location"),
+        languages=_answer("languages", languages, "Languages, e.g. de,en", flag="--languages"),
+        offers=_answer(
+            "offers", offers, f"You offer, SKILL:LEVEL ({levels}), ';' between", flag="--offer"
         ),
-        seeks=_many(seeks, "You seek, SKILL:GOAL, ';' between", "--seek"),
-        hours=_ask(
-            hours, "Hours per week (0.5–20)", type=click.FloatRange(0.5, 20), flag="--hours"
+        seeks=_answer("seeks", seeks, "You seek, SKILL:GOAL, ';' between", flag="--seek"),
+        hours=_answer(
+            "hours", hours, f"Hours per week ({scaffold.bounds('hours')})", flag="--hours"
         ),
-        weeks=_ask(weeks, "Weeks (1–52)", type=click.IntRange(1, 52), flag="--weeks"),
-        contact=_ask(contact, "Contact (chat handle, profile link or e-mail)", flag="--contact"),
+        weeks=_answer("weeks", weeks, f"Weeks ({scaffold.bounds('weeks')})", flag="--weeks"),
+        contact=_answer(
+            "contact", contact, "Contact (chat handle, profile link or e-mail)", flag="--contact"
+        ),
         today=today,
-        team=team,
+        team=_answer("team", team, "", flag="--team") if team else None,
         remote=remote,
         formats=list(formats) or None,
-        expires=expires.date() if expires else None,
+        expires=last_day,
         manager_support=manager_support,
     )
-    ident = ident or scaffold.ad_id_for(data["name"])
-    path = scaffold.write_new(root, "ads", ident, scaffold.to_yaml(data, "ad"), "ad")
+    text = scaffold.to_yaml(data, "ad")
+    path = scaffold.write_new(root, "ads", ident, text, "ad", today=today)
     click.echo(
         f"wrote {path.relative_to(root).as_posix()}; check it with 'tandem validate' "
         "and open a pull request"
@@ -286,8 +320,8 @@ def new_ad(
 @click.option(
     "--format",
     "form",
-    type=click.Choice(["tandem", "wol-circle", "lernos-circle"]),
-    default="tandem",
+    type=click.Choice(AD_FORMATS),
+    default=AD_FORMATS[0],
     show_default=True,
 )
 @click.option(
@@ -309,19 +343,19 @@ def new_partnership(
     today: dt.date,
 ) -> None:
     """Write partnerships/<id>.yml in the preparation phase."""
+    from generator.ids import ADS, discover
+
     chosen = _many(partners, "Partner ad ids, ';' between", "--partner")
-    missing = [
-        p for p in chosen if not any((root / "ads" / f"{p}{s}").exists() for s in (".yml", ".yaml"))
-    ]
+    ads = {path.stem for path in discover(root, ADS).files}
+    missing = [p for p in chosen if p not in ads]
     if missing:
         raise click.BadParameter(f"no ad {', '.join(missing)} in ads/", param_hint="--partner")
     data = scaffold.partnership_data(
         title=_ask(title, "Title", flag="--title"), form=form, partners=chosen, today=today
     )
-    ident = ident or "-".join(chosen)[:64].strip("-")
-    path = scaffold.write_new(
-        root, "partnerships", ident, scaffold.to_yaml(data, "partnership"), "partnership"
-    )
+    ident = ident or scaffold.joined_id(chosen)
+    text = scaffold.to_yaml(data, "partnership")
+    path = scaffold.write_new(root, "partnerships", ident, text, "partnership", today=today)
     click.echo(f"wrote {path.relative_to(root).as_posix()}; add goals when you plan")
 
 

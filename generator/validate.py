@@ -19,6 +19,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
 
 from generator.ids import ADS, KINDS, PARTNERSHIPS, discover, id_problem
 from generator.load import Document, JsonPath, LoadError, load_file
@@ -134,6 +135,24 @@ def check_document(doc: Document, schema: str) -> list[Problem]:
     return sorted({p for e in errors for p in _problems_of(doc, e)})
 
 
+def check_field(schema: str, path: JsonPath, value: Any) -> list[str]:
+    """Messages for one field's value, by that field's part of the schema.
+
+    Lets `tandem new-ad` check each answer the moment it is given, with the schema's own
+    rules and hints rather than a second copy of them.
+    """
+    validator = schema_validator(schema)
+    part: Any = validator.schema
+    for step in path:
+        part = part["properties"][step]
+    data = _to_json(value)
+    errors = _errors(validator.evolve(schema=part), _cut_lists(data))
+    return [
+        _message(e, (*path, *e.absolute_path), entries=_length(data, tuple(e.absolute_path)))
+        for e in errors
+    ]
+
+
 @cache
 def longest_list() -> int:
     """The largest `maxItems` in any schema; every list in every schema must have one."""
@@ -166,7 +185,7 @@ def _cut_lists(value: Any) -> Any:
     return value
 
 
-def _errors(validator: Draft202012Validator, data: Any) -> list[ValidationError]:
+def _errors(validator: Validator, data: Any) -> list[ValidationError]:
     """Every error, leaving out the items of a list that is too long already."""
     too_long: set[JsonPath] = set()
     kept: list[ValidationError] = []
@@ -398,16 +417,22 @@ def ad_rules(doc: Document, today: dt.date) -> Iterator[Problem]:
             ("posted",),
             f"posted: {posted} is after today ({today}); write the day you post the ad",
         )
+    wrong = expiry_problem(posted, expires)
+    if wrong:
+        yield _problem(doc, ("expires",), wrong)
+
+
+def expiry_problem(posted: dt.date, expires: dt.date) -> str | None:
+    """Why `expires` cannot follow `posted`: not after it, or more than MAX_MONTHS later."""
     latest = _months_after(posted, MAX_MONTHS)
     if expires <= posted:
-        yield _problem(doc, ("expires",), f"expires: {expires} must be after posted ({posted})")
-    elif latest is not None and expires > latest:
-        yield _problem(
-            doc,
-            ("expires",),
+        return f"expires: {expires} must be after posted ({posted})"
+    if latest is not None and expires > latest:
+        return (
             f"expires: {expires} is more than {MAX_MONTHS} months after "
-            f"posted ({posted}); choose {latest} or earlier",
+            f"posted ({posted}); choose {latest} or earlier"
         )
+    return None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+import yaml
 from conftest import TODAY, build_env
 
 from generator.validate import longest_list
@@ -183,3 +184,183 @@ def test_a_closed_pipe_ends_every_command_quietly(tmp_path: Path) -> None:
     (ads / "bad.yml").unlink()
     result = into_closed_pipe("match", *root)
     assert (result.returncode, result.stderr) == (141, "")
+
+
+# --- tandem new-ad --------------------------------------------------------------------------
+
+ANSWERS = {
+    "--owner": "jodoe",
+    "--location": "Berlin",
+    "--languages": "de,en",
+    "--offer": "Excel",
+    "--seek": "SQL",
+    "--hours": "2",
+    "--weeks": "12",
+    "--contact": "jo@example.com",
+}
+
+
+def new_ad(root: Path, *extra: str, name: str = "Jo Doe") -> subprocess.CompletedProcess[str]:
+    """`tandem new-ad` with every answer given; `extra` options come last and add to them."""
+    given = [part for option, value in ANSWERS.items() for part in (option, value)]
+    return tandem("new-ad", "--root", str(root), "--today", TODAY, "--name", name, *given, *extra)
+
+
+def test_new_ad_refuses_a_name_the_site_keeps(tmp_path: Path) -> None:
+    result = new_ad(tmp_path, name="Index")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "ads/index.yml:1:1: error: 'index' is a name the site keeps for its own pages; "
+        "choose another"
+    )
+    assert not (tmp_path / "ads" / "index.yml").exists()
+    assert new_ad(tmp_path, "--id", "index-tools", name="Index").returncode == 0
+
+
+def test_new_ad_refuses_an_invalid_or_long_id(tmp_path: Path) -> None:
+    for ident in ("a" * 65, "Jo_Doe", "../outside", "-jo"):
+        result = new_ad(tmp_path, "--id", ident)
+        assert result.returncode == 1, ident
+        assert f"'{ident}' is not a valid id" in result.stderr, ident
+        assert "at most 64 characters" in result.stderr
+    assert new_ad(tmp_path, "--id", "a" * 64).returncode == 0
+    assert [p.name for p in (tmp_path / "ads").iterdir()] == ["a" * 64 + ".yml"]
+
+
+def test_new_ad_never_writes_beside_or_over_the_same_id(tmp_path: Path) -> None:
+    ads = tmp_path / "ads"
+    ads.mkdir()
+    for name in ("jo-doe.YML", "jo-doe.yaml", "Jo-Doe.yml", "jo-doe.yml"):
+        (ads / name).write_text("mine\n", "utf-8")
+        result = new_ad(tmp_path)
+        assert result.returncode == 1, name
+        assert result.stderr == (
+            f"ads/{name}:1:1: error: 'jo-doe' exists already; choose another id (--id) "
+            "or edit that file\n"
+        )
+        assert [p.name for p in ads.iterdir()] == [name]
+        assert (ads / name).read_text("utf-8") == "mine\n"
+        (ads / name).unlink()
+
+
+def test_new_ad_never_follows_a_link(tmp_path: Path) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / "ads").mkdir(parents=True)
+    (root / "ads" / "jo-doe.yml").symlink_to(outside / "jo-doe.yml")  # dangling
+    result = new_ad(root)
+    assert result.returncode == 1 and "'jo-doe' exists already" in result.stderr
+    (root / "ads" / "jo-doe.yml").unlink()
+    (root / "ads").rmdir()
+    outside.mkdir()
+    (root / "ads").symlink_to(outside, target_is_directory=True)
+    result = new_ad(root)
+    assert result.returncode == 1
+    assert result.stderr == (
+        "ads:1:1: error: ads/ is not a folder of this repository; restore it\n"
+    )
+    assert not outside.exists() or not any(outside.iterdir())
+
+
+def test_sixteen_runs_at_once_write_one_ad(tmp_path: Path) -> None:
+    given = [part for option, value in ANSWERS.items() for part in (option, value)]
+    argv = [TANDEM, "new-ad", "--root", str(tmp_path), "--name", "Jo Doe", *given]
+    runs = [
+        subprocess.Popen(
+            [*argv, "--contact", f"run-{n}@example.com"],
+            env=build_env(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(16)
+    ]
+    results = [(run.communicate(timeout=120), run.returncode) for run in runs]
+    wrote = [n for n, ((out, _), code) in enumerate(results) if out.startswith("wrote ")]
+    assert len(wrote) == 1
+    assert all(code == 1 for n, (_, code) in enumerate(results) if n not in wrote)
+    assert all("'jo-doe' exists already" in err for (_, err), code in results if code)
+    text = (tmp_path / "ads" / "jo-doe.yml").read_text("utf-8")
+    assert f"contact: run-{wrote[0]}@example.com" in text
+    assert [p.name for p in (tmp_path / "ads").iterdir()] == ["jo-doe.yml"]
+
+
+def test_new_ad_refuses_an_unknown_level(tmp_path: Path) -> None:
+    result = new_ad(tmp_path, "--offer", "Excel:intermediate")
+    assert result.returncode == 2
+    assert (
+        "'Excel:intermediate': 'intermediate' is not a level; write one of basic, advanced, "
+        "expert after ':' (e.g. 'Excel:advanced')" in result.stderr
+    )
+    assert not (tmp_path / "ads").exists()
+    kept = new_ad(tmp_path, "--offer", "ISO 27001:2022", "--offer", "SAP:FI:Expert")
+    assert kept.returncode == 0, kept.stderr
+    text = (tmp_path / "ads" / "jo-doe.yml").read_text("utf-8")
+    assert "- skill: ISO 27001:2022\n  level: advanced\n" in text
+    assert "- skill: SAP:FI\n  level: expert\n" in text
+
+
+def test_new_ad_names_a_bad_option_with_the_schema_s_words(tmp_path: Path) -> None:
+    cases = {
+        ("--languages", "Spanish, English"): "use two-letter ISO 639-1 codes such as de, en",
+        ("--hours", "lots"): "'lots' is not a number (write a number such as 1.5)",
+        ("--hours", "30"): "30 is more than the maximum 20",
+        ("--weeks", "1.5"): "1.5 is not a whole number",
+        ("--owner", "Jo Doe"): "write your GitHub or GitLab login",
+        ("--expires", "2028-01-01"): "is more than 12 months after posted (2026-11-23)",
+    }
+    for (option, value), message in cases.items():
+        result = new_ad(tmp_path, option, value)
+        assert result.returncode == 2, option
+        assert f"Invalid value for {option}: " in result.stderr and message in result.stderr
+    assert not (tmp_path / "ads").exists()
+    assert new_ad(tmp_path, "--hours", "1,5").returncode == 0
+    assert "hours_per_week: 1.5\n" in (tmp_path / "ads" / "jo-doe.yml").read_text("utf-8")
+
+
+def test_new_ad_at_the_end_of_the_calendar(tmp_path: Path) -> None:
+    late = tandem("new-ad", "--root", str(tmp_path), "--name", "Jo Doe", "--today", "9999-07-01")
+    assert late.returncode == 2
+    assert (
+        "Invalid value for --today: 6 months after 9999-07-01 is past the last date there "
+        "is (9999-12-31)" in late.stderr
+    )
+    assert not (tmp_path / "ads").exists()
+
+
+def test_new_ad_in_a_terminal_asks_again_and_keeps_every_answer(tmp_path: Path) -> None:
+    from test_cli import answer_prompts
+
+    prompts = [
+        ("Your name", "Index"),
+        ("Id for your ad", "index-fan"),
+        ("Your forge login", "J Schulz"),
+        ("Your forge login", "jschulz"),
+        ("Location", "Wien"),
+        ("Languages", "Spanish, English"),
+        ("Languages", "es, EN"),
+        ("You offer", "Excel:intermediate"),
+        ("You offer", "Excel:expert; Moderation"),
+        ("You seek", "Python:Automate reports"),
+        ("Hours per week", "lots"),
+        ("Hours per week", "1,5"),
+        ("Weeks", "12"),
+        ("Contact", "@jschulz"),
+    ]
+    screen = answer_prompts([TANDEM, "new-ad", "--root", str(tmp_path)], prompts)
+    for hint in (
+        "'index' is a name the site keeps for its own pages",
+        "write your GitHub or GitLab login, e.g. jschulz); please try again",
+        "use two-letter ISO 639-1 codes such as de, en, fr); please try again",
+        "'intermediate' is not a level; write one of basic, advanced, expert",
+        "'lots' is not a number (write a number such as 1.5); please try again",
+    ):
+        assert hint in screen
+    data = yaml.safe_load((tmp_path / "ads" / "index-fan.yml").read_text("utf-8"))
+    assert (data["name"], data["owner"], data["location"]) == ("Index", "jschulz", "Wien")
+    assert data["languages"] == ["es", "en"]
+    assert data["offers"] == [
+        {"skill": "Excel", "level": "expert"},
+        {"skill": "Moderation", "level": "advanced"},
+    ]
+    assert data["commitment"] == {"hours_per_week": 1.5, "weeks": 12}
