@@ -343,7 +343,7 @@ def new_partnership(
     today: dt.date,
 ) -> None:
     """Write partnerships/<id>.yml in the preparation phase."""
-    from generator.ids import ADS, discover
+    from generator.ids import ADS, discover, joined_id
 
     chosen = _many(partners, "Partner ad ids, ';' between", "--partner")
     ads = {path.stem for path in discover(root, ADS).files}
@@ -353,7 +353,7 @@ def new_partnership(
     data = scaffold.partnership_data(
         title=_ask(title, "Title", flag="--title"), form=form, partners=chosen, today=today
     )
-    ident = ident or scaffold.joined_id(chosen)
+    ident = ident or joined_id(chosen)
     text = scaffold.to_yaml(data, "partnership")
     path = scaffold.write_new(root, "partnerships", ident, text, "partnership", today=today)
     click.echo(f"wrote {path.relative_to(root).as_posix()}; add goals when you plan")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -51,6 +52,11 @@ def id_problem(ident: str) -> str | None:
             f"e.g. '{ident}-1' or your own name"
         )
     return None
+
+
+def joined_id(idents: Sequence[str]) -> str:
+    """The id of a partnership log named after its partners, within the id's length."""
+    return "-".join(idents)[:ID_MAX].strip("-")
 
 
 _TRANSLITERATE = str.maketrans(

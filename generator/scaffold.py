@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from generator.ids import ID_MAX, SUFFIXES, id_problem, slugify
+from generator.ids import SUFFIXES, id_problem, slugify
 from generator.load import JsonPath, load_bytes
 from generator.model import LEVELS
 from generator.problems import Problem, TandemError
@@ -219,11 +219,6 @@ def to_yaml(data: dict[str, Any], kind: str) -> str:
 
 def ad_id_for(name: str) -> str:
     return slugify(name)
-
-
-def joined_id(idents: Sequence[str]) -> str:
-    """The id of a partnership log named after its partners, within the id's length."""
-    return "-".join(idents)[:ID_MAX].strip("-")
 
 
 def id_refusal(root: Path, folder: str, ident: str) -> Problem | None:
