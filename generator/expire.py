@@ -73,9 +73,10 @@ def close_expired(root: Path, today: dt.date) -> list[Closing]:
 
 
 def iter_ad_files(root: Path) -> Iterator[Path]:
-    """The ad files `tandem validate` reads as ads: data names with a valid id, no links."""
+    """The ad files `tandem validate` reads as ads: regular files with a valid id."""
     for path in discover(root, ADS).files:
-        if not path.is_symlink() and id_problem(path.stem) is None:
+        regular = path.is_file() and not path.is_symlink()
+        if regular and id_problem(path.stem) is None:
             yield path
 
 

@@ -89,6 +89,9 @@ def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
             Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
         )
         return
+    if not path.is_file():  # a pipe or a device would block the read, or never end
+        checked.problems.append(Problem(display, 1, 1, "not a regular file; commit a file"))
+        return
     try:
         doc = load_file(path, display=display)
     except LoadError as exc:

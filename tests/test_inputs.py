@@ -45,6 +45,7 @@ def tandem(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[s
         capture_output=True,
         text=True,
         check=False,
+        timeout=120,  # a hang fails the test instead of stopping the suite
     )
     assert "Traceback" not in result.stdout + result.stderr, result.stderr
     return result
@@ -364,3 +365,13 @@ def test_new_ad_in_a_terminal_asks_again_and_keeps_every_answer(tmp_path: Path) 
         {"skill": "Moderation", "level": "advanced"},
     ]
     assert data["commitment"] == {"hours_per_week": 1.5, "weeks": 12}
+
+
+def test_a_pipe_named_like_an_ad_is_refused_not_read(tmp_path: Path) -> None:
+    """Reading a named pipe would wait for a writer forever."""
+    (tmp_path / "ads").mkdir()
+    os.mkfifo(tmp_path / "ads" / "pipe.yml")
+    result = tandem("validate", "--root", str(tmp_path), "--today", TODAY)
+    assert result.returncode == 1
+    assert result.stdout == "ads/pipe.yml:1:1: error: not a regular file; commit a file\n"
+    assert tandem("expire", "--root", str(tmp_path), "--close").returncode == 0
