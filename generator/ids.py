@@ -125,9 +125,12 @@ class Found:
 def discover(root: Path, kind: str) -> Found:
     """The files of one data folder, sorted so output never depends on the file system.
 
-    Folders inside a data folder are refused: nothing in them would be read.
+    Folders inside a data folder are refused: nothing in them would be read. A data folder
+    that is a symbolic link is refused whole, and nothing in it is read.
     """
     folder = root / kind
+    if folder.is_symlink():  # it could point anywhere, outside the repository too
+        return Found((), ((folder, f"{kind}/ is a symbolic link; commit the folder itself"),))
     if not folder.is_dir():
         return Found((), ())
     files: list[Path] = []

@@ -70,10 +70,10 @@ def parse_offer(text: str) -> dict[str, str]:
 def parse_seek(text: str) -> dict[str, str]:
     """`Public speaking:Give a talk at the all-hands` -> skill and goal."""
     skill, sep, goal = text.partition(":")
+    if not sep:
+        return {"skill": text.strip()}
     return (
-        {"skill": skill.strip(), "goal": goal.strip()}
-        if sep and goal.strip()
-        else {"skill": text.strip()}
+        {"skill": skill.strip(), "goal": goal.strip()} if goal.strip() else {"skill": skill.strip()}
     )
 
 

@@ -375,3 +375,16 @@ def test_a_pipe_named_like_an_ad_is_refused_not_read(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == "ads/pipe.yml:1:1: error: not a regular file; commit a file\n"
     assert tandem("expire", "--root", str(tmp_path), "--close").returncode == 0
+
+
+def test_a_data_folder_that_is_a_link_is_refused_not_read(tmp_path: Path) -> None:
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "hosts.yml").write_text("github.com: {oauth_token: secret}\n", "utf-8")
+    root.mkdir()
+    (root / "partnerships").symlink_to(outside, target_is_directory=True)
+    result = tandem("validate", "--root", str(root), "--today", TODAY)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "partnerships:1:1: error: partnerships/ is a symbolic link; commit the folder itself\n"
+    )
