@@ -231,6 +231,10 @@ def load_taxonomy(root: Path) -> Taxonomy:
     without a name, and one spelling listed for two skills.
     """
     path = root / TAXONOMY_FILE
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise TaxonomyError(
+            [Problem(TAXONOMY_FILE, 1, 1, "not a regular file (a link?); commit the file itself")]
+        )
     if not path.is_file():
         return Taxonomy()
     try:

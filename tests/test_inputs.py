@@ -388,3 +388,15 @@ def test_a_data_folder_that_is_a_link_is_refused_not_read(tmp_path: Path) -> Non
     assert result.stdout == (
         "partnerships:1:1: error: partnerships/ is a symbolic link; commit the folder itself\n"
     )
+
+
+def test_a_taxonomy_that_is_a_link_is_refused_not_read(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yml"
+    outside.write_text("skills: [{name: Secret}]\n", "utf-8")
+    (tmp_path / "repo").mkdir()
+    (tmp_path / "repo" / "skills.yml").symlink_to(outside)
+    result = tandem("validate", "--root", str(tmp_path / "repo"), "--today", TODAY)
+    assert result.returncode == 1
+    assert result.stdout == (
+        "skills.yml:1:1: error: not a regular file (a link?); commit the file itself\n"
+    )
