@@ -228,14 +228,13 @@ def id_refusal(root: Path, folder: str, ident: str) -> Problem | None:
     if wrong:
         return Problem(f"{folder}/{ident}.yml", 1, 1, f"{wrong} (--id)")
     taken = _taken(root / folder, ident)
-    if taken:
-        return Problem(
-            f"{folder}/{taken}",
-            1,
-            1,
-            f"'{ident}' exists already; choose another id (--id) or edit that file",
-        )
-    return None
+    return _exists(f"{folder}/{taken}", ident) if taken else None
+
+
+def _exists(path: str, ident: str) -> Problem:
+    return Problem(
+        path, 1, 1, f"'{ident}' exists already; choose another id (--id) or edit that file"
+    )
 
 
 def _taken(folder: Path, ident: str) -> str | None:
@@ -277,17 +276,8 @@ def _create(root: Path, folder: str, name: str, text: str) -> Path:
     path = directory / name
     try:
         handle = os.open(path, _CREATE, 0o644)
-    except FileExistsError:
-        raise TandemError(
-            [
-                Problem(
-                    f"{folder}/{name}",
-                    1,
-                    1,
-                    f"'{path.stem}' exists already; choose another id (--id) or edit that file",
-                )
-            ]
-        ) from None
+    except FileExistsError:  # another run was quicker, or a link appeared
+        raise TandemError([_exists(f"{folder}/{name}", path.stem)]) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
