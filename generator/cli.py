@@ -34,8 +34,8 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 
     try:
         return resolve_today(value)
-    except ValueError:
-        raise click.BadParameter("use the form YYYY-MM-DD (also for $TANDEM_TODAY)") from None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def common(func: F) -> F:

@@ -41,13 +41,25 @@ class Data:
 
 
 def resolve_today(value: str | None = None) -> dt.date:
-    """The build's "today": the value given, else $TANDEM_TODAY, else $SOURCE_DATE_EPOCH."""
+    """The build's "today": the value given, else $TANDEM_TODAY, else $SOURCE_DATE_EPOCH.
+
+    Raises ValueError with a message that names the source at fault.
+    """
     value = value or os.environ.get("TANDEM_TODAY")
     if value:
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("use the form YYYY-MM-DD (also for $TANDEM_TODAY)") from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(
+                f"$SOURCE_DATE_EPOCH is '{epoch}', not seconds since 1970 within the calendar; "
+                "correct or unset it, or give the day with --today"
+            ) from None
     return dt.date.today()
 
 

@@ -400,3 +400,18 @@ def test_a_taxonomy_that_is_a_link_is_refused_not_read(tmp_path: Path) -> None:
     assert result.stdout == (
         "skills.yml:1:1: error: not a regular file (a link?); commit the file itself\n"
     )
+
+
+def test_a_bad_source_date_epoch_is_named(tmp_path: Path) -> None:
+    env = {k: v for k, v in build_env().items() if k != "TANDEM_TODAY"}
+    for epoch in ("99999999999999999", "soon"):
+        result = subprocess.run(
+            [TANDEM, "validate", "--root", str(tmp_path)],
+            env={**env, "SOURCE_DATE_EPOCH": epoch},
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 2, result.stderr
+        assert f"$SOURCE_DATE_EPOCH is '{epoch}', not seconds since 1970" in result.stderr
