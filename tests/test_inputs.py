@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -16,7 +15,6 @@ from conftest import TODAY, build_env
 from generator.validate import longest_list
 
 TANDEM = str(Path(sys.executable).parent / "tandem")
-EXAMPLES = Path(__file__).parent / "examples"
 AD = """\
 name: Jo Doe
 owner: jodoe
@@ -33,13 +31,10 @@ status: open
 contact: jo@example.com
 """
 
-SiteRoot = Callable[..., Path]
 
-
-def tandem(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def tandem(*args: str) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(
         [TANDEM, *args],
-        cwd=cwd,
         env=build_env(),
         stdin=subprocess.DEVNULL,
         capture_output=True,
