@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +21,9 @@ import click
 from generator import scaffold
 from generator.i18n import Locale
 from generator.load import LoadError
-from generator.problems import TandemError, has_errors
+from generator.model import FORMATS as AD_FORMATS
+from generator.model import LEVELS
+from generator.problems import Problem, TandemError, has_errors
 from generator.report import FORMATS, format_problems, summary_line
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -30,8 +34,8 @@ def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 
     try:
         return resolve_today(value)
-    except ValueError:
-        raise click.BadParameter("use the form YYYY-MM-DD (also for $TANDEM_TODAY)") from None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def common(func: F) -> F:
@@ -52,6 +56,10 @@ def common(func: F) -> F:
     return func
 
 
+EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
+"""What a shell reports for a command whose reader went away (`tandem match | head -1`)."""
+
+
 def problems_exit(func: F) -> F:
     """Turn the core's errors into messages and exit status 1."""
 
@@ -59,6 +67,9 @@ def problems_exit(func: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except BrokenPipeError:
+            _silence_output()
+            sys.exit(EXIT_BROKEN_PIPE)
         except TandemError as exc:
             click.echo(format_problems(exc.problems, "text"), err=True, nl=False)
             sys.exit(1)
@@ -70,6 +81,17 @@ def problems_exit(func: F) -> F:
             sys.exit(1)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _silence_output() -> None:
+    """The reader is gone: end quietly, without a second error when Python flushes at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # a stream without a file descriptor
+            continue
+    os.close(devnull)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -169,9 +191,35 @@ def _many(value: tuple[str, ...], prompt: str, flag: str) -> list[str]:
     return [part.strip() for part in str(answer).split(";") if part.strip()]
 
 
+def _answer(field: str, given: Any, prompt: str, *, flag: str) -> Any:
+    """One field of a new ad: from its option, else asked until the answer is right."""
+    if given not in (None, (), ""):
+        try:
+            return scaffold.answer(field, given)
+        except scaffold.AnswerError as exc:
+            raise click.BadParameter(str(exc), param_hint=flag) from None
+    if not sys.stdin.isatty():
+        raise click.UsageError(f"missing {flag} (or run in a terminal to be asked)")
+    while True:
+        try:
+            return scaffold.answer(field, click.prompt(prompt))
+        except scaffold.AnswerError as exc:
+            click.echo(f"  {exc}; please try again", err=True)
+
+
+def _new_id(root: Path, ident: str) -> str:
+    """The id of a new ad; in a terminal, asked again while it is refused."""
+    while (refusal := scaffold.id_refusal(root, "ads", ident)) is not None:
+        if not sys.stdin.isatty():
+            raise TandemError([refusal])
+        click.echo(f"  {refusal.message.removesuffix(' (--id)')}", err=True)
+        ident = click.prompt("Id for your ad (the file name, e.g. jana-schulz-2)").strip()
+    return ident
+
+
 @main.command("new-ad")
 @click.option("--name", help="Your name as colleagues know it.")
-@click.option("--owner", help="Your forge login (only you may change the ad).")
+@click.option("--owner", help="Your GitHub or GitLab login (only you may change the ad).")
 @click.option("--location", help="Site or city.")
 @click.option("--languages", help="Languages you can learn in, as ISO codes: de,en.")
 @click.option(
@@ -179,7 +227,8 @@ def _many(value: tuple[str, ...], prompt: str, flag: str) -> list[str]:
     "offers",
     multiple=True,
     metavar="SKILL[:LEVEL]",
-    help="What you can teach; level basic, advanced or expert. Repeat for more.",
+    help=f"What you can teach; level {', '.join(LEVELS)} (default {scaffold.DEFAULT_LEVEL}). "
+    "Repeat for more.",
 )
 @click.option(
     "--seek",
@@ -188,21 +237,16 @@ def _many(value: tuple[str, ...], prompt: str, flag: str) -> list[str]:
     metavar="SKILL[:GOAL]",
     help="What you want to learn, with your goal. Repeat for more.",
 )
-@click.option("--hours", type=click.FloatRange(0.5, 20), help="Hours per week (0.5–20).")
-@click.option("--weeks", type=click.IntRange(1, 52), help="For how many weeks (1–52).")
+@click.option("--hours", metavar="H", help=f"Hours per week ({scaffold.bounds('hours')}).")
+@click.option("--weeks", metavar="W", help=f"For how many weeks ({scaffold.bounds('weeks')}).")
 @click.option("--contact", help="Chat handle, profile link or e-mail.")
 @click.option("--team", help="Team or department.")
 @click.option("--remote/--no-remote", default=True, show_default=True)
-@click.option(
-    "--format",
-    "formats",
-    multiple=True,
-    type=click.Choice(["tandem", "wol-circle", "lernos-circle"]),
-)
+@click.option("--format", "formats", multiple=True, type=click.Choice(AD_FORMATS))
 @click.option(
     "--expires",
     type=click.DateTime(["%Y-%m-%d"]),
-    help="Last day on the site (default: in 6 months).",
+    help=f"Last day on the site (default: in {scaffold.DEFAULT_MONTHS} months).",
 )
 @click.option("--manager-support", is_flag=True, help="Your line manager agreed the time.")
 @click.option("--id", "ident", help="File name without .yml (default: from --name).")
@@ -215,8 +259,8 @@ def new_ad(
     languages: str | None,
     offers: tuple[str, ...],
     seeks: tuple[str, ...],
-    hours: float | None,
-    weeks: int | None,
+    hours: str | None,
+    weeks: str | None,
     contact: str | None,
     team: str | None,
     remote: bool,
@@ -227,34 +271,44 @@ def new_ad(
     root: Path,
     today: dt.date,
 ) -> None:
-    """Write ads/<id>.yml, valid and ready for a pull request."""
+    """Write ads/<id>.yml, valid and ready for a pull request.
+
+    In a terminal, asks for what is missing and checks each answer as it is given.
+    """
+    try:
+        last_day = scaffold.expiry(today, expires.date() if expires else None)
+    except scaffold.AnswerError as exc:
+        raise click.BadParameter(
+            str(exc), param_hint="--expires" if expires else "--today"
+        ) from None
+    levels = "/".join(LEVELS)
+    ad_name = _answer("name", name, "Your name", flag="--name")
+    ident = _new_id(root, ident or scaffold.ad_id_for(ad_name))
     data = scaffold.ad_data(
-        name=_ask(name, "Your name", flag="--name"),
-        owner=_ask(owner, "Your forge login", flag="--owner"),
-        location=_ask(location, "Location (site or city)", flag="--location"),
-        languages=[
-            c.strip()
-            for c in str(_ask(languages, "Languages, e.g. de,en", flag="--languages")).split(",")
-            if c.strip()
-        ],
-        offers=_many(
-            offers, "You offer, SKILL:LEVEL (basic/advanced/expert), ';' between", "--offer"
+        name=ad_name,
+        owner=_answer("owner", owner, "Your forge login (GitHub or GitLab)", flag="--owner"),
+        location=_answer("location", location, "Location (site or city)", flag="--location"),
+        languages=_answer("languages", languages, "Languages, e.g. de,en", flag="--languages"),
+        offers=_answer(
+            "offers", offers, f"You offer, SKILL:LEVEL ({levels}), ';' between", flag="--offer"
         ),
-        seeks=_many(seeks, "You seek, SKILL:GOAL, ';' between", "--seek"),
-        hours=_ask(
-            hours, "Hours per week (0.5–20)", type=click.FloatRange(0.5, 20), flag="--hours"
+        seeks=_answer("seeks", seeks, "You seek, SKILL:GOAL, ';' between", flag="--seek"),
+        hours=_answer(
+            "hours", hours, f"Hours per week ({scaffold.bounds('hours')})", flag="--hours"
         ),
-        weeks=_ask(weeks, "Weeks (1–52)", type=click.IntRange(1, 52), flag="--weeks"),
-        contact=_ask(contact, "Contact (chat handle, profile link or e-mail)", flag="--contact"),
+        weeks=_answer("weeks", weeks, f"Weeks ({scaffold.bounds('weeks')})", flag="--weeks"),
+        contact=_answer(
+            "contact", contact, "Contact (chat handle, profile link or e-mail)", flag="--contact"
+        ),
         today=today,
-        team=team,
+        team=_answer("team", team, "", flag="--team") if team else None,
         remote=remote,
         formats=list(formats) or None,
-        expires=expires.date() if expires else None,
+        expires=last_day,
         manager_support=manager_support,
     )
-    ident = ident or scaffold.ad_id_for(data["name"])
-    path = scaffold.write_new(root, "ads", ident, scaffold.to_yaml(data, "ad"), "ad")
+    text = scaffold.to_yaml(data, "ad")
+    path = scaffold.write_new(root, "ads", ident, text, "ad", today=today)
     click.echo(
         f"wrote {path.relative_to(root).as_posix()}; check it with 'tandem validate' "
         "and open a pull request"
@@ -266,8 +320,8 @@ def new_ad(
 @click.option(
     "--format",
     "form",
-    type=click.Choice(["tandem", "wol-circle", "lernos-circle"]),
-    default="tandem",
+    type=click.Choice(AD_FORMATS),
+    default=AD_FORMATS[0],
     show_default=True,
 )
 @click.option(
@@ -289,19 +343,19 @@ def new_partnership(
     today: dt.date,
 ) -> None:
     """Write partnerships/<id>.yml in the preparation phase."""
+    from generator.ids import ADS, discover, joined_id
+
     chosen = _many(partners, "Partner ad ids, ';' between", "--partner")
-    missing = [
-        p for p in chosen if not any((root / "ads" / f"{p}{s}").exists() for s in (".yml", ".yaml"))
-    ]
+    ads = {path.stem for path in discover(root, ADS).files}
+    missing = [p for p in chosen if p not in ads]
     if missing:
         raise click.BadParameter(f"no ad {', '.join(missing)} in ads/", param_hint="--partner")
     data = scaffold.partnership_data(
         title=_ask(title, "Title", flag="--title"), form=form, partners=chosen, today=today
     )
-    ident = ident or "-".join(chosen)[:64].strip("-")
-    path = scaffold.write_new(
-        root, "partnerships", ident, scaffold.to_yaml(data, "partnership"), "partnership"
-    )
+    ident = ident or joined_id(chosen)
+    text = scaffold.to_yaml(data, "partnership")
+    path = scaffold.write_new(root, "partnerships", ident, text, "partnership", today=today)
     click.echo(f"wrote {path.relative_to(root).as_posix()}; add goals when you plan")
 
 
@@ -342,17 +396,29 @@ def check_owner(base: str, actor: str, root: Path, today: dt.date) -> None:
 @common
 @problems_exit
 def expire(within: int, close: bool, root: Path, today: dt.date) -> None:
-    """List ads past or near their expiry date; with --close, close the expired ones."""
+    """List ads past or near their expiry date; with --close, close the expired ones.
+
+    Every expired ad listed is closed, or named with the reason it was not (exit status 1).
+    """
     from generator.expire import close_expired, find_expiring
 
-    items = find_expiring(root / "ads", today, within)
+    items = find_expiring(root, today, within)
     for item in items:
         click.echo(_expiry_line(item, root))
     if not items:
         click.echo(f"no ad expires within {within} days")
-    if close:
-        for item in close_expired(root / "ads", today):
-            click.echo(f"closed {_shown(item.path, root)} (status: closed)")
+    if not close:
+        return
+    refused = []
+    for outcome in close_expired(root, today):
+        shown = _shown(outcome.ad.path, root)
+        if outcome.refused is None:
+            click.echo(f"closed {shown} (status: closed)")
+        else:
+            line, col = outcome.ad.place
+            refused.append(Problem(shown, line, col, f"not closed: {outcome.refused}"))
+    if refused:
+        raise TandemError(refused)
 
 
 def _shown(path: Path, root: Path) -> str:

@@ -1,29 +1,27 @@
 """Ads that are past or near their `expires` date, and closing the expired ones in place.
 
-Closing rewrites only the top-level `status:` line of a file, so comments, quoting and
-layout stay byte for byte what the owner wrote, and the pull request that carries the
-change shows one line per ad.
+Closing rewrites only the value of the top-level `status` key, found by the YAML parser
+rather than by a pattern, so comments, quoting, layout and a byte-order mark stay byte for
+byte what the owner wrote, and the pull request that carries the change shows one line
+per ad. Every ad listed as expired is closed, or comes back with the reason it was not.
 """
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
-import re
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from generator.ids import ADS, discover, id_problem
 from generator.load import LoadError, load_bytes, load_file
 
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_SUFFIXES = (".yml", ".yaml")
-# The top-level `status:` line: value, then an optional comment and the line's own ending.
-_STATUS_LINE = re.compile(
-    r"^(?P<key>status:[ \t]*)(?P<value>[^\s#][^\r\n#]*?)?"
-    r"(?P<tail>[ \t]*(?:#[^\r\n]*)?)(?P<cr>\r?)$",
-    re.MULTILINE,
-)
 CLOSED = "closed"
 
 
@@ -37,6 +35,8 @@ class Expiring:
     status: str
     expires: dt.date
     days_left: int
+    place: tuple[int, int] = (1, 1)
+    """Line and column of the `status` value (of the file's start when there is none)."""
 
     @property
     def expired(self) -> bool:
@@ -44,78 +44,141 @@ class Expiring:
         return self.days_left < 0
 
 
-def find_expiring(ads_dir: Path, today: dt.date, within: int) -> list[Expiring]:
+@dataclass(frozen=True)
+class Closing:
+    """What closing one expired ad came to: `refused` says why the file was left alone."""
+
+    ad: Expiring
+    refused: str | None = None
+
+
+class CloseError(Exception):
+    """The file cannot be closed safely; the message says why and what to do."""
+
+
+def find_expiring(root: Path, today: dt.date, within: int) -> list[Expiring]:
     """Ads not yet closed whose `expires` is before today or at most `within` days ahead.
 
-    Files that cannot be read or carry no date are left to `tandem validate`.
+    Files that are not ads (a refused name, a symbolic link, text that does not load, no
+    date) are left to `tandem validate`, which reports them.
     """
-    found = (_expiring(path, today) for path in iter_ad_files(ads_dir))
+    found = (_expiring(path, today) for path in iter_ad_files(root))
     hits = [ad for ad in found if ad is not None and ad.days_left <= within]
     return sorted(hits, key=lambda ad: (ad.expires, ad.ad_id))
 
 
-def close_expired(ads_dir: Path, today: dt.date) -> list[Expiring]:
-    """Set `status: closed` in the file of every ad already past `expires`; what changed."""
-    return [ad for ad in find_expiring(ads_dir, today, -1) if close_file(ad.path)]
+def close_expired(root: Path, today: dt.date) -> list[Closing]:
+    """Set `status: closed` in every ad already past `expires`; one outcome per ad."""
+    return [_close(ad) for ad in find_expiring(root, today, -1)]
 
 
-def iter_ad_files(ads_dir: Path) -> Iterator[Path]:
-    if not ads_dir.is_dir():
-        return
-    for path in sorted(ads_dir.iterdir()):
+def iter_ad_files(root: Path) -> Iterator[Path]:
+    """The ad files `tandem validate` reads as ads: regular files with a valid id."""
+    for path in discover(root, ADS).files:
         regular = path.is_file() and not path.is_symlink()
-        if regular and path.suffix in _SUFFIXES and _ID.match(path.stem):
+        if regular and id_problem(path.stem) is None:
             yield path
 
 
-def close_file(path: Path) -> bool:
-    """Rewrite the one top-level `status:` line to `closed`; False when that is not safe."""
+def _close(ad: Expiring) -> Closing:
     try:
-        text = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return False
-    matches = list(_STATUS_LINE.finditer(text))
-    if len(matches) != 1:
-        return False
-    line = matches[0]
-    key = line["key"] if line["key"][-1] in " \t" else f"{line['key']} "
-    replaced = f"{key}{CLOSED}{line['tail']}{line['cr']}"
-    new_text = text[: line.start()] + replaced + text[line.end() :]
-    if not _only_status_changed(text, new_text):
-        return False
-    path.write_bytes(new_text.encode("utf-8"))
-    return True
+        close_file(ad.path)
+    except CloseError as exc:
+        return Closing(ad, str(exc))
+    return Closing(ad)
 
 
-def _only_status_changed(old: str, new: str) -> bool:
-    """The edit must read back as the same ad with `status: closed`, nothing else."""
+def close_file(path: Path) -> None:
+    """Rewrite the value of the top-level `status` key to `closed`, or raise CloseError."""
+    if path.is_symlink():
+        raise CloseError("it is a symbolic link; commit the file itself")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CloseError(f"it cannot be read ({exc.strerror or exc})") from None
+    bom = codecs.BOM_UTF8 if data.startswith(codecs.BOM_UTF8) else b""
+    try:
+        text = data[len(bom) :].decode("utf-8")
+    except UnicodeDecodeError:
+        raise CloseError("it is not UTF-8; save it as UTF-8") from None
+    start, end, value = _status_span(text)
+    new_text = text[:start] + value + text[end:]
+    new_data = bom + new_text.encode("utf-8")
+    _check_only_status_changed(data, new_data)
+    _replace(path, new_data)
+
+
+def _status_span(text: str) -> tuple[int, int, str]:
+    """Where the top-level `status` value stands in `text`, and the text to put there."""
+    depth, keys_seen, is_status = 0, 0, False
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if depth == 1 and isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                if is_status:
+                    break
+                keys_seen += 1
+                is_status = keys_seen % 2 == 1 and getattr(event, "value", None) == "status"
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        raise CloseError("it is not valid YAML; run 'tandem validate' and fix it") from None
+    if not is_status:
+        raise CloseError("it has no top-level 'status'; add 'status: closed'")
+    if not isinstance(event, yaml.ScalarEvent) or not (event.start_mark and event.end_mark):
+        raise CloseError("its top-level 'status' is not a plain value; write 'status: closed'")
+    start, end = event.start_mark.index, event.end_mark.index
+    if event.style in ("|", ">"):  # a block scalar runs to the end of its last line
+        return start, end, f"{CLOSED}\n"
+    space = "" if start != end or text[:start].endswith((" ", "\t")) else " "
+    return start, end, f"{space}{CLOSED}"
+
+
+def _check_only_status_changed(old: bytes, new: bytes) -> None:
+    """The edit must read back, with the loader validate uses, as the same ad but closed."""
     before, after = _load(old), _load(new)
-    if before is None or after is None or after.get("status") != CLOSED:
-        return False
-    return {**before, "status": CLOSED} == after
+    if before is None or after is None or {**before, "status": CLOSED} != after:
+        raise CloseError(
+            "changing only its 'status' value would change more than the status; "
+            "write 'status: closed' by hand"
+        )
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write beside the file, then rename over it: a reader sees the old or the new file."""
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tandem-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise CloseError(f"it cannot be written ({exc.strerror or exc})") from None
 
 
 def _expiring(path: Path, today: dt.date) -> Expiring | None:
     try:
-        data: dict[str, Any] | None = load_file(path).data
+        doc = load_file(path)
     except (OSError, LoadError):  # tandem validate reports it; nothing to expire here
         return None
-    expires = data.get("expires") if data else None
-    if data is None or not isinstance(expires, dt.date):
+    data = doc.data
+    expires = data.get("expires")
+    if not isinstance(expires, dt.date):
         return None
-    if isinstance(expires, dt.datetime):
-        expires = expires.date()
     status = str(data.get("status", ""))
     if status == CLOSED:
         return None
     owner = str(data.get("owner", ""))
     days_left = (expires - today).days
-    return Expiring(path.stem, path, owner, status, expires, days_left)
+    place = doc.position(("status",)) if "status" in data else (1, 1)
+    return Expiring(path.stem, path, owner, status, expires, days_left, place)
 
 
-def _load(text: str) -> dict[str, Any] | None:
+def _load(data: bytes) -> dict[str, Any] | None:
     """The file's data as `tandem validate` reads it, or None when it cannot be read."""
     try:
-        return load_bytes(text.encode("utf-8"), "<ad>").data
+        return load_bytes(data, "<ad>").data
     except LoadError:
         return None

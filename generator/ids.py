@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Literal
@@ -51,6 +52,11 @@ def id_problem(ident: str) -> str | None:
             f"e.g. '{ident}-1' or your own name"
         )
     return None
+
+
+def joined_id(idents: Sequence[str]) -> str:
+    """The id of a partnership log named after its partners, within the id's length."""
+    return "-".join(idents)[:ID_MAX].strip("-")
 
 
 _TRANSLITERATE = str.maketrans(
@@ -119,9 +125,12 @@ class Found:
 def discover(root: Path, kind: str) -> Found:
     """The files of one data folder, sorted so output never depends on the file system.
 
-    Folders inside a data folder are refused: nothing in them would be read.
+    Folders inside a data folder are refused: nothing in them would be read. A data folder
+    that is a symbolic link is refused whole, and nothing in it is read.
     """
     folder = root / kind
+    if folder.is_symlink():  # it could point anywhere, outside the repository too
+        return Found((), ((folder, f"{kind}/ is a symbolic link; commit the folder itself"),))
     if not folder.is_dir():
         return Found((), ())
     files: list[Path] = []

@@ -14,9 +14,9 @@ from pathlib import Path
 from generator.i18n import locale_for
 from generator.match import Suggestion, suggest_partners
 from generator.model import Ad, Partnership, ad_from_data, partnership_from_data
-from generator.problems import Problem, TandemError, has_errors
+from generator.problems import Problem, TandemError, capped, has_errors
 from generator.render import Page, SiteData, render_site
-from generator.skills import Taxonomy, TaxonomyError, load_taxonomy, skill_warnings
+from generator.skills import Taxonomy, TaxonomyError, load_taxonomy, reserved_skills, skill_warnings
 from generator.validate import Checked, check_tree
 
 
@@ -41,13 +41,25 @@ class Data:
 
 
 def resolve_today(value: str | None = None) -> dt.date:
-    """The build's "today": the value given, else $TANDEM_TODAY, else $SOURCE_DATE_EPOCH."""
+    """The build's "today": the value given, else $TANDEM_TODAY, else $SOURCE_DATE_EPOCH.
+
+    Raises ValueError with a message that names the source at fault.
+    """
     value = value or os.environ.get("TANDEM_TODAY")
     if value:
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("use the form YYYY-MM-DD (also for $TANDEM_TODAY)") from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        try:
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+        except (ValueError, OverflowError, OSError):
+            raise ValueError(
+                f"$SOURCE_DATE_EPOCH is '{epoch}', not seconds since 1970 within the calendar; "
+                "correct or unset it, or give the day with --today"
+            ) from None
     return dt.date.today()
 
 
@@ -62,7 +74,8 @@ def check(root: Path, today: dt.date) -> tuple[Checked, Taxonomy | None, list[Pr
         problems.extend(exc.problems)
     else:
         problems.extend(skill_warnings(checked.ads, taxonomy))
-    return checked, taxonomy, sorted(problems)
+        problems.extend(reserved_skills(checked.ads, taxonomy))
+    return checked, taxonomy, capped(problems)
 
 
 def gather(root: Path, today: dt.date, *, top: int = 5) -> Data:

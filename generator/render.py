@@ -25,6 +25,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 from markupsafe import Markup
 
 from generator.i18n import Locale
+from generator.ids import joined_id
 from generator.match import Suggestion, reason_text
 from generator.model import FORMATS, LEVELS, PHASES, Ad, Partnership
 from generator.problems import Problem
@@ -260,7 +261,7 @@ class Renderer:
     def starter(self, ad: Ad, suggestions: list[tuple[Suggestion, Ad]]) -> dict[str, str]:
         """The partnership log to add when starting with this person, ready to copy."""
         partner = suggestions[0][1].id if suggestions else "partner-ad-id"
-        ident = f"{ad.id}-{partner}"[:64].strip("-")
+        ident = joined_id([ad.id, partner])
         text = (
             f"# yaml-language-server: $schema=../generator/schemas/partnership.schema.json\n"
             f"title: {json.dumps(self.locale.t('start.title_example'), ensure_ascii=False)}"

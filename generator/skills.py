@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -37,8 +37,8 @@ from typing import Any, Literal, TypeGuard
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from generator.ids import slugify
-from generator.load import Document, LoadError, load_file
+from generator.ids import RESERVED, slugify
+from generator.load import Document, JsonPath, LoadError, load_file
 from generator.problems import Problem, TandemError
 
 TAXONOMY_FILE = "skills.yml"
@@ -231,6 +231,10 @@ def load_taxonomy(root: Path) -> Taxonomy:
     without a name, and one spelling listed for two skills.
     """
     path = root / TAXONOMY_FILE
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise TaxonomyError(
+            [Problem(TAXONOMY_FILE, 1, 1, "not a regular file (a link?); commit the file itself")]
+        )
     if not path.is_file():
         return Taxonomy()
     try:
@@ -239,6 +243,7 @@ def load_taxonomy(root: Path) -> Taxonomy:
         raise TaxonomyError([exc.problem]) from None
     entries, problems = _read_skills(doc)
     problems += _clashes(doc, entries)
+    problems += _reserved_names(doc, entries)
     if problems:
         raise TaxonomyError(problems)
     return Taxonomy(tuple(skill for _, skill in entries))
@@ -314,6 +319,22 @@ def _clashes(doc: Document, entries: Sequence[tuple[int, Skill]]) -> list[Proble
                     )
                 )
     return problems
+
+
+def _reserved_names(doc: Document, entries: Sequence[tuple[int, Skill]]) -> list[Problem]:
+    return [
+        _problem(doc, ("skills", index, "name"), reserved_skill(skill.name, skill.key))
+        for index, skill in entries
+        if skill.key in RESERVED
+    ]
+
+
+def reserved_skill(text: str, key: str) -> str:
+    """Why a skill whose page would be /skills/<key>/ cannot be, and what to do."""
+    return (
+        f"skill '{text}' would get the page skills/{key}/, which the site keeps for its own "
+        "pages; say more precisely what it is (e.g. 'Database index' instead of 'Index')"
+    )
 
 
 def _problem(doc: Document, path: tuple[str | int, ...], message: str) -> Problem:
@@ -469,16 +490,13 @@ def typo_distance(a: str, b: str) -> int:
     return previous[len(b)]
 
 
-# --- warnings for `tandem validate` ---------------------------------------------------------
+# --- problems for `tandem validate` --------------------------------------------------------
 
 
 def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Problem]:
     """A warning at each skill that is close to a taxonomy spelling without being one."""
-    places = [(doc, path, text) for doc in docs.values() for path, text in _skill_values(doc)]
-    resolved = taxonomy.resolver.resolve_all(text for _, _, text in places)
     problems = []
-    for doc, path, text in places:
-        found = resolved[text]
+    for doc, path, text, found in _resolved_skills(docs, taxonomy):
         if found.is_close and found.term is not None:
             line, col = doc.position(path)
             problems.append(
@@ -494,6 +512,25 @@ def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Pro
                 )
             )
     return problems
+
+
+def reserved_skills(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Problem]:
+    """An error at each skill whose page would be one the site keeps (`Index`)."""
+    problems = []
+    for doc, path, text, found in _resolved_skills(docs, taxonomy):
+        if found.key in RESERVED:
+            line, col = doc.position(path)
+            problems.append(Problem(doc.path, line, col, reserved_skill(text, found.key)))
+    return problems
+
+
+def _resolved_skills(
+    docs: Mapping[str, Document], taxonomy: Taxonomy
+) -> Iterator[tuple[Document, JsonPath, str, Resolution]]:
+    places = [(doc, path, text) for doc in docs.values() for path, text in _skill_values(doc)]
+    resolved = taxonomy.resolver.resolve_all(text for _, _, text in places)
+    for doc, path, text in places:
+        yield doc, path, text, resolved[text]
 
 
 def _skill_values(doc: Document) -> Iterable[tuple[tuple[str | int, ...], str]]:

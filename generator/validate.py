@@ -6,6 +6,7 @@ contributor can act on, placed at the line of the offending key or value.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import difflib
 import json
@@ -13,22 +14,25 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
+from jsonschema.protocols import Validator
 
 from generator.ids import ADS, KINDS, PARTNERSHIPS, discover, id_problem
 from generator.load import Document, JsonPath, LoadError, load_file
 from generator.model import PHASES
-from generator.problems import Problem
+from generator.problems import MAX_PER_FILE, Problem
 
 SCHEMA_OF = {ADS: "ad", PARTNERSHIPS: "partnership"}
-MAX_PROBLEMS_PER_FILE = 50
-MAX_ERRORS_EXAMINED = 2_000
 ACTIVE_PHASES = ("planning", "learning", "closing")
+MAX_MONTHS = 12
+"""An ad's `expires` is at most this many months after its `posted`."""
+POSTED_AHEAD_DAYS = 1
+"""How far `posted` may run ahead of today: a day, for people east of the build's clock.
+Without a limit an ad posted in 9999 would stay first among the newest and never expire."""
 
 
 @dataclass
@@ -85,6 +89,9 @@ def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
             Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
         )
         return
+    if not path.is_file():  # a pipe or a device would block the read, or never end
+        checked.problems.append(Problem(display, 1, 1, "not a regular file; commit a file"))
+        return
     try:
         doc = load_file(path, display=display)
     except LoadError as exc:
@@ -118,41 +125,80 @@ def _id_problem(display: str, ident: str, seen: dict[str, str]) -> Problem | Non
 def check_document(doc: Document, schema: str) -> list[Problem]:
     """Schema problems of one document; the data becomes JSON-shaped (dates as ISO strings).
 
-    A file that is wrong everywhere (ten thousand bad list items) is cut off after
-    MAX_PROBLEMS_PER_FILE problems: enough to see what is wrong, never a flood.
+    Every problem is returned; `capped` decides how many are shown. The schema sees lists
+    cut to one item more than any schema allows, so a list of ten thousand entries costs
+    no more than one of 201 (jsonschema's `uniqueItems` is quadratic on mappings) and is
+    reported once, as too long, with its real length.
     """
     doc.data = _to_json(doc.data)
     validator = schema_validator(schema)
-    errors = _first_errors(validator, doc.data)
+    errors = _errors(validator, _cut_lists(doc.data))
     if errors and _give_back_strings(doc, errors):
-        errors = _first_errors(validator, doc.data)
-    problems = sorted({p for e in errors for p in _problems_of(doc, e)})
-    if len(errors) > MAX_PROBLEMS_PER_FILE:
-        problems = problems[:MAX_PROBLEMS_PER_FILE]
-        problems.append(
-            Problem(
-                doc.path,
-                problems[-1].line,
-                problems[-1].col,
-                f"more problems in this file; fix these {len(problems)} first",
-            )
-        )
-    return problems
+        errors = _errors(validator, _cut_lists(doc.data))
+    return sorted({p for e in errors for p in _problems_of(doc, e)})
 
 
-def _first_errors(validator: Draft202012Validator, data: Any) -> list[ValidationError]:
-    """Errors up to the cap, leaving out the items of a list that is too long already."""
-    too_long: list[tuple[str | int, ...]] = []
+def check_field(schema: str, path: JsonPath, value: Any) -> list[str]:
+    """Messages for one field's value, by that field's part of the schema.
+
+    Lets `tandem new-ad` check each answer the moment it is given, with the schema's own
+    rules and hints rather than a second copy of them.
+    """
+    validator = schema_validator(schema)
+    part: Any = validator.schema
+    for step in path:
+        part = part["properties"][step]
+    data = _to_json(value)
+    errors = _errors(validator.evolve(schema=part), _cut_lists(data))
+    return [
+        _message(e, (*path, *e.absolute_path), entries=_length(data, tuple(e.absolute_path)))
+        for e in errors
+    ]
+
+
+@cache
+def longest_list() -> int:
+    """The largest `maxItems` in any schema; every list in every schema must have one."""
+    limits: list[int] = []
+    for name in SCHEMA_OF.values():
+        _collect_list_limits(schema_validator(name).schema, name, limits)
+    return max(limits)
+
+
+def _collect_list_limits(node: Any, where: str, limits: list[int]) -> None:
+    if isinstance(node, dict):
+        if node.get("type") == "array":
+            if not isinstance(node.get("maxItems"), int):
+                raise ValueError(f"{where}: every list in a schema needs maxItems")
+            limits.append(node["maxItems"])
+        for key, child in node.items():
+            _collect_list_limits(child, f"{where}/{key}", limits)
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            _collect_list_limits(child, f"{where}/{index}", limits)
+
+
+def _cut_lists(value: Any) -> Any:
+    """A copy with every list cut to `longest_list() + 1` items: still too long for its
+    schema, and cheap to check."""
+    if isinstance(value, dict):
+        return {key: _cut_lists(child) for key, child in value.items()}
+    if isinstance(value, list):
+        return [_cut_lists(child) for child in value[: longest_list() + 1]]
+    return value
+
+
+def _errors(validator: Validator, data: Any) -> list[ValidationError]:
+    """Every error, leaving out the items of a list that is too long already."""
+    too_long: set[JsonPath] = set()
     kept: list[ValidationError] = []
-    for error in islice(validator.iter_errors(data), MAX_ERRORS_EXAMINED):
+    for error in validator.iter_errors(data):
         path = tuple(error.absolute_path)
-        if any(path[: len(p)] == p and len(path) > len(p) for p in too_long):
+        if any(path[:size] in too_long for size in range(len(path))):
             continue
         if error.validator == "maxItems":
-            too_long.append(path)
+            too_long.add(path)
         kept.append(error)
-        if len(kept) > MAX_PROBLEMS_PER_FILE:
-            break
     return kept
 
 
@@ -199,21 +245,29 @@ def _problems_of(doc: Document, error: ValidationError) -> Iterator[Problem]:
         yield from _missing_keys(doc, error, path)
         return
     line, col = doc.position(path, key=error.validator in _ABOUT_THE_LIST)
-    yield Problem(doc.path, line, col, _message(error, path))
+    yield Problem(doc.path, line, col, _message(error, path, entries=_length(doc.data, path)))
 
 
 _ABOUT_THE_LIST = ("minItems", "maxItems", "uniqueItems")
 
 
 def _unknown_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[Problem]:
+    """One problem per unknown key; only the first ones by place can be shown, so only
+    they get a `did you mean` (which costs a fuzzy comparison each)."""
     schema: Any = error.schema
     instance: Any = error.instance
     known = sorted(schema.get("properties", {}))
-    for key in sorted(set(instance) - set(known)):
-        line, col = doc.position((*path, key), key=True)
-        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
+    places = sorted(
+        (doc.position((*path, key), key=True), key) for key in set(instance) - set(known)
+    )
+    for index, ((line, col), key) in enumerate(places):
+        hint = _known_hint(key, known) if index < MAX_PER_FILE else ""
         yield Problem(doc.path, line, col, f"{_where(path)}unknown field '{key}'{hint}")
+
+
+def _known_hint(key: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return f"; did you mean '{close[0]}'?" if close else f"; known fields: {', '.join(known)}"
 
 
 def _missing_keys(doc: Document, error: ValidationError, path: JsonPath) -> Iterator[Problem]:
@@ -249,7 +303,14 @@ _TYPE_WORDS = {
 }
 
 
-def _message(error: ValidationError, path: JsonPath) -> str:
+def _length(data: Any, path: JsonPath) -> int | None:
+    """How many entries the list at `path` really has (the schema saw it cut)."""
+    for step in path:
+        data = data[step]
+    return len(data) if isinstance(data, list) else None
+
+
+def _message(error: ValidationError, path: JsonPath, *, entries: int | None = None) -> str:
     field_name = dotted(path) or "file"
     value: Any = error.instance
     limit: Any = error.validator_value
@@ -276,7 +337,7 @@ def _message(error: ValidationError, path: JsonPath) -> str:
     elif kind == "minItems":
         text = f"{field_name}: needs at least {limit} entries"
     elif kind == "maxItems":
-        text = f"{field_name}: has {len(value)} entries; at most {limit} allowed"
+        text = f"{field_name}: has {entries or len(value)} entries; at most {limit} allowed"
     elif kind == "minLength":
         text = f"{field_name}: must not be empty"
     elif kind == "maxLength":
@@ -311,7 +372,7 @@ def cross_check(checked: Checked, today: dt.date) -> list[Problem]:
     """The contract's rules that no schema can express; warnings included."""
     problems: list[Problem] = []
     for doc in checked.ads.values():
-        problems.extend(_ad_rules(doc))
+        problems.extend(ad_rules(doc, today))
     in_partnership: set[str] = set()
     for doc in checked.partnerships.values():
         problems.extend(_partnership_rules(doc, checked.ads, set(checked.seen["ads"]), today))
@@ -349,31 +410,52 @@ def _problem(doc: Document, path: JsonPath, message: str, severity: str = "error
     return Problem(doc.path, line, col, message, severity)  # type: ignore[arg-type]
 
 
-def _ad_rules(doc: Document) -> Iterator[Problem]:
+def ad_rules(doc: Document, today: dt.date) -> Iterator[Problem]:
+    """The date rules of one schema-valid ad: posted by today, expires within 12 months."""
     posted, expires = _date(doc, ("posted",)), _date(doc, ("expires",))
     assert posted is not None and expires is not None
-    if expires <= posted:
-        yield _problem(doc, ("expires",), f"expires: {expires} must be after posted ({posted})")
-    elif expires > add_months(posted, 12):
+    if (posted - today).days > POSTED_AHEAD_DAYS:
         yield _problem(
             doc,
-            ("expires",),
-            f"expires: {expires} is more than 12 months after "
-            f"posted ({posted}); choose {add_months(posted, 12)} "
-            "or earlier",
+            ("posted",),
+            f"posted: {posted} is after today ({today}); write the day you post the ad",
         )
+    wrong = expiry_problem(posted, expires)
+    if wrong:
+        yield _problem(doc, ("expires",), wrong)
+
+
+def expiry_problem(posted: dt.date, expires: dt.date) -> str | None:
+    """Why `expires` cannot follow `posted`: not after it, or more than MAX_MONTHS later."""
+    latest = _months_after(posted, MAX_MONTHS)
+    if expires <= posted:
+        return f"expires: {expires} must be after posted ({posted})"
+    if latest is not None and expires > latest:
+        return (
+            f"expires: {expires} is more than {MAX_MONTHS} months after "
+            f"posted ({posted}); choose {latest} or earlier"
+        )
+    return None
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the month's last day when it has no such day."""
+    """The same day `months` later, or the month's last day when it has no such day.
+
+    Raises OverflowError when that is past the last date there is (9999-12-31).
+    """
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
-    for last in (day.day, 30, 29, 28):
-        try:
-            return day.replace(year=year, month=month, day=min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")  # pragma: no cover
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise OverflowError(f"{months} months after {day} is past {dt.date.max}")
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _months_after(day: dt.date, months: int) -> dt.date | None:
+    """`add_months`, or None when the calendar ends first (so no date is too late)."""
+    try:
+        return add_months(day, months)
+    except OverflowError:
+        return None
 
 
 def _partnership_rules(
