@@ -25,12 +25,13 @@ ID_MAX = 64
 SUFFIXES = (".yml", ".yaml")
 """Data file suffixes, exactly as written: `.YML` is refused, not read or skipped."""
 
-RESERVED = frozenset({"index", "page", "feed", "calendar", "search", "data", "all", "new"})
+RESERVED = frozenset({"index", "page", "feed", "calendar"})
 """Names the site keeps for its own pages under /ads/, /partnerships/ and /skills/.
 
 An ad id, a partnership id or a skill slug equal to one of them would land on (or beside) a
 listing page, so validation refuses it. `index` is taken today; the others are kept free for
-pagination, feeds, calendars and data files, so adding those pages never moves a person's URL.
+pagination, feeds and calendars, so adding those pages never moves a person's URL. The list
+stays short on purpose: every name here is a skill (say "Data") nobody can have a page for.
 """
 
 FileKind = Literal["data", "ignored", "refused"]

@@ -311,11 +311,12 @@ def test_scheduled_pull_requests_get_their_checks(name: str, command: str, paths
     assert job["permissions"] == {"contents": "write", "pull-requests": "write"}
     runs = all_runs(wf)
     assert command in runs
-    assert 'bash .ci/open-pull-request "$BRANCH" ' in runs and runs.rstrip().endswith(paths)
     [app] = [s for s in steps(job) if action(s) == APP_ACTION]
     assert app["if"] == "vars.TANDEM_APP_CLIENT_ID != ''"
     assert app["with"]["private-key"] == "${{ secrets.TANDEM_APP_PRIVATE_KEY }}"
     [opener] = [s for s in steps(job) if "open-pull-request" in str(s.get("run", ""))]
+    assert 'bash .ci/open-pull-request "$BRANCH" ' in opener["run"]
+    assert opener["run"].rstrip().endswith(paths)
     assert opener["env"] == {
         "GH_TOKEN": "${{ steps.app.outputs.token || github.token }}",
         "APP_SLUG": "${{ steps.app.outputs.app-slug }}",
