@@ -325,6 +325,12 @@ def _sizes(text: str) -> tuple[int, ...]:
     return sizes
 
 
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("give a whole number of at least 1")
+    return int(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run", description="Measure Tandem on synthetic marketplaces."
@@ -332,8 +338,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=_sizes, help="numbers of ads (default 1000,5000,10000)")
     parser.add_argument("--quick", action="store_true", help="a smoke run on 40 ads")
     parser.add_argument("--today", type=dt.date.fromisoformat, default=DEFAULT_TODAY)
-    parser.add_argument("--naive-sample", type=int, default=NAIVE_SAMPLE, metavar="N")
+    parser.add_argument("--naive-sample", type=_positive, default=NAIVE_SAMPLE, metavar="N")
     parser.add_argument("--work", type=Path, help="keep data, sites and logs here (a new folder)")
+    parser.add_argument(
+        "--from-results",
+        type=Path,
+        metavar="FILE",
+        help="measure nothing: write the table from a results.json that --work kept",
+    )
     parser.add_argument(
         "--output",
         type=Path,
@@ -348,16 +360,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     if output is not None and not report.has_markers(output):
         parser.error(f"--output: {output} has no results markers ({report.BEGIN!r})")
     try:
-        results = _run_all(sizes, args)
+        if args.from_results:
+            results, about = load_results(args.from_results)
+        else:
+            results, about = _run_all(sizes, args), machine()
     except BenchmarkError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    about = machine()
     print(report.table(results, about))
+    if args.work is not None and not args.from_results:
+        raw = {"machine": about, "results": [asdict(r) for r in results]}
+        (args.work / "results.json").write_text(json.dumps(raw, indent=2), "utf-8")
     if output is not None:
         report.write(output, results, about)
         print(f"wrote the results into {output}")
     return 0
+
+
+def load_results(path: Path) -> tuple[list[SizeResult], dict[str, str]]:
+    """The results and machine a former run kept in `--work`/results.json."""
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        results = [
+            SizeResult(
+                r["ads"],
+                r["logs"],
+                {k: None if m is None else Measurement(**m) for k, m in r["stages"].items()},
+                r["figures"],
+            )
+            for r in raw["results"]
+        ]
+        return results, raw["machine"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise BenchmarkError(f"{path} is not a results.json of this benchmark ({exc})") from None
 
 
 def _run_all(sizes: Sequence[int], args: argparse.Namespace) -> list[SizeResult]:

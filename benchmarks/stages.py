@@ -4,8 +4,9 @@
     python -m benchmarks.stages render ROOT --today YYYY-MM-DD
     python -m benchmarks.stages naive ROOT --today YYYY-MM-DD [--sample N]
 
-Each prints one JSON object: the seconds its own work took inside the process (without
-starting Python and importing), and what it counted.
+Each prints one JSON object: the CPU seconds its own work took inside the process (without
+starting Python and importing; CPU time, because the machine it runs on may be busy), and
+what it counted.
 """
 
 from __future__ import annotations
@@ -32,12 +33,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def load(root: Path) -> dict[str, Any]:
     """Read every data file with Tandem's loader: the floor under every other stage."""
-    start = time.perf_counter()
+    start = time.process_time()
     files = [path for kind in KINDS for path in discover(root, kind).files]
     for path in files:
         load_file(path, display=path.relative_to(root).as_posix())
     load_taxonomy(root)
-    return {"seconds": time.perf_counter() - start, "files": len(files)}
+    return {"seconds": time.process_time() - start, "files": len(files)}
 
 
 def render(root: Path, today: dt.date) -> dict[str, Any]:
@@ -46,10 +47,10 @@ def render(root: Path, today: dt.date) -> dict[str, Any]:
     # `build` looks both up in its module on each call, so wrapping them there times them.
     pipeline.gather = _timed(pipeline.gather, spent, "gather_seconds")
     setattr(pipeline, "render_site", _timed(render_site, spent, "render_seconds"))  # noqa: B010
-    start = time.perf_counter()
+    start = time.process_time()
     site = pipeline.build(root, today)
     return {
-        "seconds": time.perf_counter() - start,
+        "seconds": time.process_time() - start,
         **spent,
         "pages": len(site.pages),
         "html_bytes": sum(len(page.body.encode()) for page in site.pages),
@@ -58,11 +59,11 @@ def render(root: Path, today: dt.date) -> dict[str, Any]:
 
 def _timed(func: F, spent: dict[str, float], name: str) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.perf_counter()
+        start = time.process_time()
         try:
             return func(*args, **kwargs)
         finally:
-            spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+            spent[name] = spent.get(name, 0.0) + time.process_time() - start
 
     return wrapper  # type: ignore[return-value]
 
@@ -76,18 +77,18 @@ def naive(root: Path, today: dt.date, *, sample: int) -> dict[str, Any]:
     """
     data = pipeline.gather(root, today)
     taxonomy = load_taxonomy(root)  # fresh: nothing resolved yet, as for a real run
-    start = time.perf_counter()
+    start = time.process_time()
     indexed = suggest_partners(data.ads, data.partnerships, today=today, taxonomy=taxonomy)
-    matcher_seconds = time.perf_counter() - start
+    matcher_seconds = time.process_time() - start
 
     taxonomy = load_taxonomy(root)
-    start = time.perf_counter()
+    start = time.process_time()
     profiles = open_profiles(data.ads, today=today, taxonomy=taxonomy)
-    setup_seconds = time.perf_counter() - start
+    setup_seconds = time.process_time() - start
     chosen = [p.ad.id for p in profiles[:: max(1, len(profiles) // max(1, sample))]][:sample]
-    start = time.perf_counter()
+    start = time.process_time()
     pairwise = naive_suggestions(profiles, data.ads, data.partnerships, only=chosen)
-    sample_seconds = time.perf_counter() - start
+    sample_seconds = time.process_time() - start
     per_ad = sample_seconds / max(1, len(chosen))
     agree = all(
         pairwise[ident] == [(s.partner, s.score, s.mutual) for s in indexed[ident]]
