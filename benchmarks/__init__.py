@@ -1,0 +1,1 @@
+"""Synthetic marketplaces and the benchmark command; not part of the test suite or the package."""
