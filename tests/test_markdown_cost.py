@@ -12,12 +12,14 @@ from conftest import SAMPLE, mkdocs_build
 from generator.load import MAX_BYTES
 from generator.markdown_cost import (
     MAX_LINES,
+    MAX_NESTING,
     SCAN_ALLOWANCE,
     SCAN_PER_CHARACTER,
     markdown_hazard,
 )
 from generator.render import ContributorMarkdown
 
+GUIDE = Path(__file__).resolve().parent.parent / "docs" / "write-an-ad.md"
 LONGEST = 5_000  # the schema's maxLength of journal texts and reflections
 PARTNERS = ("jana-schulz", "lukas-weber")
 
@@ -101,3 +103,9 @@ def test_markdown_too_costly_to_render_is_shown_as_escaped_text() -> None:
     assert str(render("[a](https://example.com) *b*")).startswith(
         '<p><a href="https://example.com" rel="noopener noreferrer nofollow">a</a> <em>b</em>'
     )
+
+
+def test_the_guide_states_the_limits() -> None:
+    guide = " ".join(GUIDE.read_text("utf-8").split())
+    assert f"more than {MAX_LINES} lines" in guide
+    assert f"nested more than {MAX_NESTING} levels on one line" in guide
