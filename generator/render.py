@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from generator.i18n import Locale
 from generator.ids import joined_id
+from generator.markdown_cost import markdown_hazard
 from generator.match import Suggestion, reason_text
 from generator.model import FORMATS, LEVELS, PHASES, Ad, Partnership
 from generator.problems import Problem
@@ -67,6 +68,7 @@ _ALLOWED_TAGS = {
     "sub",
 }
 _HEADING = re.compile(r"<(/?)h[12]\b", re.IGNORECASE)
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class ContributorMarkdown:
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
+        if markdown_hazard(text):  # validation refuses it; never stall a page on it
+            return _plain_paragraphs(text)
         rendered = _HEADING.sub(r"<\1h3", self._md.reset().convert(text))
         clean = nh3.clean(
             rendered,
@@ -122,6 +126,11 @@ class ContributorMarkdown:
             strip_comments=True,
         )
         return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+
+
+def _plain_paragraphs(text: str) -> Markup:
+    paragraphs = _PARAGRAPH_BREAK.split(text.strip())
+    return Markup("".join(f"<p>{html.escape(p)}</p>" for p in paragraphs))  # noqa: S704 - escaped
 
 
 def _environment(locale: Locale) -> Environment:

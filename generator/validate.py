@@ -17,12 +17,13 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
 from generator.ids import ADS, KINDS, PARTNERSHIPS, discover, id_problem
 from generator.load import Document, JsonPath, LoadError, load_file
+from generator.markdown_cost import markdown_hazard
 from generator.model import PHASES
 from generator.problems import MAX_PER_FILE, Problem
 
@@ -49,13 +50,29 @@ class Checked:
         return self.ads if kind == "ads" else self.partnerships
 
 
+def _markdown_keyword(
+    validator: Validator, wanted: bool, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    """`x-markdown: true`: the text must be Markdown the site can render in time."""
+    hazard = markdown_hazard(instance) if wanted and isinstance(instance, str) else None
+    if hazard:
+        yield ValidationError(
+            f"line {hazard.line}, column {hazard.col} of the text: {hazard.message}"
+        )
+
+
+_TandemValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+    Draft202012Validator, {"x-markdown": _markdown_keyword}
+)
+
+
 @cache
-def schema_validator(name: str) -> Draft202012Validator:
+def schema_validator(name: str) -> Validator:
     """The one validator per schema, built on first use."""
     text = resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
     schema = json.loads(text)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker(formats=["date"]))
+    return _TandemValidator(schema, format_checker=FormatChecker(formats=["date"]))
 
 
 def iter_data_files(root: Path, kind: str) -> list[Path]:
