@@ -10,7 +10,6 @@ filters, never an object to call back into.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import statistics
 from collections import Counter
@@ -23,6 +22,7 @@ from generator.i18n import Locale
 from generator.ids import joined_id
 from generator.match import Suggestion, reason_text
 from generator.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
+from generator.scaffold import partnership_data, to_yaml
 from generator.skills import Taxonomy
 
 NEWEST_ADS_ON_HOME = 6
@@ -222,15 +222,16 @@ def _suggested(site: SiteIndex, suggestion: Suggestion) -> SuggestedPartner:
 
 
 def _starter(site: SiteIndex, ad: Ad, suggestions: Sequence[SuggestedPartner]) -> tuple[str, str]:
-    """The partnership log to add when starting with this person, ready to copy."""
-    partner = suggestions[0].partner.id if suggestions else "partner-ad-id"
-    text = (
-        f"# yaml-language-server: $schema=../generator/schemas/partnership.schema.json\n"
-        f"title: {json.dumps(site.locale.t('start.title_example'), ensure_ascii=False)}"
-        f"\nformat: tandem\npartners: [{ad.id}, {partner}]\nphase: preparation\n"
-        f"started: {site.data.today.isoformat()}\n"
+    """The partnership log to add when starting with this person, ready to copy: the file
+    `tandem new-partnership` writes for the same partners."""
+    partners = [ad.id, suggestions[0].partner.id if suggestions else "partner-ad-id"]
+    data = partnership_data(
+        title=site.locale.t("start.title_example"),
+        form="tandem",
+        partners=partners,
+        today=site.data.today,
     )
-    return f"partnerships/{joined_id([ad.id, partner])}.yml", text
+    return f"partnerships/{joined_id(partners)}.yml", to_yaml(data, "partnership")
 
 
 def contact_href(contact: str) -> str | None:
