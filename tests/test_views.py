@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SAMPLE, TODAY, build_env, copy_site
+from conftest import REPO, SAMPLE, TODAY, build_env, copy_site
 from jinja2 import nodes
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
 from generator import charts
 from generator.i18n import locale_for
@@ -167,3 +168,12 @@ def test_the_starter_is_the_file_new_partnership_writes_and_it_validates(tmp_pat
     assert (root / path[1]).read_text("utf-8") == html.unescape(shown[1])
     valid = tandem(root, "validate")
     assert valid.returncode == 0, valid.stdout + valid.stderr
+
+
+def test_the_add_a_page_checklist_names_every_filter(site: SiteIndex) -> None:
+    text = (REPO / "CONTRIBUTING.md").read_text("utf-8")
+    checklist = text[text.index("### Add a page") :]
+    named = re.search(r"registers \(([^)]*)\)", checklist)
+    assert named, "CONTRIBUTING.md: the checklist lists the filters as 'registers (...)'"
+    ours = set(_site_environment(site).filters) - set(DEFAULT_FILTERS)
+    assert set(re.findall(r"`(\w+)`", named[1])) == ours
