@@ -1,0 +1,467 @@
+"""Pages as pure functions: gathered data -> one small context per page, in one list.
+
+`index_site` derives once what several pages share (live and open ads, open ads by skill,
+closed stories). Each view turns that index, and the item its page is about, into a frozen
+context of plain values; `PAGES` names, for each page type, its template, where its pages
+live and which items get one. Templates receive those values and the environment's
+filters, never an object to call back into.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from generator.charts import BarChart, SupplyBar, Timeline, bar_chart, package_timeline, supply_bar
+from generator.i18n import Locale
+from generator.ids import joined_id
+from generator.match import Suggestion, reason_text
+from generator.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
+from generator.scaffold import partnership_data, to_yaml
+from generator.skills import Taxonomy
+
+NEWEST_ADS_ON_HOME = 6
+STORIES_ON_HOME = 3
+REASONS_SHOWN = 5
+SKILLS_IN_SUPPLY = 25
+SKILLS_IN_GAPS = 15
+WIDE = ("navigation", "toc")  # pages that use the whole width
+
+T = TypeVar("T")
+
+
+class Gathered(Protocol):
+    """What the pages are made from: the validated, modelled and matched data."""
+
+    @property
+    def ads(self) -> Sequence[Ad]: ...
+    @property
+    def partnerships(self) -> Sequence[Partnership]: ...
+    @property
+    def taxonomy(self) -> Taxonomy: ...
+    @property
+    def suggestions(self) -> Mapping[str, Sequence[Suggestion]]: ...
+    @property
+    def today(self) -> dt.date: ...
+    @property
+    def site_url(self) -> str: ...
+
+
+class Context(Protocol):
+    """A page's values; its fields become the template's variables."""
+
+    @property
+    def title(self) -> str: ...
+
+
+# --- what several pages share ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillUse:
+    """The open ads that offer and seek one skill."""
+
+    key: str
+    offers: tuple[tuple[Ad, Offer], ...]
+    seeks: tuple[tuple[Ad, Seek], ...]
+
+
+@dataclass(frozen=True)
+class SiteIndex:
+    data: Gathered
+    locale: Locale
+    ads: Mapping[str, Ad]
+    live: Mapping[str, Ad]
+    open: tuple[Ad, ...]
+    skills: Mapping[str, SkillUse]  # every skill of a live ad, so no skill link is dead
+    listed_skills: tuple[str, ...]  # those that an open ad offers or seeks
+    stories: tuple[Partnership, ...]  # closed partnerships, newest first
+    partnerships: Mapping[str, Partnership]
+    ad_names: Mapping[str, str]  # every ad, for naming partners; only live ads get a link
+    live_ids: frozenset[str]
+
+    def skill_name(self, key: str) -> str:
+        return self.data.taxonomy.display_key(key, self.locale.lang)
+
+
+def index_site(data: Gathered, locale: Locale) -> SiteIndex:
+    live = {ad.id: ad for ad in data.ads if ad.is_live(data.today)}
+    skills = _skill_uses(data, live.values())
+    return SiteIndex(
+        data=data,
+        locale=locale,
+        ads={ad.id: ad for ad in data.ads},
+        live=live,
+        open=tuple(ad for ad in data.ads if ad.is_open(data.today)),
+        skills=skills,
+        listed_skills=tuple(k for k, use in skills.items() if use.offers or use.seeks),
+        stories=_stories(data.partnerships),
+        partnerships={p.id: p for p in data.partnerships},
+        ad_names={ad.id: ad.name for ad in data.ads},
+        live_ids=frozenset(live),
+    )
+
+
+def _skill_uses(data: Gathered, live: Iterable[Ad]) -> dict[str, SkillUse]:
+    uses: dict[str, tuple[list[tuple[Ad, Offer]], list[tuple[Ad, Seek]]]] = {}
+    key_of = data.taxonomy.key_of
+    for ad in live:
+        listed = ad.is_open(data.today)
+        for offer in ad.offers:
+            offers, _ = uses.setdefault(key_of(offer.skill), ([], []))
+            if listed:
+                offers.append((ad, offer))
+        for seek in ad.seeks:
+            _, seeks = uses.setdefault(key_of(seek.skill), ([], []))
+            if listed:
+                seeks.append((ad, seek))
+    return {key: SkillUse(key, tuple(o), tuple(s)) for key, (o, s) in sorted(uses.items())}
+
+
+def _stories(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
+    done = [p for p in partnerships if p.closing and p.phase == "closed"]
+    return tuple(sorted(done, key=lambda p: (-p.closing.date.toordinal(), p.id)))  # type: ignore[union-attr]
+
+
+# --- the views ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HomeContext:
+    title: str
+    counts: Mapping[str, int]
+    newest: tuple[Ad, ...]
+    stories: tuple[Partnership, ...]
+
+
+def view_home(site: SiteIndex) -> HomeContext:
+    newest = sorted(site.open, key=lambda a: (a.posted, a.id), reverse=True)
+    counts = {
+        "ads": len(site.open),
+        "skills": len(site.listed_skills),
+        "ongoing": sum(p.phase != "closed" for p in site.data.partnerships),
+        "stories": len(site.stories),
+    }
+    return HomeContext(
+        title=site.locale.t("nav.home"),
+        counts=counts,
+        newest=tuple(newest[:NEWEST_ADS_ON_HOME]),
+        stories=site.stories[:STORIES_ON_HOME],
+    )
+
+
+@dataclass(frozen=True)
+class MarketplaceContext:
+    title: str
+    ads: tuple[Ad, ...]
+    languages: tuple[str, ...]
+    locations: tuple[str, ...]
+    skills: tuple[tuple[str, str], ...]  # (key, name), by name
+
+
+def view_marketplace(site: SiteIndex) -> MarketplaceContext:
+    ads = sorted(site.open, key=lambda a: (-a.posted.toordinal(), a.id))
+    named = ((key, site.skill_name(key)) for key in site.listed_skills)
+    return MarketplaceContext(
+        title=site.locale.t("market.title"),
+        ads=tuple(ads),
+        languages=tuple(sorted({lang for ad in ads for lang in ad.languages})),
+        locations=tuple(sorted({ad.location for ad in ads}, key=str.casefold)),
+        skills=tuple(sorted(named, key=lambda k: k[1].casefold())),
+    )
+
+
+@dataclass(frozen=True)
+class SuggestedPartner:
+    partner: Ad
+    score: int
+    mutual: bool
+    reasons: tuple[str, ...]  # shown at once
+    more: tuple[str, ...]  # behind a "more" switch
+
+
+@dataclass(frozen=True)
+class AdContext:
+    title: str
+    ad: Ad
+    contact_href: str | None
+    partnerships: tuple[Partnership, ...]
+    suggestions: tuple[SuggestedPartner, ...]
+    starter_path: str
+    starter_text: str
+
+
+def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
+    suggestions = tuple(_suggested(site, s) for s in site.data.suggestions.get(ad.id, ()))
+    path, text = _starter(site, ad, suggestions)
+    return AdContext(
+        title=ad.name,
+        ad=ad,
+        contact_href=contact_href(ad.contact),
+        partnerships=tuple(p for p in site.data.partnerships if ad.id in p.partners),
+        suggestions=suggestions,
+        starter_path=path,
+        starter_text=text,
+    )
+
+
+def _suggested(site: SiteIndex, suggestion: Suggestion) -> SuggestedPartner:
+    reasons = [reason_text(reason, site.locale) for reason in suggestion.reasons]
+    return SuggestedPartner(
+        partner=site.ads[suggestion.partner],
+        score=suggestion.score,
+        mutual=suggestion.mutual,
+        reasons=tuple(reasons[:REASONS_SHOWN]),
+        more=tuple(reasons[REASONS_SHOWN:]),
+    )
+
+
+def _starter(site: SiteIndex, ad: Ad, suggestions: Sequence[SuggestedPartner]) -> tuple[str, str]:
+    """The partnership log to add when starting with this person, ready to copy: the file
+    `tandem new-partnership` writes for the same partners."""
+    partners = [ad.id, suggestions[0].partner.id if suggestions else "partner-ad-id"]
+    data = partnership_data(
+        title=site.locale.t("start.title_example"),
+        form="tandem",
+        partners=partners,
+        today=site.data.today,
+    )
+    return f"partnerships/{joined_id(partners)}.yml", to_yaml(data, "partnership")
+
+
+def contact_href(contact: str) -> str | None:
+    """A link for an e-mail address or web address; None for chat handles."""
+    if re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}", contact):
+        return f"mailto:{contact}"
+    if re.fullmatch(r"https?://[^\s<>\"']+", contact):
+        return contact
+    return None
+
+
+@dataclass(frozen=True)
+class SkillContext:
+    title: str
+    key: str
+    name: str
+    offers: tuple[tuple[Ad, Offer], ...]  # the most experienced first
+    seeks: tuple[tuple[Ad, Seek], ...]
+
+
+def view_skill(site: SiteIndex, use: SkillUse) -> SkillContext:
+    name = site.skill_name(use.key)
+    return SkillContext(
+        title=name,
+        key=use.key,
+        name=name,
+        offers=tuple(sorted(use.offers, key=lambda e: (-LEVELS.index(e[1].level), e[0].id))),
+        seeks=tuple(sorted(use.seeks, key=lambda e: e[0].id)),
+    )
+
+
+@dataclass(frozen=True)
+class SkillsContext:
+    title: str
+    rows: tuple[tuple[str, str, int, int], ...]  # (key, name, offered, sought), by name
+
+
+def view_skills(site: SiteIndex) -> SkillsContext:
+    rows = (
+        (key, site.skill_name(key), len(site.skills[key].offers), len(site.skills[key].seeks))
+        for key in site.listed_skills
+    )
+    return SkillsContext(
+        title=site.locale.t("skills.title"),
+        rows=tuple(sorted(rows, key=lambda r: r[1].casefold())),
+    )
+
+
+@dataclass(frozen=True)
+class PartnershipContext:
+    title: str
+    p: Partnership
+    phases: tuple[tuple[str, str], ...]  # (phase, "done" | "current" | "ahead")
+    chart: Timeline | None
+
+
+def view_partnership(site: SiteIndex, p: Partnership) -> PartnershipContext:
+    return PartnershipContext(
+        title=p.title,
+        p=p,
+        phases=phase_steps(p.phase),
+        chart=package_timeline(p, today=site.data.today),
+    )
+
+
+def phase_steps(current: str) -> tuple[tuple[str, str], ...]:
+    reached = PHASES.index(current)
+    return tuple(
+        (phase, "done" if i < reached else "current" if i == reached else "ahead")
+        for i, phase in enumerate(PHASES)
+    )
+
+
+@dataclass(frozen=True)
+class PartnershipsContext:
+    title: str
+    by_phase: Mapping[str, tuple[Partnership, ...]]
+
+
+def view_partnerships(site: SiteIndex) -> PartnershipsContext:
+    partnerships = site.data.partnerships
+    return PartnershipsContext(
+        title=site.locale.t("partnerships.title"),
+        by_phase={phase: tuple(p for p in partnerships if p.phase == phase) for phase in PHASES},
+    )
+
+
+@dataclass(frozen=True)
+class StoriesContext:
+    title: str
+    stories: tuple[Partnership, ...]
+
+
+def view_stories(site: SiteIndex) -> StoriesContext:
+    return StoriesContext(title=site.locale.t("stories.title"), stories=site.stories)
+
+
+@dataclass(frozen=True)
+class FeedContext:
+    title: str
+    stories: tuple[Partnership, ...]
+    absolute: bool
+    base: str  # the site's address; without one, links are relative to the feed itself
+    updated: dt.date
+
+
+def view_stories_feed(site: SiteIndex) -> FeedContext:
+    url = site.data.site_url
+    absolute = url.startswith(("http://", "https://"))
+    newest = site.stories[0].closing if site.stories else None
+    return FeedContext(
+        title=site.locale.t("stories.feed_title"),
+        stories=site.stories,
+        absolute=absolute,
+        base=url.rstrip("/") + "/" if absolute else "../",
+        updated=newest.date if newest else site.data.today,
+    )
+
+
+@dataclass(frozen=True)
+class SupplyRow:
+    key: str
+    name: str
+    offered: int
+    sought: int
+    bar: SupplyBar
+
+
+@dataclass(frozen=True)
+class StatsContext:
+    title: str
+    supply: tuple[SupplyRow, ...]  # the most asked-about skills first
+    gaps: tuple[tuple[str, str, int], ...]  # (key, name, sought): sought, offered by nobody
+    phases: BarChart
+    formats: BarChart
+    median_weeks: float | None  # from start to closing
+    reached: Mapping[str, int]
+    closed_count: int
+
+
+def view_stats(site: SiteIndex) -> StatsContext:
+    partnerships = site.data.partnerships
+    durations = [(p.closing.date - p.started).days for p in site.stories if p.closing]
+    reached = Counter(str(p.closing.goals_reached).lower() for p in site.stories if p.closing)
+    supply, gaps = _supply_and_gaps(site)
+    return StatsContext(
+        title=site.locale.t("stats.title"),
+        supply=supply,
+        gaps=gaps,
+        phases=bar_chart(Counter(p.phase for p in partnerships), PHASES),
+        formats=bar_chart(Counter(p.format for p in partnerships), FORMATS),
+        median_weeks=round(int(statistics.median(durations)) / 7, 1) if durations else None,
+        reached={k: reached.get(k, 0) for k in ("true", "partly", "false")},
+        closed_count=len(site.stories),
+    )
+
+
+def _supply_and_gaps(
+    site: SiteIndex,
+) -> tuple[tuple[SupplyRow, ...], tuple[tuple[str, str, int], ...]]:
+    """The most asked-about skills, and the most sought of those that nobody offers."""
+    counts = {
+        key: (len(site.skills[key].offers), len(site.skills[key].seeks))
+        for key in site.listed_skills
+    }
+    names = {key: site.skill_name(key) for key in counts}
+    largest = max((o + s for o, s in counts.values()), default=1)
+    ranked = sorted(counts.items(), key=lambda kv: (-sum(kv[1]), names[kv[0]].casefold()))
+    gaps = sorted(
+        ((k, names[k], s) for k, (o, s) in counts.items() if o == 0 and s > 0),
+        key=lambda row: (-row[2], row[1].casefold()),
+    )
+    supply = (
+        SupplyRow(k, names[k], o, s, supply_bar(o, s, largest=largest))
+        for k, (o, s) in ranked[:SKILLS_IN_SUPPLY]
+    )
+    return tuple(supply), tuple(gaps[:SKILLS_IN_GAPS])
+
+
+# --- the page list --------------------------------------------------------------------------
+
+Pages = Callable[[SiteIndex], Iterable[tuple[str, Context]]]
+"""(src_uri, context) for each page of one type."""
+
+
+def one(src_uri: str, view: Callable[[SiteIndex], Context]) -> Pages:
+    """A page type with a single page."""
+    return lambda site: [(src_uri, view(site))]
+
+
+def each(
+    folder: str,
+    items: Callable[[SiteIndex], Mapping[str, T]],
+    view: Callable[[SiteIndex, T], Context],
+) -> Pages:
+    """A page `<folder>/<name>.md` for every item, by name."""
+    return lambda site: (
+        (f"{folder}/{name}.md", view(site, item)) for name, item in items(site).items()
+    )
+
+
+@dataclass(frozen=True)
+class PageType:
+    template: str
+    pages: Pages
+    hide: tuple[str, ...] = ()
+    searchable: bool = True
+    in_nav: bool = False
+    as_file: bool = False  # written as it is beside the pages (a feed), not a page
+
+
+PAGES: tuple[PageType, ...] = (
+    PageType("home.html", one("index.md", view_home), hide=WIDE, in_nav=True),
+    PageType(
+        "marketplace.html",
+        one("ads/index.md", view_marketplace),
+        hide=WIDE,
+        searchable=False,
+        in_nav=True,
+    ),
+    PageType("ad.html", each("ads", lambda site: site.live, view_ad)),
+    PageType("skills.html", one("skills/index.md", view_skills), searchable=False, in_nav=True),
+    PageType("skill.html", each("skills", lambda site: site.skills, view_skill)),
+    PageType("partnerships.html", one("partnerships/index.md", view_partnerships), in_nav=True),
+    PageType(
+        "partnership.html", each("partnerships", lambda site: site.partnerships, view_partnership)
+    ),
+    PageType("stories.html", one("stories/index.md", view_stories), hide=WIDE, in_nav=True),
+    PageType("feed.xml", one("stories/feed.xml", view_stories_feed), as_file=True),
+    PageType(
+        "stats.html", one("stats/index.md", view_stats), hide=WIDE, searchable=False, in_nav=True
+    ),
+)

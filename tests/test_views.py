@@ -1,0 +1,179 @@
+"""Pages come from pure views: templates get values and filters, never an object to call.
+
+The golden pages say the output did not change; these tests keep the shape: one page type
+per template in one list, contexts of plain values, no method calls and no chart numbers in
+templates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO, SAMPLE, TODAY, build_env, copy_site
+from jinja2 import nodes
+from jinja2.filters import FILTERS as DEFAULT_FILTERS
+
+from generator import charts
+from generator.i18n import locale_for
+from generator.pipeline import build, gather
+from generator.render import SiteData, _site_environment
+from generator.views import PAGES, SiteIndex, index_site
+
+TEMPLATES = resources.files("generator").joinpath("templates")
+NOT_PAGES = {"_macros.html", "problems.html"}  # macros; the preview's notice of errors
+SITE_WIDE = {"root", "ad_names", "live_ids"}  # what render_site adds to every context
+
+
+@pytest.fixture(scope="module")
+def site() -> SiteIndex:
+    today = dt.date.fromisoformat(TODAY)
+    data = gather(SAMPLE, today)
+    gathered = SiteData(data.ads, data.partnerships, data.taxonomy, data.suggestions, today)
+    return index_site(gathered, locale_for("en"))
+
+
+def template_names() -> list[str]:
+    return sorted(entry.name for entry in TEMPLATES.iterdir() if entry.name[0] != ".")
+
+
+def test_every_page_template_has_one_page_type() -> None:
+    used = Counter(kind.template for kind in PAGES)
+    assert set(used) == set(template_names()) - NOT_PAGES
+    assert max(used.values()) == 1
+
+
+def test_every_page_has_its_own_address(site: SiteIndex) -> None:
+    addresses = [uri for kind in PAGES for uri, _ in kind.pages(site)]
+    assert len(addresses) == len(set(addresses))
+    assert {"index.md", "ads/jana-schulz.md", "stories/feed.xml"} <= set(addresses)
+
+
+def values(value: Any) -> Iterator[Any]:
+    """Every value reachable from a context: fields, items, keys."""
+    yield value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            yield from values(getattr(value, field.name))
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from values(key)
+            yield from values(item)
+    elif isinstance(value, tuple | list | frozenset | set):
+        for item in value:
+            yield from values(item)
+
+
+def test_contexts_hold_values_and_nothing_to_call(site: SiteIndex) -> None:
+    for kind in PAGES:
+        for uri, context in kind.pages(site):
+            assert dataclasses.is_dataclass(context), uri
+            assert dataclasses.fields(context)[0].name == "title", uri
+            assert not SITE_WIDE & {f.name for f in dataclasses.fields(context)}, uri
+            called = [v for v in values(context) if callable(v)]
+            assert called == [], f"{uri}: {called}"
+
+
+def calls(node: nodes.Node) -> Iterator[nodes.Call]:
+    yield from node.find_all(nodes.Call)
+
+
+@pytest.mark.parametrize("name", template_names())
+def test_templates_call_only_macros_and_t(site: SiteIndex, name: str) -> None:
+    """No `r.skill_name(key)`, no `date.isoformat()`: a method call is a callback into
+    Python; what a template needs is a value of its context or a filter."""
+    env = _site_environment(site)
+    source = TEMPLATES.joinpath(name).read_text("utf-8")
+    tree = env.parse(source)
+    macros = {m.name for m in tree.find_all(nodes.Macro)}
+    macros |= {
+        n if isinstance(n, str) else n[1] for i in tree.find_all(nodes.FromImport) for n in i.names
+    }
+    for call in calls(tree):
+        assert isinstance(call.node, nodes.Name), f"{name}:{call.lineno}: a method call"
+        assert call.node.name in macros | {"t", "caller"}, f"{name}:{call.lineno}"
+
+
+def svg_numbers(source: str) -> list[str]:
+    """Attribute values written as numbers inside the SVG charts of a template."""
+    found = []
+    for svg in re.findall(r"<svg\b.*?</svg>", source, flags=re.DOTALL):
+        plain = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", "", svg)
+        found += re.findall(r'\b[\w-]+="([^"]*\d[^"]*)"', plain)
+    return found
+
+
+@pytest.mark.parametrize("name", ["stats.html", "partnership.html"])
+def test_chart_geometry_lives_in_charts(site: SiteIndex, name: str) -> None:
+    source = TEMPLATES.joinpath(name).read_text("utf-8")
+    assert "<svg" in source
+    sums = list(_site_environment(site).parse(source).find_all(nodes.BinExpr))
+    assert sums == [], f"{name}: arithmetic belongs in generator/charts.py"
+    # Only the origin and the page's width: every other number comes from the chart.
+    assert [n for n in svg_numbers(source) if not re.fullmatch(r"[0 ]+|100%", n)] == []
+
+
+def test_bar_chart_keeps_order_and_shows_empty_rows() -> None:
+    chart = charts.bar_chart(Counter({"b": 4, "c": 1}), ["a", "b", "c"])
+    assert [(bar.key, bar.count) for bar in chart.bars] == [("a", 0), ("b", 4), ("c", 1)]
+    empty, largest, small = chart.bars
+    assert empty.width == charts.BAR_MIN_WIDTH
+    assert largest.width == 4 * small.width
+    assert largest.count_x < chart.width  # the count stays inside the picture
+    assert chart.height > small.y + chart.bar_height
+
+
+def test_timeline_runs_from_start_to_the_last_date(site: SiteIndex) -> None:
+    p = site.partnerships["negotiation-and-numbers"]
+    timeline = charts.package_timeline(p, today=p.started)
+    assert timeline is not None
+    assert timeline.start == p.started
+    assert timeline.today_x == charts.LEFT
+    assert all(bar.x >= charts.LEFT and bar.x + bar.w <= charts.RIGHT for bar in timeline.bars)
+    after = charts.package_timeline(p, today=timeline.end + dt.timedelta(days=1))
+    assert after is not None and after.today_x is None
+
+
+def tandem(root: Path, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "tandem"), command, "--root", str(root), *args],
+        cwd=root,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_starter_is_the_file_new_partnership_writes_and_it_validates(tmp_path: Path) -> None:
+    root = copy_site(tmp_path / "repo")
+    today = dt.date.fromisoformat(TODAY)
+    body = next(p.body for p in build(root, today).pages if p.src_uri == "ads/jana-schulz.md")
+    path = re.search(r"as (partnerships/[\w-]+\.yml) in", body)
+    shown = re.search(r'<pre class="tandem-starter"><code>(.*?)</code></pre>', body, re.DOTALL)
+    assert path and shown
+    partners = ("--partner", "jana-schulz", "--partner", "priya-raman")
+    wrote = tandem(root, "new-partnership", "--title", "Our learning partnership", *partners)
+    assert wrote.returncode == 0, wrote.stderr
+    assert (root / path[1]).read_text("utf-8") == html.unescape(shown[1])
+    valid = tandem(root, "validate")
+    assert valid.returncode == 0, valid.stdout + valid.stderr
+
+
+def test_the_add_a_page_checklist_names_every_filter(site: SiteIndex) -> None:
+    text = (REPO / "CONTRIBUTING.md").read_text("utf-8")
+    checklist = text[text.index("### Add a page") :]
+    named = re.search(r"registers \(([^)]*)\)", checklist)
+    assert named, "CONTRIBUTING.md: the checklist lists the filters as 'registers (...)'"
+    ours = set(_site_environment(site).filters) - set(DEFAULT_FILTERS)
+    assert set(re.findall(r"`(\w+)`", named[1])) == ours
