@@ -15,7 +15,7 @@ import json
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +24,12 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.gathered import Gathered
 from generator.i18n import Locale
 from generator.ids import joined_id
 from generator.match import Suggestion, reason_text
 from generator.model import FORMATS, LEVELS, PHASES, Ad, Partnership
 from generator.problems import Problem
-from generator.skills import Taxonomy
 
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
@@ -91,16 +91,6 @@ class Page:
         return f"---\n{json.dumps(meta, ensure_ascii=True, sort_keys=True)}\n---\n"
 
 
-@dataclass(frozen=True)
-class SiteData:
-    ads: tuple[Ad, ...]
-    partnerships: tuple[Partnership, ...]
-    taxonomy: Taxonomy
-    suggestions: Mapping[str, Sequence[Suggestion]]
-    today: dt.date
-    site_url: str = ""
-
-
 class ContributorMarkdown:
     """Markdown from contributors -> sanitised HTML: no scripts, handlers, frames or images."""
 
@@ -146,7 +136,7 @@ def _environment(locale: Locale) -> Environment:
 class Renderer:
     """Renders every page of the site from gathered data, in one locale."""
 
-    def __init__(self, data: SiteData, locale: Locale) -> None:
+    def __init__(self, data: Gathered, locale: Locale) -> None:
         self.data = data
         self.locale = locale
         self.env = _environment(locale)
@@ -436,7 +426,7 @@ def bars_of(counts: Counter[str], order: Iterable[str]) -> list[tuple[str, int, 
     ]
 
 
-def render_site(data: SiteData, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
+def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
     """Every page, plus extra files (the stories feed), in one locale."""
     renderer = Renderer(data, locale)
     absolute = data.site_url.startswith(("http://", "https://"))

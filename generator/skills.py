@@ -40,6 +40,7 @@ from rapidfuzz.distance import Indel
 from generator.ids import RESERVED, slugify
 from generator.load import Document, JsonPath, LoadError, load_file
 from generator.problems import Problem, TandemError
+from generator.validate import Record
 
 TAXONOMY_FILE = "skills.yml"
 MIN_FUZZY_LENGTH = 4
@@ -493,15 +494,15 @@ def typo_distance(a: str, b: str) -> int:
 # --- problems for `tandem validate` --------------------------------------------------------
 
 
-def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Problem]:
+def skill_warnings(records: Mapping[str, Record], taxonomy: Taxonomy) -> list[Problem]:
     """A warning at each skill that is close to a taxonomy spelling without being one."""
     problems = []
-    for doc, path, text, found in _resolved_skills(docs, taxonomy):
+    for record, path, text, found in _resolved_skills(records, taxonomy):
         if found.is_close and found.term is not None:
-            line, col = doc.position(path)
+            line, col = record.position(path)
             problems.append(
                 Problem(
-                    doc.path,
+                    record.path,
                     line,
                     col,
                     (
@@ -514,28 +515,30 @@ def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Pro
     return problems
 
 
-def reserved_skills(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Problem]:
+def reserved_skills(records: Mapping[str, Record], taxonomy: Taxonomy) -> list[Problem]:
     """An error at each skill whose page would be one the site keeps (`Index`)."""
     problems = []
-    for doc, path, text, found in _resolved_skills(docs, taxonomy):
+    for record, path, text, found in _resolved_skills(records, taxonomy):
         if found.key in RESERVED:
-            line, col = doc.position(path)
-            problems.append(Problem(doc.path, line, col, reserved_skill(text, found.key)))
+            line, col = record.position(path)
+            problems.append(Problem(record.path, line, col, reserved_skill(text, found.key)))
     return problems
 
 
 def _resolved_skills(
-    docs: Mapping[str, Document], taxonomy: Taxonomy
-) -> Iterator[tuple[Document, JsonPath, str, Resolution]]:
-    places = [(doc, path, text) for doc in docs.values() for path, text in _skill_values(doc)]
+    records: Mapping[str, Record], taxonomy: Taxonomy
+) -> Iterator[tuple[Record, JsonPath, str, Resolution]]:
+    places = [
+        (record, path, text) for record in records.values() for path, text in _skill_values(record)
+    ]
     resolved = taxonomy.resolver.resolve_all(text for _, _, text in places)
-    for doc, path, text in places:
-        yield doc, path, text, resolved[text]
+    for record, path, text in places:
+        yield record, path, text, resolved[text]
 
 
-def _skill_values(doc: Document) -> Iterable[tuple[tuple[str | int, ...], str]]:
+def _skill_values(record: Record) -> Iterable[tuple[tuple[str | int, ...], str]]:
     for field_name in ("offers", "seeks"):
-        entries = doc.data.get(field_name)
+        entries = record.data.get(field_name)
         for index, entry in enumerate(entries if isinstance(entries, list) else []):
             if isinstance(entry, dict) and isinstance(entry.get("skill"), str):
                 yield (field_name, index, "skill"), entry["skill"]
