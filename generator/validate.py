@@ -177,8 +177,7 @@ def validate_document(doc: Document, schema: str) -> Validated:
     if errors:
         problems = sorted({p for e in errors for p in _problems_of(doc, e)})
         return Validated(tuple(problems), None)
-    schema_root: Any = validator.schema
-    data = _typed(schema_root, seen, doc.data, schema_root)
+    data = _with_dates(seen, doc.data, _date_places(schema))
     return Validated((), Record(PurePosixPath(doc.path).stem, data, doc))
 
 
@@ -278,23 +277,44 @@ def _with_values(data: Any, values: Mapping[JsonPath, Any], at: JsonPath = ()) -
     return data
 
 
-def _typed(node: Any, seen: Any, loaded: Any, schema: Mapping[str, Any]) -> Any:
-    """The validated data, with the dates the schema asks for as dates.
+DatePlaces = bool | dict[str, "DatePlaces"] | list["DatePlaces"]
+"""Where a schema wants dates: True here, a mapping by field, or `[places]` in each item."""
 
-    `seen` is what the schema accepted, `loaded` the same value as the loader read it: a date
-    the loader read is kept; only a quoted date (text) is read here, once.
-    """
+
+@cache
+def _date_places(schema: str) -> DatePlaces:
+    root: Any = schema_validator(schema).schema
+    return _dates_below(root, root)
+
+
+def _dates_below(node: Any, root: Any) -> DatePlaces:
     ref = node.get("$ref", "")
     if ref.startswith("#/$defs/"):
-        node = schema["$defs"][ref.removeprefix("#/$defs/")]
-    if isinstance(seen, dict):
-        fields = node.get("properties", {})
-        return {k: _typed(fields.get(k, {}), v, loaded[k], schema) for k, v in seen.items()}
-    if isinstance(seen, list):
-        item = node.get("items", {})
-        return [_typed(item, v, old, schema) for v, old in zip(seen, loaded, strict=True)]
-    if node.get("format") == "date" and isinstance(seen, str):
+        node = root["$defs"][ref.removeprefix("#/$defs/")]
+    if node.get("format") == "date":
+        return True
+    if "items" in node:
+        below = _dates_below(node["items"], root)
+        return [below] if below else False
+    fields = {key: _dates_below(child, root) for key, child in node.get("properties", {}).items()}
+    return {key: below for key, below in fields.items() if below}
+
+
+def _with_dates(seen: Any, loaded: Any, places: DatePlaces) -> Any:
+    """What the schema accepted (`seen`, a copy of our own), with its dates as dates.
+
+    A date the loader read is kept as it is; only a quoted date (text) is read here, once.
+    Only the containers on the way to a date are new; the rest is shared with `seen`.
+    """
+    if places is True:
         return loaded if isinstance(loaded, dt.date) else dt.date.fromisoformat(seen)
+    if isinstance(places, list):
+        return [_with_dates(s, old, places[0]) for s, old in zip(seen, loaded, strict=True)]
+    if isinstance(places, dict) and places:
+        dates = {
+            k: _with_dates(seen[k], loaded[k], below) for k, below in places.items() if k in seen
+        }
+        return {**seen, **dates}
     return seen
 
 
