@@ -345,7 +345,8 @@ def _problem(doc: Document, path: tuple[str | int, ...], message: str) -> Proble
 
 # --- resolving ------------------------------------------------------------------------------
 
-Kind = Literal["exact", "spelling", "fuzzy", "unknown"]
+Closeness = Literal["exact", "spelling", "fuzzy", "unknown"]
+"""How a text met the taxonomy: a listed term, a near spelling of one, a fuzzy match, none."""
 
 
 @dataclass(frozen=True)
@@ -355,13 +356,13 @@ class Resolution:
     text: str
     key: str
     similarity: int
-    kind: Kind
+    closeness: Closeness
     term: str | None = None
 
     @property
     def is_close(self) -> bool:
         """Resolved through a near spelling, not one the taxonomy lists."""
-        return self.kind in ("spelling", "fuzzy")
+        return self.closeness in ("spelling", "fuzzy")
 
 
 @dataclass
@@ -380,7 +381,7 @@ class SkillResolver:
         found = self._cache.get(text)
         if found is None:
             found = self._cache[text] = self._resolve(text)
-            if found.kind == "unknown":
+            if found.closeness == "unknown":
                 shown = self._spellings.setdefault(found.key, text.strip())
                 self._spellings[found.key] = min(shown, text.strip(), key=_display_order)
         return found
@@ -392,8 +393,8 @@ class SkillResolver:
     def _resolve(self, text: str) -> Resolution:
         for part in _qualified_parts(text):  # "CRM (Salesforce)": CRM, else Salesforce
             found = self.resolve(part)
-            if found.kind != "unknown":
-                return Resolution(text, found.key, found.similarity, found.kind, found.term)
+            if found.closeness != "unknown":
+                return Resolution(text, found.key, found.similarity, found.closeness, found.term)
         folded = normalise(text)
         squeezed = compact(folded)
         if folded in self.taxonomy.terms:
