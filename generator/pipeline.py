@@ -23,7 +23,7 @@ from generator.validate import CheckedTree, check_tree
 
 @dataclass(frozen=True)
 class Site:
-    """Everything the site needs: its pages, extra files and the warnings found on the way."""
+    """The built site: its pages, extra files and the warnings found on the way."""
 
     pages: tuple[Page, ...]
     files: dict[str, str]
@@ -85,7 +85,11 @@ def check(root: Path, today: dt.date) -> Checked:
 
 
 def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
-    """Model and match what passed; raise TandemError when any file has an error."""
+    """Model and match what passed the check; raise TandemError when any file has an error.
+
+    Takes the check's result, so a command that reports problems and then suggestions
+    (`tandem report`) reads and validates the tree once.
+    """
     if checked.has_errors or checked.taxonomy is None:
         raise TandemError(list(checked.problems))
     ads = tuple(ad_from_data(i, r.path, r.data) for i, r in sorted(checked.tree.ads.items()))
@@ -97,7 +101,12 @@ def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
         ads, partnerships, today=checked.today, taxonomy=checked.taxonomy, top=top
     )
     return Gathered(
-        ads, partnerships, checked.taxonomy, suggestions, checked.today, checked.problems
+        ads=ads,
+        partnerships=partnerships,
+        taxonomy=checked.taxonomy,
+        suggestions=suggestions,
+        today=checked.today,
+        warnings=checked.problems,
     )
 
 
@@ -107,7 +116,7 @@ def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
 
 
 def build(root: Path, today: dt.date, *, language: str | None = None, site_url: str = "") -> Site:
-    """Gather all data, then render every page of the site."""
+    """Gather all data, then render every page of the site (served at `site_url`)."""
     data = replace(gather(root, today), site_url=site_url)
     pages, files = render_site(data, locale_for(language))
     return Site(pages=pages, files=files, warnings=data.warnings)

@@ -1,7 +1,8 @@
 """Schema and cross-file rules -> every Problem in every file, never just the first.
 
 Each schema has one validator, built once. Schema errors are turned into messages a
-contributor can act on, placed at the line of the offending key or value.
+contributor can act on, placed at the line of the offending key or value. A valid file comes
+back as a frozen `Record` with data of its own; the loaded `Document` is never changed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
-from generator.ids import ADS, DATA_FOLDERS, PARTNERSHIPS, discover, id_problem
+from generator.ids import ADS, PARTNERSHIPS, discover, id_problem
 from generator.load import Document, JsonPath, LoadError, load_file
 from generator.model import PHASES
 from generator.problems import MAX_PER_FILE, Problem
@@ -92,25 +93,29 @@ def iter_data_files(root: Path, folder: str) -> list[Path]:
 
 def check_tree(root: Path, today: dt.date) -> CheckedTree:
     """Load, schema-check and cross-check every ad and partnership log below `root`."""
-    problems: list[Problem] = []
-    records: dict[str, dict[str, Record]] = {}
-    seen: dict[str, dict[str, str]] = {}
-    for folder in DATA_FOLDERS:
-        found = discover(root, folder)
-        problems += [Problem(_shown(root, p), 1, 1, message) for p, message in found.refused]
-        records[folder], seen[folder] = {}, {}
-        for path in found.files:
-            record, file_problems = _check_file(
-                path, _shown(root, path), seen[folder], SCHEMA_OF[folder]
-            )
-            seen[folder].setdefault(path.stem, _shown(root, path))
-            problems += file_problems
-            if record is not None:
-                records[folder][record.id] = record
-    ads, partnerships = records[ADS], records[PARTNERSHIPS]
-    ad_ids = frozenset(seen[ADS])
+    ads, ad_ids, problems = _check_folder(root, ADS)
+    partnerships, _, log_problems = _check_folder(root, PARTNERSHIPS)
+    problems += log_problems
     problems += cross_check(ads, partnerships, ad_ids, today)
     return CheckedTree(ads, partnerships, ad_ids, tuple(sorted(problems)))
+
+
+def _check_folder(
+    root: Path, folder: str
+) -> tuple[dict[str, Record], frozenset[str], list[Problem]]:
+    """The valid records of one data folder by id, the id of every file in it, its problems."""
+    found = discover(root, folder)
+    problems = [Problem(_shown(root, p), 1, 1, message) for p, message in found.refused]
+    records: dict[str, Record] = {}
+    first_file: dict[str, str] = {}  # id -> the first file with that id, for duplicates
+    for path in found.files:
+        display = _shown(root, path)
+        record, file_problems = _check_file(path, display, first_file, SCHEMA_OF[folder])
+        first_file.setdefault(path.stem, display)
+        problems += file_problems
+        if record is not None:
+            records[record.id] = record
+    return records, frozenset(first_file), problems
 
 
 def _shown(root: Path, path: Path) -> str:
