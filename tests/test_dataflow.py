@@ -115,3 +115,28 @@ def test_one_check_flows_into_gathering() -> None:
     assert data.warnings == checked.problems
     with pytest.raises(dataclasses.FrozenInstanceError):
         data.today = dt.date(2000, 1, 1)  # type: ignore[misc]
+
+
+def test_the_pull_request_report_reads_the_tree_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_cli import git, repo_with_sample
+
+    from generator import pr_report, validate
+
+    root, base = repo_with_sample(tmp_path)
+    ad = root / "ads" / "jana-schulz.yml"
+    ad.write_text(ad.read_text("utf-8").replace("weeks: 12", "weeks: 10"), "utf-8")
+    git(root, "commit", "-qam", "jana edits her ad")
+    reads: list[str] = []
+    real_load = validate.load_file
+
+    def counted(path: Path, *, display: str | None = None) -> Document:
+        reads.append(str(display))
+        return real_load(path, display=display)
+
+    monkeypatch.setattr(validate, "load_file", counted)
+    report = pr_report.pull_request_report(root, base, dt.date.fromisoformat(TODAY))
+    assert "**Jana Schulz** (`jana-schulz`)" in report
+    assert "ads/jana-schulz.yml" in reads
+    assert len(reads) == len(set(reads)), sorted(reads)
