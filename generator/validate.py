@@ -169,20 +169,19 @@ def validate_document(doc: Document, schema: str) -> Validated:
     Every problem is returned; `capped` decides how many are shown. The schema sees lists
     cut to one item more than any schema allows, so a list of ten thousand entries costs
     no more than one of 201 (jsonschema's `uniqueItems` is quadratic on mappings) and is
-    reported once, as too long, with its real length. A valid document has no list that
-    long, so what the schema saw is its whole data.
+    reported once, as too long, with its real length.
     """
     validator = schema_validator(schema)
     seen = _as_schema_sees(doc.data)
     errors = _errors(validator, seen)
     given_back = _strings_given_back(doc, errors)
     if given_back:
-        seen = _with_values(seen, given_back)
+        seen = _replaced(seen, given_back)
         errors = _errors(validator, seen)
     if errors:
         problems = sorted({p for e in errors for p in _problems_of(doc, e)})
         return Validated(tuple(problems), None)
-    data = _with_dates(seen, doc.data, _date_places(schema))
+    data = _typed(doc, schema, given_back)
     return Validated((), Record(PurePosixPath(doc.path).stem, data, doc))
 
 
@@ -233,10 +232,16 @@ def _collect_list_limits(node: Any, where: str, limits: list[int]) -> None:
 def _as_schema_sees(value: Any) -> Any:
     """A JSON-shaped copy: dates as ISO text, and every list cut to `longest_list() + 1`
     items (still too long for its schema, and cheap to check)."""
+    return _json_copy(value, longest_list() + 1)
+
+
+def _json_copy(value: Any, items: int) -> Any:
+    if type(value) is str:  # most values: checked first, as this runs on every value
+        return value
     if isinstance(value, dict):
-        return {key: _as_schema_sees(child) for key, child in value.items()}
+        return {key: _json_copy(child, items) for key, child in value.items()}
     if isinstance(value, list):
-        return [_as_schema_sees(child) for child in value[: longest_list() + 1]]
+        return [_json_copy(child, items) for child in value[:items]]
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
@@ -271,17 +276,6 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _with_values(data: Any, values: Mapping[JsonPath, Any], at: JsonPath = ()) -> Any:
-    """A copy of `data` with the value at each path of `values` replaced."""
-    if at in values:
-        return values[at]
-    if isinstance(data, dict):
-        return {key: _with_values(child, values, (*at, key)) for key, child in data.items()}
-    if isinstance(data, list):
-        return [_with_values(child, values, (*at, i)) for i, child in enumerate(data)]
-    return data
-
-
 DatePlaces = bool | dict[str, "DatePlaces"] | list["DatePlaces"]
 """Where a schema wants dates: True here, a mapping by field, or `[places]` in each item."""
 
@@ -305,22 +299,70 @@ def _dates_below(node: Any, root: Any) -> DatePlaces:
     return {key: below for key, below in fields.items() if below}
 
 
-def _with_dates(seen: Any, loaded: Any, places: DatePlaces) -> Any:
-    """What the schema accepted (`seen`, a copy of our own), with its dates as dates.
+def _typed(doc: Document, schema: str, given_back: Mapping[JsonPath, str]) -> dict[str, Any]:
+    """The loaded data as the schema accepted it: text where it wants text, dates as dates.
 
     A date the loader read is kept as it is; only a quoted date (text) is read here, once.
-    Only the containers on the way to a date are new; the rest is shared with `seen`.
+    Only the containers on the way to a changed value are new: the rest is the loaded data,
+    which no stage changes.
     """
-    if places is True:
-        return loaded if isinstance(loaded, dt.date) else dt.date.fromisoformat(seen)
-    if isinstance(places, list):
-        return [_with_dates(s, old, places[0]) for s, old in zip(seen, loaded, strict=True)]
-    if isinstance(places, dict) and places:
-        dates = {
-            k: _with_dates(seen[k], loaded[k], below) for k, below in places.items() if k in seen
-        }
-        return {**seen, **dates}
-    return seen
+    places = _date_places(schema)
+    changes: dict[JsonPath, Any] = dict(given_back)
+    for path, text in doc.raw.items():  # a plain scalar that did not load as text
+        # a loaded date was written YYYY-MM-DD: ten characters, the cheap test first
+        if len(text) == 10 and not _is_date_place(places, path):
+            value = _at(doc.data, path)
+            if isinstance(value, dt.date):
+                changes[path] = value.isoformat()
+    for path, text in _texts_at(doc.data, places, ()):
+        changes[path] = dt.date.fromisoformat(text)
+    replaced: dict[str, Any] = _replaced(doc.data, changes)
+    return replaced
+
+
+def _is_date_place(places: DatePlaces, path: JsonPath) -> bool:
+    for step in path:
+        if isinstance(places, list):
+            places = places[0]
+        elif isinstance(places, dict) and isinstance(step, str):
+            places = places.get(step, False)
+        else:
+            return False
+    return places is True
+
+
+def _at(data: Any, path: JsonPath) -> Any:
+    for step in path:
+        data = data[step]
+    return data
+
+
+def _texts_at(data: Any, places: DatePlaces, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    """Every date written as quoted text, with its path."""
+    if places is True and isinstance(data, str):
+        yield path, data
+    elif isinstance(places, list) and isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _texts_at(item, places[0], (*path, index))
+    elif isinstance(places, dict) and isinstance(data, dict):
+        for key, below in places.items():
+            if key in data:
+                yield from _texts_at(data[key], below, (*path, key))
+
+
+def _replaced(data: Any, changes: Mapping[JsonPath, Any]) -> Any:
+    """`data` with the value at each path of `changes` replaced; untouched parts shared."""
+    if not changes:
+        return data
+    if () in changes:
+        return changes[()]
+    below: dict[Any, dict[JsonPath, Any]] = {}
+    for path, value in changes.items():
+        below.setdefault(path[0], {})[path[1:]] = value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    for step, inner in below.items():
+        copy[step] = _replaced(data[step], inner)
+    return copy
 
 
 def _problems_of(doc: Document, error: ValidationError) -> Iterator[Problem]:
