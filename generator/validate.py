@@ -41,7 +41,8 @@ class Record:
     """One file that passed its schema: its id, its validated data, and its source.
 
     `data` is typed: dates are `datetime.date` (as loaded, or read once from a quoted date),
-    and wherever the schema wants text it is the text the author wrote (`012`, `yes`).
+    and wherever the schema wants text it is the text the author wrote (`012`, `yes`). It
+    shares its unchanged parts with `source.data`; no stage changes either.
     `source` is the file as loaded, kept for the places of later messages.
     """
 
