@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 from benchmarks.naive import naive_suggestions, open_profiles
 from generator import pipeline
-from generator.ids import KINDS, discover
+from generator.ids import DATA_FOLDERS, discover
 from generator.load import load_file
 from generator.match import suggest_partners
 from generator.render import render_site
@@ -34,7 +34,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 def load(root: Path) -> dict[str, Any]:
     """Read every data file with Tandem's loader: the floor under every other stage."""
     start = time.process_time()
-    files = [path for kind in KINDS for path in discover(root, kind).files]
+    files = [path for folder in DATA_FOLDERS for path in discover(root, folder).files]
     for path in files:
         load_file(path, display=path.relative_to(root).as_posix())
     load_taxonomy(root)

@@ -23,8 +23,8 @@ from generator.i18n import Locale
 from generator.load import LoadError
 from generator.model import FORMATS as AD_FORMATS
 from generator.model import LEVELS
+from generator.problem_output import OUTPUT_FORMATS, count_line, format_problems
 from generator.problems import Problem, TandemError, has_errors
-from generator.report import FORMATS, format_problems, summary_line
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -105,7 +105,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(FORMATS),
+    type=click.Choice(OUTPUT_FORMATS),
     default="text",
     show_default=True,
     help="text for people, json for tools, github for annotations, gitlab for a "
@@ -121,13 +121,13 @@ def validate(files: tuple[Path, ...], fmt: str, root: Path, today: dt.date) -> N
     """
     from generator.pipeline import check
 
-    _, _, problems = check(root, today)
+    problems = list(check(root, today).problems)
     if files:
         wanted = {_relative(root, f) for f in files}
         problems = [p for p in problems if p.path in wanted]
     click.echo(format_problems(problems, fmt), nl=False)
     if fmt == "text":
-        click.echo(("" if not problems else "\n") + summary_line(problems), err=True)
+        click.echo(("" if not problems else "\n") + count_line(problems), err=True)
     sys.exit(1 if has_errors(problems) else 0)
 
 
@@ -167,8 +167,8 @@ def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> 
         if not suggestions:
             click.echo("  no suggestions")
         for s in suggestions:
-            kind = "mutual" if s.mutual else "one-way"
-            click.echo(f"  {s.score:3d}  {names[s.partner]} ({s.partner}), {kind}")
+            direction = "mutual" if s.mutual else "one-way"
+            click.echo(f"  {s.score:3d}  {names[s.partner]} ({s.partner}), {direction}")
             for reason in s.reasons:
                 click.echo(f"       - {reason_text(reason, locale)}")
 
@@ -443,6 +443,6 @@ def _expiry_line(item: Any, root: Path) -> str:
 @problems_exit
 def report(base: str, root: Path, today: dt.date) -> None:
     """A Markdown summary for a pull request: problems, and partners for changed ads."""
-    from generator.summary import pull_request_summary
+    from generator.pr_report import pull_request_report
 
-    click.echo(pull_request_summary(root, base, today), nl=False)
+    click.echo(pull_request_report(root, base, today), nl=False)

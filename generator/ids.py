@@ -17,7 +17,7 @@ from typing import Literal
 
 ADS = "ads"
 PARTNERSHIPS = "partnerships"
-KINDS = (ADS, PARTNERSHIPS)
+DATA_FOLDERS = (ADS, PARTNERSHIPS)
 """The data folders, relative to the root; each file in them is one record."""
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -34,7 +34,8 @@ pagination, feeds and calendars, so adding those pages never moves a person's UR
 stays short on purpose: every name here is a skill (say "Data") nobody can have a page for.
 """
 
-FileKind = Literal["data", "ignored", "refused"]
+Verdict = Literal["data", "ignored", "refused"]
+"""What `classify` says of a file name in a data folder."""
 
 
 def id_problem(ident: str) -> str | None:
@@ -90,7 +91,7 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:ID_MAX].strip("-")
 
 
-def classify(name: str) -> FileKind:
+def classify(name: str) -> Verdict:
     """What a file name inside a data folder is: read as data, ignored, or refused.
 
     Data is `<stem>.yml` or `<stem>.yaml` exactly (the stem is checked as an id separately).
@@ -123,24 +124,24 @@ class Found:
     refused: tuple[tuple[Path, str], ...]
 
 
-def discover(root: Path, kind: str) -> Found:
+def discover(root: Path, folder: str) -> Found:
     """The files of one data folder, sorted so output never depends on the file system.
 
     Folders inside a data folder are refused: nothing in them would be read. A data folder
     that is a symbolic link is refused whole, and nothing in it is read.
     """
-    folder = root / kind
-    if folder.is_symlink():  # it could point anywhere, outside the repository too
-        return Found((), ((folder, f"{kind}/ is a symbolic link; commit the folder itself"),))
-    if not folder.is_dir():
+    directory = root / folder
+    if directory.is_symlink():  # it could point anywhere, outside the repository too
+        return Found((), ((directory, f"{folder}/ is a symbolic link; commit the folder itself"),))
+    if not directory.is_dir():
         return Found((), ())
     files: list[Path] = []
     refused: list[tuple[Path, str]] = []
-    for path in sorted(folder.iterdir()):
+    for path in sorted(directory.iterdir()):
         if path.name.startswith("."):
             continue
         if path.is_dir() and not path.is_symlink():
-            message = f"folders inside {kind}/ are not read; move the files up into {kind}/"
+            message = f"folders inside {folder}/ are not read; move the files up into {folder}/"
             refused.append((path, message))
             continue
         verdict = classify(path.name)
@@ -151,9 +152,9 @@ def discover(root: Path, kind: str) -> Found:
     return Found(tuple(files), tuple(refused))
 
 
-def data_path_kind(path: str) -> str | None:
-    """The kind (`ads` or `partnerships`) of a repository path that names a data file."""
+def data_folder_of(path: str) -> str | None:
+    """The data folder (`ads` or `partnerships`) of a repository path that names a data file."""
     pure = PurePosixPath(path)
-    if len(pure.parts) == 2 and pure.parts[0] in KINDS and classify(pure.name) == "data":
+    if len(pure.parts) == 2 and pure.parts[0] in DATA_FOLDERS and classify(pure.name) == "data":
         return pure.parts[0]
     return None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,15 +55,18 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Document:
-    """A loaded file: its data, and where each value and key stands (1-based)."""
+    """A loaded file: its data, and where each value and key stands (1-based).
+
+    Later stages read it and never change it: validation hands back data of its own.
+    """
 
     path: str
     data: dict[str, Any]
-    values: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[JsonPath, tuple[int, int]] = field(default_factory=dict)
-    raw: dict[JsonPath, str] = field(default_factory=dict)
+    values: Mapping[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    keys: Mapping[JsonPath, tuple[int, int]] = field(default_factory=dict)
+    raw: Mapping[JsonPath, str] = field(default_factory=dict)
 
     def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
         """Where `path` stands; the key when asked and known, else the nearest known value."""
@@ -160,13 +163,18 @@ class _Builder:
     def __init__(self, path: str, text: str) -> None:
         self.path = path
         self.text = text
-        self.doc = Document(path=path, data={})
+        self._start_over()
+
+    def _start_over(self) -> None:
+        self.values: dict[JsonPath, tuple[int, int]] = {}
+        self.keys: dict[JsonPath, tuple[int, int]] = {}
+        self.raw: dict[JsonPath, str] = {}
 
     def build(self) -> Document:
         try:
             root = self._consume(self._events(FAST_LOADER))
         except yaml.YAMLError:
-            self.doc = Document(path=self.path, data={})
+            self._start_over()
             root = self._reference_root()
         if not isinstance(root, dict):
             raise LoadError(
@@ -178,8 +186,7 @@ class _Builder:
                     "not a list or a single value",
                 )
             )
-        self.doc.data = root
-        return self.doc
+        return Document(self.path, root, self.values, self.keys, self.raw)
 
     def _reference_root(self) -> Any:
         try:
@@ -258,7 +265,7 @@ class _Builder:
         value = self._resolve(event)
         path = self._attach(value, event, stack)
         if event.implicit[0] and not isinstance(value, str):
-            self.doc.raw[path] = event.value
+            self.raw[path] = event.value
         return value
 
     def _key(self, event: yaml.ScalarEvent, frame: _Frame) -> None:
@@ -267,13 +274,13 @@ class _Builder:
             raise self._fail(event, "merge keys (`<<`) are not allowed; write the fields out")
         assert isinstance(frame.value, dict)
         if key in frame.value or key in frame.seen:
-            first = self.doc.keys.get((*frame.path, key), (0, 0))[0]
+            first = self.keys.get((*frame.path, key), (0, 0))[0]
             raise self._fail(
                 event, f"duplicate key '{key}' (first on line {first}); keep one of them"
             )
         frame.pending = key
         frame.seen.add(key)
-        self.doc.keys[(*frame.path, key)] = _place(event)
+        self.keys[(*frame.path, key)] = _place(event)
 
     def _attach(self, value: Any, event: yaml.Event, stack: list[_Frame]) -> JsonPath:
         if not stack:
@@ -289,7 +296,7 @@ class _Builder:
             else:
                 path = (*frame.path, len(frame.value))
                 frame.value.append(value)
-        self.doc.values[path] = _place(event)
+        self.values[path] = _place(event)
         return path
 
     @staticmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -126,12 +127,8 @@ class Partnership:
     closing: Closing | None = None
 
 
-def _day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def ad_from_data(ident: str, path: str, data: dict[str, Any]) -> Ad:
-    """Build an Ad from data that passed the schema (dates as ISO strings)."""
+def ad_from_data(ident: str, path: str, data: Mapping[str, Any]) -> Ad:
+    """Build an Ad from a validated record's data (`generator.validate.Record.data`)."""
     return Ad(
         id=ident,
         path=path,
@@ -144,21 +141,21 @@ def ad_from_data(ident: str, path: str, data: dict[str, Any]) -> Ad:
         commitment=Commitment(
             float(data["commitment"]["hours_per_week"]), int(data["commitment"]["weeks"])
         ),
-        posted=dt.date.fromisoformat(data["posted"]),
-        expires=dt.date.fromisoformat(data["expires"]),
+        posted=data["posted"],
+        expires=data["expires"],
         status=data["status"],
         contact=data["contact"],
         team=data.get("team"),
         remote=data.get("remote", DEFAULT_REMOTE),
         formats=tuple(data.get("formats", DEFAULT_FORMATS)),
-        available_from=_day(data.get("available_from")),
+        available_from=data.get("available_from"),
         manager_support=data.get("manager_support", False),
         about=data.get("about"),
     )
 
 
-def partnership_from_data(ident: str, path: str, data: dict[str, Any]) -> Partnership:
-    """Build a Partnership from data that passed the schema and the cross-file rules."""
+def partnership_from_data(ident: str, path: str, data: Mapping[str, Any]) -> Partnership:
+    """Build a Partnership from a validated record's data that passed the cross-file rules."""
     closing = data.get("closing")
     return Partnership(
         id=ident,
@@ -167,14 +164,14 @@ def partnership_from_data(ident: str, path: str, data: dict[str, Any]) -> Partne
         format=data["format"],
         partners=tuple(data["partners"]),
         phase=data["phase"],
-        started=dt.date.fromisoformat(data["started"]),
-        planned_end=_day(data.get("planned_end")),
+        started=data["started"],
+        planned_end=data.get("planned_end"),
         goals=tuple(
             Goal(
                 g["partner"],
                 g["goal"],
                 tuple(
-                    Milestone(m["title"], dt.date.fromisoformat(m["due"]), m.get("done", False))
+                    Milestone(m["title"], m["due"], m.get("done", False))
                     for m in g.get("milestones", [])
                 ),
             )
@@ -185,7 +182,7 @@ def partnership_from_data(ident: str, path: str, data: dict[str, Any]) -> Partne
                 p["title"],
                 p["teacher"],
                 tuple(p["learners"]),
-                dt.date.fromisoformat(p["due"]),
+                p["due"],
                 p["status"],
             )
             for p in data.get("packages", [])
@@ -194,7 +191,7 @@ def partnership_from_data(ident: str, path: str, data: dict[str, Any]) -> Partne
             sorted(
                 (
                     JournalEntry(
-                        dt.date.fromisoformat(j["date"]),
+                        j["date"],
                         j["author"],
                         j["text"],
                         j.get("reflection"),
@@ -205,7 +202,7 @@ def partnership_from_data(ident: str, path: str, data: dict[str, Any]) -> Partne
             )
         ),
         closing=Closing(
-            dt.date.fromisoformat(closing["date"]),
+            closing["date"],
             closing["goals_reached"],
             closing["story"],
             tuple(closing.get("lessons", [])),

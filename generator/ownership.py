@@ -374,14 +374,15 @@ def _ad_paths(ad_id: str) -> list[str]:
 
 # --- where a file stands ---------------------------------------------------------------
 
-Kind = Literal["ad", "log", "taxonomy", "maintained"]
+Rule = Literal["ad", "log", "taxonomy", "maintained"]
+"""Who may change a file: an ad's owner, a partner's owner, a curator, a maintainer."""
 
 
 @dataclass(frozen=True)
 class Place:
     """What a path is for the rules; for a maintainer's file, why and what to do instead."""
 
-    kind: Kind
+    rule: Rule
     why: str = ""
     fix: str = _ASK_A_MAINTAINER
 
@@ -441,11 +442,11 @@ def _check_path(
     lookup: _Lookup, roles: Roles, path: str, verb: str, actor: str, *, regular: bool
 ) -> list[Problem]:
     place = place_of(path, regular=regular)
-    if place.kind == "maintained":
+    if place.rule == "maintained":
         return [_maintainer_only(path, verb, actor, place)]
-    if place.kind == "taxonomy":
+    if place.rule == "taxonomy":
         return [] if login_key(actor) in roles.curators else [_curator_only(path, verb, actor)]
-    if place.kind == "ad":
+    if place.rule == "ad":
         return _check_ad(lookup, path, verb, actor)
     return _check_log(lookup, path, verb, actor)
 
@@ -551,10 +552,10 @@ def _read_at_base(changes: list[Change]) -> list[str]:
     paths: list[str] = []
     for change in changes:
         for path in {change.old, change.new} - {None}:
-            kind = place_of(str(path)).kind
-            if kind == "ad":
+            rule = place_of(str(path)).rule
+            if rule == "ad":
                 paths += _ad_paths(PurePosixPath(str(path)).stem)
-            elif kind == "log":
+            elif rule == "log":
                 paths.append(str(path))
     return paths
 

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.gathered import Gathered
 from generator.i18n import locale_for
-from generator.match import Suggestion, suggest_partners
-from generator.model import Ad, Partnership, ad_from_data, partnership_from_data
+from generator.match import suggest_partners
+from generator.model import ad_from_data, partnership_from_data
 from generator.problems import Problem, TandemError, capped, has_errors
-from generator.render import Page, SiteData, render_site
+from generator.render import Page, render_site
 from generator.skills import Taxonomy, TaxonomyError, load_taxonomy, reserved_skills, skill_warnings
-from generator.validate import Checked, check_tree
+from generator.validate import CheckedTree, check_tree
 
 
 @dataclass(frozen=True)
 class Site:
-    """Everything the site needs: its pages, extra files and the warnings found on the way."""
+    """The built site: its pages, extra files and the warnings found on the way."""
 
     pages: tuple[Page, ...]
     files: dict[str, str]
@@ -30,14 +31,19 @@ class Site:
 
 
 @dataclass(frozen=True)
-class Data:
-    """Validated, modelled and matched data: what pages and commands are made from."""
+class Checked:
+    """The one result of checking a tree: what passed, the taxonomy, every problem."""
 
-    ads: tuple[Ad, ...]
-    partnerships: tuple[Partnership, ...]
-    taxonomy: Taxonomy
-    suggestions: dict[str, list[Suggestion]]
+    tree: CheckedTree
+    taxonomy: Taxonomy | None
+    """None when skills.yml itself has errors (they are among the problems)."""
     problems: tuple[Problem, ...]
+    """Errors and warnings, sorted and capped per file."""
+    today: dt.date
+
+    @property
+    def has_errors(self) -> bool:
+        return has_errors(self.problems)
 
 
 def resolve_today(value: str | None = None) -> dt.date:
@@ -63,44 +69,54 @@ def resolve_today(value: str | None = None) -> dt.date:
     return dt.date.today()
 
 
-def check(root: Path, today: dt.date) -> tuple[Checked, Taxonomy | None, list[Problem]]:
+def check(root: Path, today: dt.date) -> Checked:
     """Every problem in the tree, errors and warnings, sorted; nothing is built."""
-    checked = check_tree(root, today)
-    problems = list(checked.problems)
+    tree = check_tree(root, today)
+    problems = list(tree.problems)
     taxonomy: Taxonomy | None = None
     try:
         taxonomy = load_taxonomy(root)
     except TaxonomyError as exc:
         problems.extend(exc.problems)
     else:
-        problems.extend(skill_warnings(checked.ads, taxonomy))
-        problems.extend(reserved_skills(checked.ads, taxonomy))
-    return checked, taxonomy, capped(problems)
+        problems.extend(skill_warnings(tree.ads, taxonomy))
+        problems.extend(reserved_skills(tree.ads, taxonomy))
+    return Checked(tree, taxonomy, tuple(capped(problems)), today)
 
 
-def gather(root: Path, today: dt.date, *, top: int = 5) -> Data:
-    """Load, validate, model and match; raise TandemError when any file has an error."""
-    checked, taxonomy, problems = check(root, today)
-    if has_errors(problems) or taxonomy is None:
-        raise TandemError(problems)
-    ads = tuple(ad_from_data(i, d.path, d.data) for i, d in sorted(checked.ads.items()))
+def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
+    """Model and match what passed the check; raise TandemError when any file has an error.
+
+    Takes the check's result, so a command that reports problems and then suggestions
+    (`tandem report`) reads and validates the tree once.
+    """
+    if checked.has_errors or checked.taxonomy is None:
+        raise TandemError(list(checked.problems))
+    ads = tuple(ad_from_data(i, r.path, r.data) for i, r in sorted(checked.tree.ads.items()))
     partnerships = tuple(
-        partnership_from_data(i, d.path, d.data) for i, d in sorted(checked.partnerships.items())
+        partnership_from_data(i, r.path, r.data)
+        for i, r in sorted(checked.tree.partnerships.items())
     )
-    suggestions = suggest_partners(ads, partnerships, today=today, taxonomy=taxonomy, top=top)
-    return Data(ads, partnerships, taxonomy, suggestions, tuple(problems))
+    suggestions = suggest_partners(
+        ads, partnerships, today=checked.today, taxonomy=checked.taxonomy, top=top
+    )
+    return Gathered(
+        ads=ads,
+        partnerships=partnerships,
+        taxonomy=checked.taxonomy,
+        suggestions=suggestions,
+        today=checked.today,
+        warnings=checked.problems,
+    )
+
+
+def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
+    """Load, validate, model and match; raise TandemError when any file has an error."""
+    return gather_checked(check(root, today), top=top)
 
 
 def build(root: Path, today: dt.date, *, language: str | None = None, site_url: str = "") -> Site:
-    """Gather all data, then render every page of the site."""
-    data = gather(root, today)
-    site_data = SiteData(
-        ads=data.ads,
-        partnerships=data.partnerships,
-        taxonomy=data.taxonomy,
-        suggestions=data.suggestions,
-        today=today,
-        site_url=site_url,
-    )
-    pages, files = render_site(site_data, locale_for(language))
-    return Site(pages=pages, files=files, warnings=data.problems)
+    """Gather all data, then render every page of the site (served at `site_url`)."""
+    data = replace(gather(root, today), site_url=site_url)
+    pages, files = render_site(data, locale_for(language))
+    return Site(pages=pages, files=files, warnings=data.warnings)

@@ -26,7 +26,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.i18n import locale_for
-from generator.ids import KINDS
+from generator.ids import DATA_FOLDERS
 from generator.pipeline import Site, build, resolve_today
 from generator.problems import Problem, TandemError
 from generator.render import render_problems
@@ -146,7 +146,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         self.serving = True  # `mkdocs serve --clean` starts up as a build
-        for name in (*KINDS, "skills.yml"):
+        for name in (*DATA_FOLDERS, "skills.yml"):
             path = self.root / name
             if path.exists():
                 server.watch(str(path))

@@ -34,7 +34,7 @@ class TandemError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def has_errors(problems: list[Problem]) -> bool:
+def has_errors(problems: Iterable[Problem]) -> bool:
     return any(p.severity == "error" for p in problems)
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -26,12 +26,11 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.gathered import Gathered
 from generator.i18n import Locale
 from generator.markdown_cost import markdown_hazard
-from generator.match import Suggestion
-from generator.model import FORMATS, PHASES, Ad, Partnership
+from generator.model import FORMATS, PHASES
 from generator.problems import Problem
-from generator.skills import Taxonomy
 from generator.views import PAGES, SiteIndex, index_site
 
 PROBLEMS_SHOWN = 100  # in the preview's notice; `tandem validate` lists every one
@@ -89,16 +88,6 @@ class Page:
         if not self.searchable:
             meta["search"] = {"exclude": True}
         return f"---\n{json.dumps(meta, ensure_ascii=True, sort_keys=True)}\n---\n"
-
-
-@dataclass(frozen=True)
-class SiteData:
-    ads: tuple[Ad, ...]
-    partnerships: tuple[Partnership, ...]
-    taxonomy: Taxonomy
-    suggestions: Mapping[str, Sequence[Suggestion]]
-    today: dt.date
-    site_url: str = ""
 
 
 class ContributorMarkdown:
@@ -164,7 +153,7 @@ def _posted_ago(posted: dt.date, *, today: dt.date, locale: Locale) -> str:
     return locale.t("ad.posted_days_ago", days=days)
 
 
-def render_site(data: SiteData, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
+def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
     """Every page of `PAGES`, and apart from them its files (the stories feed), in one locale."""
     site = index_site(data, locale)
     env = _site_environment(site)

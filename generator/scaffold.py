@@ -24,10 +24,10 @@ from generator.problems import Problem, TandemError
 from generator.validate import (
     ad_rules,
     add_months,
-    check_document,
     check_field,
     expiry_problem,
     schema_validator,
+    validate_document,
 )
 
 DEFAULT_LEVEL = "advanced"
@@ -211,10 +211,10 @@ def partnership_data(
     }
 
 
-def to_yaml(data: dict[str, Any], kind: str) -> str:
+def to_yaml(data: dict[str, Any], schema: str) -> str:
     """YAML with the schema modeline; PyYAML quotes what would otherwise change type."""
     body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    return f"# yaml-language-server: $schema=../generator/schemas/{kind}.schema.json\n{body}"
+    return f"# yaml-language-server: $schema=../generator/schemas/{schema}.schema.json\n{body}"
 
 
 def ad_id_for(name: str) -> str:
@@ -246,16 +246,19 @@ def _taken(folder: Path, ident: str) -> str | None:
     )
 
 
-def write_new(root: Path, folder: str, ident: str, text: str, kind: str, *, today: dt.date) -> Path:
+def write_new(
+    root: Path, folder: str, ident: str, text: str, schema: str, *, today: dt.date
+) -> Path:
     """Check the text as `tandem validate` would, then create the file; never replace one."""
     refusal = id_refusal(root, folder, ident)
     if refusal:
         raise TandemError([refusal])
     name = f"{ident}.yml"
     doc = load_bytes(text.encode(), f"{folder}/{name}")
-    problems = check_document(doc, kind)
-    if kind == "ad" and not problems:
-        problems = list(ad_rules(doc, today))
+    validated = validate_document(doc, schema)
+    problems = list(validated.problems)
+    if schema == "ad" and validated.record is not None:
+        problems = list(ad_rules(validated.record, today))
     if problems:
         raise TandemError(problems)
     return _create(root, folder, name, text)

@@ -40,6 +40,7 @@ from rapidfuzz.distance import Indel
 from generator.ids import RESERVED, slugify
 from generator.load import Document, JsonPath, LoadError, load_file
 from generator.problems import Problem, TandemError
+from generator.validate import Record
 
 TAXONOMY_FILE = "skills.yml"
 MIN_FUZZY_LENGTH = 4
@@ -344,7 +345,8 @@ def _problem(doc: Document, path: tuple[str | int, ...], message: str) -> Proble
 
 # --- resolving ------------------------------------------------------------------------------
 
-Kind = Literal["exact", "spelling", "fuzzy", "unknown"]
+Closeness = Literal["exact", "spelling", "fuzzy", "unknown"]
+"""How a text met the taxonomy: a listed term, a near spelling of one, a fuzzy match, none."""
 
 
 @dataclass(frozen=True)
@@ -354,13 +356,13 @@ class Resolution:
     text: str
     key: str
     similarity: int
-    kind: Kind
+    closeness: Closeness
     term: str | None = None
 
     @property
     def is_close(self) -> bool:
         """Resolved through a near spelling, not one the taxonomy lists."""
-        return self.kind in ("spelling", "fuzzy")
+        return self.closeness in ("spelling", "fuzzy")
 
 
 @dataclass
@@ -379,7 +381,7 @@ class SkillResolver:
         found = self._cache.get(text)
         if found is None:
             found = self._cache[text] = self._resolve(text)
-            if found.kind == "unknown":
+            if found.closeness == "unknown":
                 shown = self._spellings.setdefault(found.key, text.strip())
                 self._spellings[found.key] = min(shown, text.strip(), key=_display_order)
         return found
@@ -391,8 +393,8 @@ class SkillResolver:
     def _resolve(self, text: str) -> Resolution:
         for part in _qualified_parts(text):  # "CRM (Salesforce)": CRM, else Salesforce
             found = self.resolve(part)
-            if found.kind != "unknown":
-                return Resolution(text, found.key, found.similarity, found.kind, found.term)
+            if found.closeness != "unknown":
+                return Resolution(text, found.key, found.similarity, found.closeness, found.term)
         folded = normalise(text)
         squeezed = compact(folded)
         if folded in self.taxonomy.terms:
@@ -493,15 +495,15 @@ def typo_distance(a: str, b: str) -> int:
 # --- problems for `tandem validate` --------------------------------------------------------
 
 
-def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Problem]:
+def skill_warnings(records: Mapping[str, Record], taxonomy: Taxonomy) -> list[Problem]:
     """A warning at each skill that is close to a taxonomy spelling without being one."""
     problems = []
-    for doc, path, text, found in _resolved_skills(docs, taxonomy):
+    for record, path, text, found in _resolved_skills(records, taxonomy):
         if found.is_close and found.term is not None:
-            line, col = doc.position(path)
+            line, col = record.position(path)
             problems.append(
                 Problem(
-                    doc.path,
+                    record.path,
                     line,
                     col,
                     (
@@ -514,28 +516,30 @@ def skill_warnings(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Pro
     return problems
 
 
-def reserved_skills(docs: Mapping[str, Document], taxonomy: Taxonomy) -> list[Problem]:
+def reserved_skills(records: Mapping[str, Record], taxonomy: Taxonomy) -> list[Problem]:
     """An error at each skill whose page would be one the site keeps (`Index`)."""
     problems = []
-    for doc, path, text, found in _resolved_skills(docs, taxonomy):
+    for record, path, text, found in _resolved_skills(records, taxonomy):
         if found.key in RESERVED:
-            line, col = doc.position(path)
-            problems.append(Problem(doc.path, line, col, reserved_skill(text, found.key)))
+            line, col = record.position(path)
+            problems.append(Problem(record.path, line, col, reserved_skill(text, found.key)))
     return problems
 
 
 def _resolved_skills(
-    docs: Mapping[str, Document], taxonomy: Taxonomy
-) -> Iterator[tuple[Document, JsonPath, str, Resolution]]:
-    places = [(doc, path, text) for doc in docs.values() for path, text in _skill_values(doc)]
+    records: Mapping[str, Record], taxonomy: Taxonomy
+) -> Iterator[tuple[Record, JsonPath, str, Resolution]]:
+    places = [
+        (record, path, text) for record in records.values() for path, text in _skill_values(record)
+    ]
     resolved = taxonomy.resolver.resolve_all(text for _, _, text in places)
-    for doc, path, text in places:
-        yield doc, path, text, resolved[text]
+    for record, path, text in places:
+        yield record, path, text, resolved[text]
 
 
-def _skill_values(doc: Document) -> Iterable[tuple[tuple[str | int, ...], str]]:
+def _skill_values(record: Record) -> Iterable[tuple[tuple[str | int, ...], str]]:
     for field_name in ("offers", "seeks"):
-        entries = doc.data.get(field_name)
+        entries = record.data.get(field_name)
         for index, entry in enumerate(entries if isinstance(entries, list) else []):
             if isinstance(entry, dict) and isinstance(entry.get("skill"), str):
                 yield (field_name, index, "skill"), entry["skill"]

@@ -1,7 +1,8 @@
 """Schema and cross-file rules -> every Problem in every file, never just the first.
 
-Each kind of file has one validator, built once. Schema errors are turned into messages a
-contributor can act on, placed at the line of the offending key or value.
+Each schema has one validator, built once. Schema errors are turned into messages a
+contributor can act on, placed at the line of the offending key or value. A valid file comes
+back as a frozen `Record` with data of its own; the loaded `Document` is never changed.
 """
 
 from __future__ import annotations
@@ -10,18 +11,18 @@ import calendar
 import datetime as dt
 import difflib
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
-from generator.ids import ADS, KINDS, PARTNERSHIPS, discover, id_problem
+from generator.ids import ADS, PARTNERSHIPS, discover, id_problem
 from generator.load import Document, JsonPath, LoadError, load_file
 from generator.markdown_cost import markdown_hazard
 from generator.model import PHASES
@@ -36,18 +37,46 @@ POSTED_AHEAD_DAYS = 1
 Without a limit an ad posted in 9999 would stay first among the newest and never expire."""
 
 
-@dataclass
-class Checked:
-    """The outcome of reading and checking a tree: valid documents by kind and id, problems."""
+@dataclass(frozen=True)
+class Record:
+    """One file that passed its schema: its id, its validated data, and its source.
 
-    ads: dict[str, Document] = field(default_factory=dict)
-    partnerships: dict[str, Document] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    seen: dict[str, dict[str, str]] = field(default_factory=lambda: {kind: {} for kind in KINDS})
-    """Every id read per kind, valid or not, with its file: for duplicates and partner ids."""
+    `data` is typed: dates are `datetime.date` (as loaded, or read once from a quoted date),
+    and wherever the schema wants text it is the text the author wrote (`012`, `yes`). It
+    shares its unchanged parts with `source.data`; no stage changes either.
+    `source` is the file as loaded, kept for the places of later messages.
+    """
 
-    def documents(self, kind: str) -> dict[str, Document]:
-        return self.ads if kind == "ads" else self.partnerships
+    id: str
+    data: Mapping[str, Any]
+    source: Document
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
+        return self.source.position(path, key=key)
+
+
+@dataclass(frozen=True)
+class Validated:
+    """The outcome of checking one document: its problems, or its record when it has none."""
+
+    problems: tuple[Problem, ...]
+    record: Record | None
+
+
+@dataclass(frozen=True)
+class CheckedTree:
+    """The outcome of reading and checking a tree: valid records by id, every problem."""
+
+    ads: Mapping[str, Record]
+    partnerships: Mapping[str, Record]
+    ad_ids: frozenset[str]
+    """The id of every ad file, valid or not: a log naming a broken ad is not told it is
+    missing (the ad has errors of its own)."""
+    problems: tuple[Problem, ...]
 
 
 def _markdown_keyword(
@@ -75,57 +104,70 @@ def schema_validator(name: str) -> Validator:
     return _TandemValidator(schema, format_checker=FormatChecker(formats=["date"]))
 
 
-def iter_data_files(root: Path, kind: str) -> list[Path]:
-    """The files of a kind that are read as data (see `generator.ids.discover`)."""
-    return list(discover(root, kind).files)
+def iter_data_files(root: Path, folder: str) -> list[Path]:
+    """The files of a data folder that are read as data (see `generator.ids.discover`)."""
+    return list(discover(root, folder).files)
 
 
-def check_tree(root: Path, today: dt.date) -> Checked:
+def check_tree(root: Path, today: dt.date) -> CheckedTree:
     """Load, schema-check and cross-check every ad and partnership log below `root`."""
-    checked = Checked()
-    for kind in KINDS:
-        found = discover(root, kind)
-        for path, message in found.refused:
-            checked.problems.append(Problem(path.relative_to(root).as_posix(), 1, 1, message))
-        for path in found.files:
-            _check_file(checked, root, kind, path)
-    checked.problems.extend(cross_check(checked, today))
-    checked.problems.sort()
-    return checked
+    ads, ad_ids, problems = _check_folder(root, ADS)
+    partnerships, _, log_problems = _check_folder(root, PARTNERSHIPS)
+    problems += log_problems
+    problems += cross_check(ads, partnerships, ad_ids, today)
+    return CheckedTree(ads, partnerships, ad_ids, tuple(sorted(problems)))
 
 
-def _check_file(checked: Checked, root: Path, kind: str, path: Path) -> None:
-    display = path.relative_to(root).as_posix()
-    ident = path.stem
-    id_problem = _id_problem(display, ident, checked.seen[kind])
-    checked.seen[kind].setdefault(ident, display)
-    if id_problem:
-        checked.problems.append(id_problem)
+def _check_folder(
+    root: Path, folder: str
+) -> tuple[dict[str, Record], frozenset[str], list[Problem]]:
+    """The valid records of one data folder by id, the id of every file in it, its problems."""
+    found = discover(root, folder)
+    problems = [Problem(_shown(root, p), 1, 1, message) for p, message in found.refused]
+    records: dict[str, Record] = {}
+    first_file: dict[str, str] = {}  # id -> the first file with that id, for duplicates
+    for path in found.files:
+        display = _shown(root, path)
+        record, file_problems = _check_file(path, display, first_file, SCHEMA_OF[folder])
+        first_file.setdefault(path.stem, display)
+        problems += file_problems
+        if record is not None:
+            records[record.id] = record
+    return records, frozenset(first_file), problems
+
+
+def _shown(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def _check_file(
+    path: Path, display: str, seen: Mapping[str, str], schema: str
+) -> tuple[Record | None, list[Problem]]:
+    """The record of one file, when it is valid, and its problems."""
+    named = _id_problem(display, path.stem, seen)
+    problems = [named] if named else []
+    loaded = _load(path, display)
+    if isinstance(loaded, Problem):
+        return None, [*problems, loaded]
+    validated = validate_document(loaded, schema)
+    problems += validated.problems
+    return (None if problems else validated.record), problems
+
+
+def _load(path: Path, display: str) -> Document | Problem:
     if path.is_symlink():
-        checked.problems.append(
-            Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
-        )
-        return
+        return Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
     if not path.is_file():  # a pipe or a device would block the read, or never end
-        checked.problems.append(Problem(display, 1, 1, "not a regular file; commit a file"))
-        return
+        return Problem(display, 1, 1, "not a regular file; commit a file")
     try:
-        doc = load_file(path, display=display)
+        return load_file(path, display=display)
     except LoadError as exc:
-        checked.problems.append(exc.problem)
-        return
+        return exc.problem
     except OSError as exc:
-        checked.problems.append(
-            Problem(display, 1, 1, f"cannot read the file: {exc.strerror or exc}")
-        )
-        return
-    problems = check_document(doc, SCHEMA_OF[kind])
-    checked.problems.extend(problems)
-    if not problems and not id_problem:
-        checked.documents(kind)[ident] = doc
+        return Problem(display, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
-def _id_problem(display: str, ident: str, seen: dict[str, str]) -> Problem | None:
+def _id_problem(display: str, ident: str, seen: Mapping[str, str]) -> Problem | None:
     wrong = id_problem(ident)
     if wrong:
         return Problem(display, 1, 1, f"file name {wrong}")
@@ -139,20 +181,31 @@ def _id_problem(display: str, ident: str, seen: dict[str, str]) -> Problem | Non
 # --- schema ---------------------------------------------------------------------------------
 
 
-def check_document(doc: Document, schema: str) -> list[Problem]:
-    """Schema problems of one document; the data becomes JSON-shaped (dates as ISO strings).
+def validate_document(doc: Document, schema: str) -> Validated:
+    """Schema problems of one document, or its record; `doc` is read, never changed.
 
     Every problem is returned; `capped` decides how many are shown. The schema sees lists
     cut to one item more than any schema allows, so a list of ten thousand entries costs
     no more than one of 201 (jsonschema's `uniqueItems` is quadratic on mappings) and is
     reported once, as too long, with its real length.
     """
-    doc.data = _to_json(doc.data)
     validator = schema_validator(schema)
-    errors = _errors(validator, _cut_lists(doc.data))
-    if errors and _give_back_strings(doc, errors):
-        errors = _errors(validator, _cut_lists(doc.data))
-    return sorted({p for e in errors for p in _problems_of(doc, e)})
+    seen = _as_schema_sees(doc.data)
+    errors = _errors(validator, seen)
+    given_back = _strings_given_back(doc, errors)
+    if given_back:
+        seen = _replaced(seen, given_back)
+        errors = _errors(validator, seen)
+    if errors:
+        problems = sorted({p for e in errors for p in _problems_of(doc, e)})
+        return Validated(tuple(problems), None)
+    data = _typed(doc, schema, given_back)
+    return Validated((), Record(PurePosixPath(doc.path).stem, data, doc))
+
+
+def check_document(doc: Document, schema: str) -> list[Problem]:
+    """Schema problems of one document (see `validate_document`)."""
+    return list(validate_document(doc, schema).problems)
 
 
 def check_field(schema: str, path: JsonPath, value: Any) -> list[str]:
@@ -165,10 +218,9 @@ def check_field(schema: str, path: JsonPath, value: Any) -> list[str]:
     part: Any = validator.schema
     for step in path:
         part = part["properties"][step]
-    data = _to_json(value)
-    errors = _errors(validator.evolve(schema=part), _cut_lists(data))
+    errors = _errors(validator.evolve(schema=part), _as_schema_sees(value))
     return [
-        _message(e, (*path, *e.absolute_path), entries=_length(data, tuple(e.absolute_path)))
+        _message(e, (*path, *e.absolute_path), entries=_length(value, tuple(e.absolute_path)))
         for e in errors
     ]
 
@@ -195,13 +247,21 @@ def _collect_list_limits(node: Any, where: str, limits: list[int]) -> None:
             _collect_list_limits(child, f"{where}/{index}", limits)
 
 
-def _cut_lists(value: Any) -> Any:
-    """A copy with every list cut to `longest_list() + 1` items: still too long for its
-    schema, and cheap to check."""
+def _as_schema_sees(value: Any) -> Any:
+    """A JSON-shaped copy: dates as ISO text, and every list cut to `longest_list() + 1`
+    items (still too long for its schema, and cheap to check)."""
+    return _json_copy(value, longest_list() + 1)
+
+
+def _json_copy(value: Any, items: int) -> Any:
+    if type(value) is str:  # most values: checked first, as this runs on every value
+        return value
     if isinstance(value, dict):
-        return {key: _cut_lists(child) for key, child in value.items()}
+        return {key: _json_copy(child, items) for key, child in value.items()}
     if isinstance(value, list):
-        return [_cut_lists(child) for child in value[: longest_list() + 1]]
+        return [_json_copy(child, items) for child in value[:items]]
+    if isinstance(value, dt.date):
+        return value.isoformat()
     return value
 
 
@@ -219,36 +279,108 @@ def _errors(validator: Validator, data: Any) -> list[ValidationError]:
     return kept
 
 
-def _to_json(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _to_json(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_to_json(v) for v in value]
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
-
-
-def _give_back_strings(doc: Document, errors: list[ValidationError]) -> bool:
+def _strings_given_back(doc: Document, errors: list[ValidationError]) -> dict[JsonPath, str]:
     """Where the schema wants a string, `012` or `true` is the text the author wrote."""
-    changed = False
+    given: dict[JsonPath, str] = {}
     for error in errors:
         path = tuple(error.absolute_path)
         wants_string = error.validator == "type" and "string" in _as_list(error.validator_value)
         if wants_string and doc.raw.get(path):
-            _set(doc.data, path, doc.raw[path])
-            changed = True
-    return changed
+            given[path] = doc.raw[path]
+    return given
 
 
 def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _set(data: Any, path: JsonPath, value: Any) -> None:
-    for step in path[:-1]:
+DatePlaces = bool | dict[str, "DatePlaces"] | list["DatePlaces"]
+"""Where a schema wants dates: True here, a mapping by field, or `[places]` in each item."""
+
+
+@cache
+def _date_places(schema: str) -> DatePlaces:
+    root: Any = schema_validator(schema).schema
+    return _dates_below(root, root)
+
+
+def _dates_below(node: Any, root: Any) -> DatePlaces:
+    ref = node.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        node = root["$defs"][ref.removeprefix("#/$defs/")]
+    if node.get("format") == "date":
+        return True
+    if "items" in node:
+        below = _dates_below(node["items"], root)
+        return [below] if below else False
+    fields = {key: _dates_below(child, root) for key, child in node.get("properties", {}).items()}
+    return {key: below for key, below in fields.items() if below}
+
+
+def _typed(doc: Document, schema: str, given_back: Mapping[JsonPath, str]) -> dict[str, Any]:
+    """The loaded data as the schema accepted it: text where it wants text, dates as dates.
+
+    A date the loader read is kept as it is; only a quoted date (text) is read here, once.
+    Only the containers on the way to a changed value are new: the rest is the loaded data,
+    which no stage changes.
+    """
+    places = _date_places(schema)
+    changes: dict[JsonPath, Any] = dict(given_back)
+    for path, text in doc.raw.items():  # a plain scalar that did not load as text
+        # a loaded date was written YYYY-MM-DD: ten characters, the cheap test first
+        if len(text) == 10 and not _is_date_place(places, path):
+            value = _at(doc.data, path)
+            if isinstance(value, dt.date):
+                changes[path] = value.isoformat()
+    for path, text in _texts_at(doc.data, places, ()):
+        changes[path] = dt.date.fromisoformat(text)
+    replaced: dict[str, Any] = _replaced(doc.data, changes)
+    return replaced
+
+
+def _is_date_place(places: DatePlaces, path: JsonPath) -> bool:
+    for step in path:
+        if isinstance(places, list):
+            places = places[0]
+        elif isinstance(places, dict) and isinstance(step, str):
+            places = places.get(step, False)
+        else:
+            return False
+    return places is True
+
+
+def _at(data: Any, path: JsonPath) -> Any:
+    for step in path:
         data = data[step]
-    data[path[-1]] = value
+    return data
+
+
+def _texts_at(data: Any, places: DatePlaces, path: JsonPath) -> Iterator[tuple[JsonPath, str]]:
+    """Every date written as quoted text, with its path."""
+    if places is True and isinstance(data, str):
+        yield path, data
+    elif isinstance(places, list) and isinstance(data, list):
+        for index, item in enumerate(data):
+            yield from _texts_at(item, places[0], (*path, index))
+    elif isinstance(places, dict) and isinstance(data, dict):
+        for key, below in places.items():
+            if key in data:
+                yield from _texts_at(data[key], below, (*path, key))
+
+
+def _replaced(data: Any, changes: Mapping[JsonPath, Any]) -> Any:
+    """`data` with the value at each path of `changes` replaced; untouched parts shared."""
+    if not changes:
+        return data
+    if () in changes:
+        return changes[()]
+    below: dict[Any, dict[JsonPath, Any]] = {}
+    for path, value in changes.items():
+        below.setdefault(path[0], {})[path[1:]] = value
+    copy = dict(data) if isinstance(data, dict) else list(data)
+    for step, inner in below.items():
+        copy[step] = _replaced(data[step], inner)
+    return copy
 
 
 def _problems_of(doc: Document, error: ValidationError) -> Iterator[Problem]:
@@ -333,35 +465,35 @@ def _message(error: ValidationError, path: JsonPath, *, entries: int | None = No
     limit: Any = error.validator_value
     shown = _show(value)
     hint = error.schema.get("x-hint") if isinstance(error.schema, dict) else None
-    kind = error.validator
+    keyword = error.validator
     text: str
-    if kind == "type":
+    if keyword == "type":
         wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _as_list(limit))
         text = (
             f"{field_name}: is empty; fill it in or remove the line"
             if value is None
             else f"{field_name}: {shown} is not {wanted}"
         )
-    elif kind == "enum":
+    elif keyword == "enum":
         allowed = ", ".join(_show_plain(v) for v in limit)
         text = f"{field_name}: {shown} is not one of: {allowed}"
-    elif kind == "format":
+    elif keyword == "format":
         text = f"{field_name}: {shown} is not a date; write it as YYYY-MM-DD"
-    elif kind in ("minimum", "exclusiveMinimum"):
+    elif keyword in ("minimum", "exclusiveMinimum"):
         text = f"{field_name}: {shown} is less than the minimum {limit}"
-    elif kind in ("maximum", "exclusiveMaximum"):
+    elif keyword in ("maximum", "exclusiveMaximum"):
         text = f"{field_name}: {shown} is more than the maximum {limit}"
-    elif kind == "minItems":
+    elif keyword == "minItems":
         text = f"{field_name}: needs at least {limit} entries"
-    elif kind == "maxItems":
+    elif keyword == "maxItems":
         text = f"{field_name}: has {entries or len(value)} entries; at most {limit} allowed"
-    elif kind == "minLength":
+    elif keyword == "minLength":
         text = f"{field_name}: must not be empty"
-    elif kind == "maxLength":
+    elif keyword == "maxLength":
         text = f"{field_name}: is {len(value)} characters long; at most {limit} allowed"
-    elif kind == "uniqueItems":
+    elif keyword == "uniqueItems":
         text = f"{field_name}: lists the same entry twice"
-    elif kind == "pattern":
+    elif keyword == "pattern":
         text = f"{field_name}: {shown} has the wrong form"
     else:
         text = f"{field_name}: {error.message}"
@@ -385,22 +517,27 @@ def _show_plain(value: Any) -> str:
 # --- rules across files ---------------------------------------------------------------------
 
 
-def cross_check(checked: Checked, today: dt.date) -> list[Problem]:
+def cross_check(
+    ads: Mapping[str, Record],
+    partnerships: Mapping[str, Record],
+    ad_ids: frozenset[str],
+    today: dt.date,
+) -> list[Problem]:
     """The contract's rules that no schema can express; warnings included."""
     problems: list[Problem] = []
-    for doc in checked.ads.values():
-        problems.extend(ad_rules(doc, today))
+    for record in ads.values():
+        problems.extend(ad_rules(record, today))
     in_partnership: set[str] = set()
-    for doc in checked.partnerships.values():
-        problems.extend(_partnership_rules(doc, checked.ads, set(checked.seen["ads"]), today))
-        if doc.data["phase"] != "closed":
-            in_partnership.update(doc.data["partners"])
-    for ident, doc in checked.ads.items():
-        if doc.data["status"] == "matched" and ident not in in_partnership:
-            line, col = doc.position(("status",))
+    for record in partnerships.values():
+        problems.extend(_partnership_rules(record, ads, ad_ids, today))
+        if record.data["phase"] != "closed":
+            in_partnership.update(record.data["partners"])
+    for ident, record in ads.items():
+        if record.data["status"] == "matched" and ident not in in_partnership:
+            line, col = record.position(("status",))
             problems.append(
                 Problem(
-                    doc.path,
+                    record.path,
                     line,
                     col,
                     "status is 'matched' but no ongoing "
@@ -412,34 +549,34 @@ def cross_check(checked: Checked, today: dt.date) -> list[Problem]:
     return problems
 
 
-def _date(doc: Document, path: JsonPath) -> dt.date | None:
-    value: Any = doc.data
+def _date(record: Record, path: JsonPath) -> dt.date | None:
+    value: Any = record.data
     for step in path:
         try:
             value = value[step]
         except (KeyError, IndexError, TypeError):
             return None
-    return dt.date.fromisoformat(value) if isinstance(value, str) else None
+    return value if isinstance(value, dt.date) else None
 
 
-def _problem(doc: Document, path: JsonPath, message: str, severity: str = "error") -> Problem:
-    line, col = doc.position(path)
-    return Problem(doc.path, line, col, message, severity)  # type: ignore[arg-type]
+def _problem(record: Record, path: JsonPath, message: str, severity: str = "error") -> Problem:
+    line, col = record.position(path)
+    return Problem(record.path, line, col, message, severity)  # type: ignore[arg-type]
 
 
-def ad_rules(doc: Document, today: dt.date) -> Iterator[Problem]:
+def ad_rules(record: Record, today: dt.date) -> Iterator[Problem]:
     """The date rules of one schema-valid ad: posted by today, expires within 12 months."""
-    posted, expires = _date(doc, ("posted",)), _date(doc, ("expires",))
+    posted, expires = _date(record, ("posted",)), _date(record, ("expires",))
     assert posted is not None and expires is not None
     if (posted - today).days > POSTED_AHEAD_DAYS:
         yield _problem(
-            doc,
+            record,
             ("posted",),
             f"posted: {posted} is after today ({today}); write the day you post the ad",
         )
     wrong = expiry_problem(posted, expires)
     if wrong:
-        yield _problem(doc, ("expires",), wrong)
+        yield _problem(record, ("expires",), wrong)
 
 
 def expiry_problem(posted: dt.date, expires: dt.date) -> str | None:
@@ -476,25 +613,25 @@ def _months_after(day: dt.date, months: int) -> dt.date | None:
 
 
 def _partnership_rules(
-    doc: Document, ads: dict[str, Document], ad_files: set[str], today: dt.date
+    record: Record, ads: Mapping[str, Record], ad_files: frozenset[str], today: dt.date
 ) -> Iterator[Problem]:
-    data = doc.data
+    data = record.data
     partners: list[str] = data["partners"]
-    yield from _partner_count(doc, data["format"], len(partners))
+    yield from _partner_count(record, data["format"], len(partners))
     for index, partner in enumerate(partners):
         if partner not in ads and partner not in ad_files:  # a broken ad has its own errors
             yield _problem(
-                doc,
+                record,
                 ("partners", index),
                 f"partners: no ad '{partner}' in ads/; use the id of an existing ad",
             )
-    yield from _people_are_partners(doc, set(partners))
-    yield from _phase_requirements(doc)
-    yield from _dates_in_order(doc)
-    planned_end = _date(doc, ("planned_end",))
+    yield from _people_are_partners(record, set(partners))
+    yield from _phase_requirements(record)
+    yield from _dates_in_order(record)
+    planned_end = _date(record, ("planned_end",))
     if data["phase"] in ("planning", "learning") and planned_end and planned_end < today:
         yield _problem(
-            doc,
+            record,
             ("planned_end",),
             f"planned_end {planned_end} has passed while the "
             f"phase is still '{data['phase']}'; move the "
@@ -503,10 +640,10 @@ def _partnership_rules(
         )
 
 
-def _partner_count(doc: Document, form: str, count: int) -> Iterator[Problem]:
+def _partner_count(record: Record, form: str, count: int) -> Iterator[Problem]:
     if form == "tandem" and count != 2:
         yield _problem(
-            doc,
+            record,
             ("partners",),
             f"partners: a tandem has exactly 2 partners, "
             f"this log names {count}; use wol-circle or "
@@ -514,22 +651,22 @@ def _partner_count(doc: Document, form: str, count: int) -> Iterator[Problem]:
         )
     elif form != "tandem" and not 3 <= count <= 5:
         yield _problem(
-            doc, ("partners",), f"partners: a {form} has 3 to 5 partners, this log names {count}"
+            record, ("partners",), f"partners: a {form} has 3 to 5 partners, this log names {count}"
         )
 
 
-def _people_are_partners(doc: Document, partners: set[str]) -> Iterator[Problem]:
-    for path, person in _people(doc.data):
+def _people_are_partners(record: Record, partners: set[str]) -> Iterator[Problem]:
+    for path, person in _people(record.data):
         if person not in partners:
             yield _problem(
-                doc,
+                record,
                 path,
                 f"{dotted(path)}: '{person}' is not one of the partners "
                 f"({', '.join(sorted(partners))})",
             )
 
 
-def _people(data: dict[str, Any]) -> Iterator[tuple[JsonPath, str]]:
+def _people(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
     for i, goal in enumerate(data.get("goals", [])):
         yield ("goals", i, "partner"), goal["partner"]
     for i, package in enumerate(data.get("packages", [])):
@@ -548,32 +685,32 @@ _REQUIRED_FROM = {
 }
 
 
-def _phase_requirements(doc: Document) -> Iterator[Problem]:
-    phase = doc.data["phase"]
+def _phase_requirements(record: Record) -> Iterator[Problem]:
+    phase = record.data["phase"]
     for key, from_phase in _REQUIRED_FROM.items():
-        if PHASES.index(phase) >= PHASES.index(from_phase) and key not in doc.data:
+        if PHASES.index(phase) >= PHASES.index(from_phase) and key not in record.data:
             yield _problem(
-                doc,
+                record,
                 ("phase",),
                 f"phase '{phase}' needs '{key}' (required from the {from_phase} phase on); add it",
             )
 
 
-def _dates_in_order(doc: Document) -> Iterator[Problem]:
-    started = _date(doc, ("started",))
-    closing = _date(doc, ("closing", "date"))
+def _dates_in_order(record: Record) -> Iterator[Problem]:
+    started = _date(record, ("started",))
+    closing = _date(record, ("closing", "date"))
     assert started is not None
-    for path in _dated_paths(doc.data):
-        day = _date(doc, path)
+    for path in _dated_paths(record.data):
+        day = _date(record, path)
         if day is None:
             continue
         if day < started:
-            yield _problem(doc, path, f"{dotted(path)}: {day} is before started ({started})")
+            yield _problem(record, path, f"{dotted(path)}: {day} is before started ({started})")
         elif closing and day > closing and path[0] not in ("closing", "planned_end"):
-            yield _problem(doc, path, f"{dotted(path)}: {day} is after closing.date ({closing})")
+            yield _problem(record, path, f"{dotted(path)}: {day} is after closing.date ({closing})")
 
 
-def _dated_paths(data: dict[str, Any]) -> Iterator[JsonPath]:
+def _dated_paths(data: Mapping[str, Any]) -> Iterator[JsonPath]:
     yield ("planned_end",)
     for i, goal in enumerate(data.get("goals", [])):
         for j, _ in enumerate(goal.get("milestones", [])):

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from generator.charts import BarChart, SupplyBar, Timeline, bar_chart, package_timeline, supply_bar
+from generator.gathered import Gathered
 from generator.i18n import Locale
 from generator.ids import joined_id
 from generator.match import Suggestion, reason_text
 from generator.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
 from generator.scaffold import partnership_data, to_yaml
-from generator.skills import Taxonomy
 
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
@@ -33,23 +33,6 @@ SKILLS_IN_GAPS = 15
 WIDE = ("navigation", "toc")  # pages that use the whole width
 
 T = TypeVar("T")
-
-
-class Gathered(Protocol):
-    """What the pages are made from: the validated, modelled and matched data."""
-
-    @property
-    def ads(self) -> Sequence[Ad]: ...
-    @property
-    def partnerships(self) -> Sequence[Partnership]: ...
-    @property
-    def taxonomy(self) -> Taxonomy: ...
-    @property
-    def suggestions(self) -> Mapping[str, Sequence[Suggestion]]: ...
-    @property
-    def today(self) -> dt.date: ...
-    @property
-    def site_url(self) -> str: ...
 
 
 class Context(Protocol):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ from generator.match import (
 )
 from generator.model import Ad, Partnership, ad_from_data, partnership_from_data
 from generator.skills import Taxonomy, load_taxonomy
-from generator.validate import check_document
+from generator.validate import validate_document
 
 DATA = Path(__file__).parent / "data" / "match"
 LOCALES = Path(__file__).resolve().parents[1] / "generator" / "locales"
@@ -67,12 +68,12 @@ TRAP_PAIRS = [
 ]
 
 
-def _load(folder: str, schema: str) -> list[tuple[str, str, dict[str, object]]]:
+def _load(folder: str, schema: str) -> list[tuple[str, str, Mapping[str, object]]]:
     loaded = []
     for path in sorted((DATA / folder).glob("*.yml")):
-        doc = load_file(path, display=f"{folder}/{path.name}")
-        assert check_document(doc, schema) == []
-        loaded.append((path.stem, doc.path, doc.data))
+        record = validate_document(load_file(path, display=f"{folder}/{path.name}"), schema).record
+        assert record is not None
+        loaded.append((record.id, record.path, record.data))
     return loaded
 
 

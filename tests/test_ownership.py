@@ -358,7 +358,7 @@ def test_symlinked_new_ad_is_not_followed(repo: Repo, base: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("path", "kind"),
+    ("path", "rule"),
     [
         ("ads/jana-schulz.yml", "ad"),
         ("ads/jana-schulz.yaml", "ad"),
@@ -384,13 +384,13 @@ def test_symlinked_new_ad_is_not_followed(repo: Repo, base: str) -> None:
         ("../.github/workflows/pr.yml", "maintained"),
     ],
 )
-def test_where_each_file_stands(path: str, kind: str) -> None:
-    assert place_of(path).kind == kind
+def test_where_each_file_stands(path: str, rule: str) -> None:
+    assert place_of(path).rule == rule
 
 
 def test_a_link_is_never_data(repo: Repo) -> None:
-    assert place_of("ads/jana-schulz.yml", regular=False).kind == "maintained"
-    assert place_of("skills.yml", regular=False).kind == "maintained"
+    assert place_of("ads/jana-schulz.yml", regular=False).rule == "maintained"
+    assert place_of("skills.yml", regular=False).rule == "maintained"
 
 
 def test_owner_may_not_swap_own_ad_for_a_link(repo: Repo, base: str) -> None:

@@ -14,7 +14,7 @@ def copy_shuffled(dest: Path, seed: int) -> Path:
     """The sample, its data files written in a shuffled order with scrambled mtimes."""
     root = copy_site(dest, data=False)
     rng = random.Random(seed)
-    files = [p for kind in ("ads", "partnerships") for p in (SAMPLE / kind).iterdir()]
+    files = [p for folder in ("ads", "partnerships") for p in (SAMPLE / folder).iterdir()]
     rng.shuffle(files)
     for source in files:
         target = root / source.parent.name / source.name

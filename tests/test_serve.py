@@ -126,9 +126,9 @@ def serve(site_root: Callable[..., Path], tmp_path: Path) -> Iterator[Callable[[
     """Start `mkdocs serve` on the valid example tree with Jana's ad as given."""
     previews: list[Preview] = []
     files = {
-        f"{kind}/{f.name}": f.read_bytes()
-        for kind in ("ads", "partnerships")
-        for f in (VALID / kind).glob("*.y*ml")
+        f"{folder}/{f.name}": f.read_bytes()
+        for folder in ("ads", "partnerships")
+        for f in (VALID / folder).glob("*.y*ml")
     }
 
     def start(commitment: str) -> Preview:

@@ -206,7 +206,7 @@ def test_labelled_traps_are_all_kept_apart(taxonomy: Taxonomy) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "key", "kind"),
+    ("text", "key", "closeness"),
     [
         ("Kubernetes", "kubernetes", "exact"),
         ("k8s", "kubernetes", "exact"),
@@ -223,11 +223,11 @@ def test_labelled_traps_are_all_kept_apart(taxonomy: Taxonomy) -> None:
         ("Origami (Tsuru)", "origami-tsuru", "unknown"),
     ],
 )
-def test_resolve(taxonomy: Taxonomy, text: str, key: str, kind: str) -> None:
+def test_resolve(taxonomy: Taxonomy, text: str, key: str, closeness: str) -> None:
     found = taxonomy.resolver.resolve(text)
-    assert (found.key, found.kind) == (key, kind)
+    assert (found.key, found.closeness) == (key, closeness)
     assert 0 <= found.similarity <= 100
-    assert (found.similarity == 100) == (kind in ("exact", "unknown"))
+    assert (found.similarity == 100) == (closeness in ("exact", "unknown"))
 
 
 def test_resolve_all_answers_every_text_once(taxonomy: Taxonomy) -> None:
@@ -240,7 +240,7 @@ def test_resolve_all_answers_every_text_once(taxonomy: Taxonomy) -> None:
 
 def test_two_skills_equally_close_match_neither() -> None:
     taxonomy = Taxonomy((Skill("abcde", "abcde", "abcde"), Skill("abcdf", "abcdf", "abcdf")))
-    assert taxonomy.resolver.resolve("abcd").kind == "unknown"
+    assert taxonomy.resolver.resolve("abcd").closeness == "unknown"
 
 
 def test_display(taxonomy: Taxonomy) -> None:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 from conftest import TODAY, mkdocs_build
 
-from generator.ids import ADS, ID_MAX, ID_PATTERN, KINDS, RESERVED, discover
+from generator.ids import ADS, DATA_FOLDERS, ID_MAX, ID_PATTERN, RESERVED, discover
 from generator.pipeline import gather
 
-FOLDERS = (*KINDS, "skills")
+FOLDERS = (*DATA_FOLDERS, "skills")
 SCHEMAS = Path(__file__).resolve().parent.parent / "generator" / "schemas"
 
 AD = """\
@@ -46,7 +46,7 @@ def sources(root: Path) -> dict[str, set[str]]:
         s.skill for ad in data.ads for s in ad.seeks
     ]
     skills = {data.taxonomy.key_of(text) for text in texts}
-    ids = {kind: {path.stem for path in discover(root, kind).files} for kind in KINDS}
+    ids = {f: {path.stem for path in discover(root, f).files} for f in DATA_FOLDERS}
     return {**ids, "skills": skills}
 
 
@@ -89,11 +89,11 @@ def test_every_reserved_name_is_refused_by_a_real_build(
     result = mkdocs_build(root, out)
     assert result.returncode == 1
     for name in sorted(RESERVED):
-        for kind in KINDS:
+        for folder in DATA_FOLDERS:
             assert (
-                f"{kind}/{name}.yml:1:1: error: file name '{name}' is a name the site keeps "
+                f"{folder}/{name}.yml:1:1: error: file name '{name}' is a name the site keeps "
                 "for its own pages; choose another" in result.stderr
-            ), (kind, name)
+            ), (folder, name)
         assert (
             f"ads/skill-{name}.yml:6:13: error: skill '{name.title()}' would get the page "
             f"skills/{name}/, which the site keeps for its own pages" in result.stderr

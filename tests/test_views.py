@@ -27,7 +27,7 @@ from jinja2.filters import FILTERS as DEFAULT_FILTERS
 from generator import charts
 from generator.i18n import locale_for
 from generator.pipeline import build, gather
-from generator.render import SiteData, _site_environment
+from generator.render import _site_environment
 from generator.views import PAGES, SiteIndex, index_site
 
 TEMPLATES = resources.files("generator").joinpath("templates")
@@ -38,9 +38,7 @@ SITE_WIDE = {"root", "ad_names", "live_ids"}  # what render_site adds to every c
 @pytest.fixture(scope="module")
 def site() -> SiteIndex:
     today = dt.date.fromisoformat(TODAY)
-    data = gather(SAMPLE, today)
-    gathered = SiteData(data.ads, data.partnerships, data.taxonomy, data.suggestions, today)
-    return index_site(gathered, locale_for("en"))
+    return index_site(gather(SAMPLE, today), locale_for("en"))
 
 
 def template_names() -> list[str]:

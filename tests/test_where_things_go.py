@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from generator.problems import Problem
-from generator.report import FORMATS, format_problems
+from generator.problem_output import OUTPUT_FORMATS, format_problems
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALES = REPO / "generator" / "locales"
@@ -62,7 +62,7 @@ def test_every_locale_file_has_the_same_keys_in_both_languages(name: str) -> Non
     assert de_keys - en_keys == set(), f"missing in en/{name}"
 
 
-@pytest.mark.parametrize("fmt", FORMATS)
+@pytest.mark.parametrize("fmt", OUTPUT_FORMATS)
 def test_every_output_format_prints_a_problem(fmt: str) -> None:
     problem = Problem("ads/jo.yml", 3, 5, "hours_per_week: 'lots' is not a number")
     out = format_problems([problem], fmt)

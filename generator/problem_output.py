@@ -1,4 +1,8 @@
-"""Problems -> text, JSON, GitHub annotations or a GitLab code-quality report."""
+"""Problems -> text, JSON, GitHub annotations or a GitLab code-quality report.
+
+What `tandem validate --format` prints; the Markdown report on a pull request is
+`generator.pr_report`.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from collections.abc import Sequence
 
 from generator.problems import Problem
 
-FORMATS = ("text", "json", "github", "gitlab")
+OUTPUT_FORMATS = ("text", "json", "github", "gitlab")
+"""The values of `tandem validate --format`."""
 
 
 def format_problems(problems: Sequence[Problem], fmt: str) -> str:
@@ -16,7 +21,8 @@ def format_problems(problems: Sequence[Problem], fmt: str) -> str:
     return {"text": _text, "json": _json, "github": _github, "gitlab": _gitlab}[fmt](problems)
 
 
-def summary_line(problems: Sequence[Problem]) -> str:
+def count_line(problems: Sequence[Problem]) -> str:
+    """`2 errors, 1 warning`."""
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

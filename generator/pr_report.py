@@ -1,16 +1,19 @@
-"""The Markdown summary of a pull request: its problems, and partners for the ads it touches."""
+"""`tandem report`: the Markdown report on a pull request, its problems and partners for the
+ads it touches."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from generator.gathered import Gathered
 from generator.i18n import Locale
 from generator.match import reason_text
 from generator.ownership import GitError, changed_files, merge_base
-from generator.pipeline import check, gather
-from generator.problems import Problem, TandemError, has_errors
-from generator.report import summary_line
+from generator.pipeline import check, gather_checked
+from generator.problem_output import count_line
+from generator.problems import Problem
 
 
 def changed_ad_ids(root: Path, base: str) -> list[str]:
@@ -20,18 +23,21 @@ def changed_ad_ids(root: Path, base: str) -> list[str]:
     return sorted({p.stem for p in paths if p.parts[0] == "ads"})
 
 
-def pull_request_summary(root: Path, base: str, today: dt.date) -> str:
-    """Problems first (what to fix), then suggested partners for each changed ad."""
-    _, _, problems = check(root, today)
-    lines = ["## Tandem check", "", f"**{summary_line(problems)}**", ""]
-    lines += _problem_table(problems)
+def pull_request_report(root: Path, base: str, today: dt.date) -> str:
+    """Problems first (what to fix), then suggested partners for each changed ad.
+
+    The tree is checked once; the suggestions are made from that same check.
+    """
+    checked = check(root, today)
+    lines = ["## Tandem check", "", f"**{count_line(checked.problems)}**", ""]
+    lines += _problem_table(checked.problems)
     try:
         ids = changed_ad_ids(root, base)
     except GitError as exc:
         return "\n".join([*lines, f"_Could not list the changed ads: {exc}_", ""])
-    if not ids or has_errors(problems):
+    if not ids or checked.has_errors or checked.taxonomy is None:
         return "\n".join(lines)
-    lines += _suggestions(root, today, ids)
+    lines += _suggestions(gather_checked(checked), ids)
     return "\n".join(lines)
 
 
@@ -39,7 +45,7 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
 
 
-def _problem_table(problems: list[Problem]) -> list[str]:
+def _problem_table(problems: Sequence[Problem]) -> list[str]:
     if not problems:
         return ["Every ad and partnership log is valid.", ""]
     rows = ["| file | line | severity | message |", "|---|---|---|---|"]
@@ -49,11 +55,7 @@ def _problem_table(problems: list[Problem]) -> list[str]:
     return [*rows, ""]
 
 
-def _suggestions(root: Path, today: dt.date, ids: list[str]) -> list[str]:
-    try:
-        data = gather(root, today)
-    except TandemError:
-        return []
+def _suggestions(data: Gathered, ids: list[str]) -> list[str]:
     names = {ad.id: ad.name for ad in data.ads}
     locale = Locale("en")
     lines = ["### Suggested partners for the ads in this pull request", ""]
@@ -65,10 +67,9 @@ def _suggestions(root: Path, today: dt.date, ids: list[str]) -> list[str]:
         if not suggestions:
             lines.append("- no suggestions yet (the ad is not open, or nobody fits yet)")
         for s in suggestions:
-            kind = "mutual" if s.mutual else "one-way"
+            direction = "mutual" if s.mutual else "one-way"
             reasons = "; ".join(_cell(reason_text(r, locale)) for r in s.reasons)
-            lines.append(
-                f"- {_cell(names[s.partner])} (`{s.partner}`), {kind}, {s.score}/100: {reasons}"
-            )
+            partner = f"{_cell(names[s.partner])} (`{s.partner}`)"
+            lines.append(f"- {partner}, {direction}, {s.score}/100: {reasons}")
         lines.append("")
     return lines

@@ -1,0 +1,30 @@
+"""The one data type that the site's pages and the commands are made from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from generator.match import Suggestion
+from generator.model import Ad, Partnership
+from generator.problems import Problem
+from generator.skills import Taxonomy
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """Validated, modelled and matched data: everything the site and the commands need."""
+
+    ads: tuple[Ad, ...]
+    """Sorted by id."""
+    partnerships: tuple[Partnership, ...]
+    """Sorted by id."""
+    taxonomy: Taxonomy
+    suggestions: Mapping[str, Sequence[Suggestion]]
+    """Suggested partners per open ad id."""
+    today: dt.date
+    warnings: tuple[Problem, ...] = ()
+    """What was found on the way; a tree with errors is never gathered."""
+    site_url: str = ""
+    """Where the site is served; empty for the commands."""
