@@ -91,7 +91,7 @@ def test_the_vocabulary_is_varied(synthetic: Path) -> None:
     texts = [e["skill"] for ad in ads for key in ("offers", "seeks") for e in ad[key]]  # type: ignore[attr-defined]
     taxonomy = load_taxonomy(synthetic)
     resolved = taxonomy.resolver.resolve_all(texts)
-    kinds = Counter(r.kind for r in resolved.values())
+    kinds = Counter(r.closeness for r in resolved.values())
     assert {"exact", "fuzzy", "unknown"} <= set(kinds), kinds  # typos and unlisted skills
     listed = {term for skill in taxonomy.skills for term in skill.terms}
     assert sum(text not in listed for text in texts) > len(texts) / 10  # written otherwise
