@@ -223,10 +223,13 @@ def case(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
 
 def test_check_tree(case: Path) -> None:
     expected = expectations(case)
-    start = time.perf_counter()
+    start = time.process_time()
     checked = check(case, dt.date.fromisoformat(TODAY))
     problems = list(checked.problems)
-    assert time.perf_counter() - start < 2
+    # Not a speed test (figures go to docs/performance.md): a guard against the hostile
+    # inputs that used to take minutes. CPU time, so a busy machine does not make it flaky;
+    # the bound is the "within 10 s".
+    assert time.process_time() - start < 10
     assert_as_expected(problems, expected)
     if case == EXAMPLES / "valid":
         assert problems == []
