@@ -348,6 +348,16 @@ class Matcher:
             found -= self.of_owner.get(owner, set())
         return found
 
+    def can_meet(self, a: Profile, b: Profile) -> bool:
+        """The rules of `eligible` for one pair: language, place, owners, past partnerships."""
+        place = a.place == b.place != "" or (a.remote and b.remote)
+        return (
+            place
+            and not a.languages.isdisjoint(b.languages)
+            and a.owner != b.owner
+            and b.owner not in self.partnered.get(a.owner, ())
+        )
+
     def _best(
         self, me: Profile, candidates: set[int], *, mutual: bool, top: int
     ) -> list[tuple[float, float, int]]:
@@ -363,7 +373,7 @@ class Matcher:
             if len(best) >= top and _raw_score(skill, 1.0, mutual=mutual) < -best[-1][0]:
                 break  # even a perfect fit would not reach the last place
             other = self.profiles[j]
-            raw = _raw_score(skill, _fit(me, other), mutual=mutual)
+            raw = _raw_score(skill, fit(me, other), mutual=mutual)
             shown = _limited(
                 raw, mutual=mutual, gap=_has_gap(me, other), crowding=self.crowding.get(j, 0.0)
             )
@@ -432,7 +442,7 @@ def _limited(raw: float, *, mutual: bool, gap: bool, crowding: float) -> float:
     return max(MUTUAL_BASE if mutual else 0.0, min(raw, ceiling) - crowding)
 
 
-def _fit(a: Profile, b: Profile) -> float:
+def fit(a: Profile, b: Profile) -> float:
     """0–1: how well time, duration, total hours, start, format and manager support agree."""
     hours, weeks, start, formats, manager = a.fit_features
     b_hours, b_weeks, b_start, b_formats, b_manager = b.fit_features
@@ -616,6 +626,8 @@ def _show(name: str, value: ParamValue, locale: Locale) -> str:
     if isinstance(value, tuple):
         if name.endswith("formats"):
             return ", ".join(locale.t(f"format.{f}") for f in value)
+        if name.endswith("names"):
+            return ", ".join(value)
         return ", ".join(code.upper() for code in value)
     if isinstance(value, float):
         return locale.number(value)

@@ -67,6 +67,15 @@ def check(root: Path, today: dt.date) -> tuple[Checked, Taxonomy | None, list[Pr
 
 def gather(root: Path, today: dt.date, *, top: int = 5) -> Data:
     """Load, validate, model and match; raise TandemError when any file has an error."""
+    data = modelled(root, today)
+    suggestions = suggest_partners(
+        data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, top=top
+    )
+    return Data(data.ads, data.partnerships, data.taxonomy, suggestions, data.problems)
+
+
+def modelled(root: Path, today: dt.date) -> Data:
+    """Load, validate and model, without matching; raise TandemError on any error."""
     checked, taxonomy, problems = check(root, today)
     if has_errors(problems) or taxonomy is None:
         raise TandemError(problems)
@@ -74,8 +83,7 @@ def gather(root: Path, today: dt.date, *, top: int = 5) -> Data:
     partnerships = tuple(
         partnership_from_data(i, d.path, d.data) for i, d in sorted(checked.partnerships.items())
     )
-    suggestions = suggest_partners(ads, partnerships, today=today, taxonomy=taxonomy, top=top)
-    return Data(ads, partnerships, taxonomy, suggestions, tuple(problems))
+    return Data(ads, partnerships, taxonomy, {}, tuple(problems))
 
 
 def build(root: Path, today: dt.date, *, language: str | None = None, site_url: str = "") -> Site:
