@@ -412,3 +412,30 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
             click.echo(f"  {circle.score:3d}  {circle.theme}: {members}")
             for reason in circle.reasons:
                 click.echo(f"       - {reason_text(reason, Locale('en'))}")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@common
+@problems_exit
+def pairings(fmt: str, root: Path, today: dt.date) -> None:
+    """A plan for maintainers: one partner or circle per open ad, so most people get one."""
+    from generator.match import reason_text
+    from generator.pairings import pairings_json, plan_pairings
+    from generator.pipeline import modelled
+
+    data = modelled(root, today)
+    plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
+    if fmt == "json":
+        click.echo(json.dumps(pairings_json(plan), indent=2, ensure_ascii=False))
+        return
+    names = {ad.id: ad.name for ad in data.ads}
+    placed = sum(len(p.members) for p in plan if p.score)
+    click.echo(f"{placed} of {len(plan and {m for p in plan for m in p.members})} open ads placed")
+    for proposal in plan:
+        members = ", ".join(f"{names[m]} ({m})" for m in proposal.members)
+        click.echo(f"  {proposal.score:3d}  {members}")
+        for reason in proposal.reasons:
+            click.echo(f"       - {reason_text(reason, Locale('en'))}")
