@@ -42,7 +42,7 @@ MIN_MEMBERS, MAX_MEMBERS = 3, 5
 CIRCLE_WEEKS = {"wol-circle": 12, "lernos-circle": 13}
 TIME_POINTS, THEME_POINTS, SIZE_POINTS, TEACHING_POINTS = 40, 25, 20, 15
 SIZE_SHARE = {3: 0.6, 4: 1.0, 5: 1.0}
-RECRUIT_POOL = 30  # the closest candidates by fit; a theme sought by hundreds stays fast
+RECRUIT_POOL = 12  # the closest candidates by fit; a theme sought by hundreds stays fast
 
 
 @dataclass(frozen=True)
@@ -85,25 +85,22 @@ class CircleFinder:
         self.profiles = matcher.profiles
         self.open_to_circle = {j for j, p in enumerate(self.profiles) if self.wants_circle(p)}
         self.index_of = {p.ad.id: j for j, p in enumerate(self.profiles)}
+        self._fits: dict[tuple[int, int], float] = {}
 
     @staticmethod
     def wants_circle(profile: Profile) -> bool:
         return any(f in profile.ad.formats for f in CIRCLE_FORMATS)
 
     def best_for(self, index: int, *, top: int) -> list[Circle]:
-        """The best circles with the ad at `index` in them, at most one per theme and pool."""
+        """The best circles with the ad at `index` in them, one per theme it seeks or offers."""
         me = self.profiles[index]
         if not self.wants_circle(me) or top < 1:
             return []
         found = []
         for key in [*me.seeks, *(k for k in me.offers if k not in me.seeks)]:
-            pool = self._pool(me, key)
-            for _ in range(top):
-                group = self._recruit(me, key, pool)
-                if len(group) < MIN_MEMBERS:
-                    break
+            group = self._recruit(me, key, self._pool(me, key))
+            if len(group) >= MIN_MEMBERS:
                 found.append(self.circle(group, key))
-                pool = [j for j in pool if j not in group]
         found.sort(key=lambda c: (-c.raw, c.members))
         return found[:top]
 
@@ -148,10 +145,9 @@ class CircleFinder:
         """Who could join me on `key`: circle-open, able to meet me, no large time gap."""
         near = self.matcher.seeking.get(key, set()) | self.matcher.offering.get(key, set())
         candidates = self.matcher.eligible(me, (near & self.open_to_circle) - {me.index})
+        # `eligible` checked language, place and owners; only the time is left to compare.
         fitting = [
-            (-fit(me, self.profiles[j]), j)
-            for j in candidates
-            if self._compatible(me, self.profiles[j])
+            (-self._fit(me.index, j), j) for j in candidates if not time_gaps(me, self.profiles[j])
         ]
         return [j for _, j in sorted(fitting)[:RECRUIT_POOL]]
 
@@ -175,7 +171,7 @@ class CircleFinder:
     def _welcome(self, group: list[int], j: int, key: str) -> float:
         """Mean fit with the members so far, plus a little for a teacher the circle lacks."""
         other = self.profiles[j]
-        mean_fit = sum(fit(self.profiles[m], other) for m in group) / len(group)
+        mean_fit = sum(self._fit(m, j) for m in group) / len(group)
         lacks_teacher = not any(key in self.profiles[m].offers for m in group)
         return mean_fit + (0.1 if lacks_teacher and key in other.offers else 0.0)
 
@@ -189,6 +185,12 @@ class CircleFinder:
             and bool(_common_languages([*members, other]))
             and all(self._compatible(p, other) for p in members)
         )
+
+    def _fit(self, a: int, b: int) -> float:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._fits:
+            self._fits[key] = fit(self.profiles[a], self.profiles[b])
+        return self._fits[key]
 
     def _compatible(self, a: Profile, b: Profile) -> bool:
         return self.matcher.can_meet(a, b) and not time_gaps(a, b)
