@@ -159,7 +159,7 @@ class CircleFinder:
                 (
                     (-self._welcome(group, j, key), j)
                     for j in pool
-                    if j not in group and self._may_join(group, j, key)
+                    if j not in group and self.can_join(group, j, key)
                 ),
                 default=None,
             )
@@ -175,7 +175,7 @@ class CircleFinder:
         lacks_teacher = not any(key in self.profiles[m].offers for m in group)
         return mean_fit + (0.1 if lacks_teacher and key in other.offers else 0.0)
 
-    def _may_join(self, group: list[int], j: int, key: str) -> bool:
+    def can_join(self, group: list[int], j: int, key: str) -> bool:
         other = self.profiles[j]
         members = [self.profiles[m] for m in group]
         if key not in other.seeks and any(key not in p.seeks for p in members):

@@ -161,9 +161,15 @@ def suggest_partners(
     """
     matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
     with _no_cycle_collection():
+        depth = max(top, DEMAND_DEPTH) if capacity is not None else top
+        uncrowded = [matcher.top_scores(i, top=depth) for i in range(len(matcher.profiles))]
         if capacity is not None:
-            matcher.crowding = crowding_penalties(matcher.demand(), capacity=capacity)
-        return {p.ad.id: matcher.best_for(i, top=top) for i, p in enumerate(matcher.profiles)}
+            demand = Counter(j for found in uncrowded for _, j in found[:DEMAND_DEPTH])
+            matcher.crowding = crowding_penalties(demand, capacity=capacity)
+        return {
+            p.ad.id: matcher.suggestions(i, matcher.recrowded(i, uncrowded[i][:top], top=top))
+            for i, p in enumerate(matcher.profiles)
+        }
 
 
 def crowding_penalties(demand: Mapping[int, int], *, capacity: int) -> dict[int, float]:
@@ -297,31 +303,39 @@ class Matcher:
         profiles = open_profiles(ads, today=today, taxonomy=taxonomy)
         return cls(profiles, _partnered(ads, partnerships), taxonomy)
 
-    def demand(self) -> Counter[int]:
-        """How many ads have each ad among their first DEMAND_DEPTH partners (uncrowded)."""
-        saved, self.crowding = self.crowding, {}
-        try:
-            return Counter(
-                j for i in range(len(self.profiles)) for j in self.ranked(i, top=DEMAND_DEPTH)
-            )
-        finally:
-            self.crowding = saved
-
     def best_for(self, index: int, *, top: int) -> list[Suggestion]:
+        return self.suggestions(index, self.top_scores(index, top=top))
+
+    def suggestions(self, index: int, found: Sequence[tuple[float, int]]) -> list[Suggestion]:
+        """The suggestions for (shown score, index) pairs, as `top_scores` gives them."""
         me = self.profiles[index]
-        return [self._suggestion(me, self.profiles[j], shown) for shown, j in self._top(index, top)]
+        return [self._suggestion(me, self.profiles[j], shown) for shown, j in found]
 
     def ranked(self, index: int, *, top: int) -> list[int]:
         """The indexes of the best `top` partners of the ad at `index`, best first."""
-        return [j for _, j in self._top(index, top)]
+        return [j for _, j in self.top_scores(index, top=top)]
+
+    def recrowded(
+        self, index: int, uncrowded: list[tuple[float, int]], *, top: int
+    ) -> list[tuple[float, int]]:
+        """The best `top` with crowding, from the best found without it.
+
+        Crowding only lowers scores: when no one among the best is crowded, they keep their
+        scores while everyone else can only fall, so the list stands and nothing is searched
+        again.
+        """
+        if any(j in self.crowding for _, j in uncrowded):
+            return self.top_scores(index, top=top)
+        return uncrowded
 
     def mutual_scores(self, index: int, *, top: int) -> list[tuple[int, float, bool]]:
         """(index, unrounded score, large time gap) of the best `top` mutual partners."""
         me = self.profiles[index]
         found = self._best(me, self.eligible(me, self._mutual(me)), mutual=True, top=top)
-        return [(j, -negative_raw, _has_gap(me, self.profiles[j])) for _, negative_raw, j in found]
+        return [(j, -negative_raw, has_gap(me, self.profiles[j])) for _, negative_raw, j in found]
 
-    def _top(self, index: int, top: int) -> list[tuple[float, int]]:
+    def top_scores(self, index: int, *, top: int) -> list[tuple[float, int]]:
+        """(shown score, index) of the best `top` partners of the ad at `index`, best first."""
         me = self.profiles[index]
         if top < 1:
             return []
@@ -372,13 +386,13 @@ class Matcher:
             skill = -negative_skill
             if len(best) >= top and _raw_score(skill, 1.0, mutual=mutual) < -best[-1][0]:
                 break  # even a perfect fit would not reach the last place
-            other = self.profiles[j]
-            raw = _raw_score(skill, fit(me, other), mutual=mutual)
-            shown = _limited(
-                raw, mutual=mutual, gap=_has_gap(me, other), crowding=self.crowding.get(j, 0.0)
-            )
-            insort(best, (-shown, -raw, j))
-            del best[top:]
+            value, gap = fit_and_gap(me, self.profiles[j])
+            raw = _raw_score(skill, value, mutual=mutual)
+            shown = _limited(raw, mutual=mutual, gap=gap, crowding=self.crowding.get(j, 0.0))
+            entry = (-shown, -raw, j)
+            if len(best) < top or entry < best[-1]:
+                insort(best, entry)
+                del best[top:]
         return best
 
     def _skill_parts(self, me: Profile, candidates: set[int]) -> list[tuple[float, int]]:
@@ -444,36 +458,54 @@ def _limited(raw: float, *, mutual: bool, gap: bool, crowding: float) -> float:
 
 def fit(a: Profile, b: Profile) -> float:
     """0–1: how well time, duration, total hours, start, format and manager support agree."""
+    return fit_and_gap(a, b)[0]
+
+
+def fit_and_gap(a: Profile, b: Profile) -> tuple[float, bool]:
+    """`fit` and whether `time_gaps` finds any gap, from one comparison (the hot path)."""
     hours, weeks, start, formats, manager = a.fit_features
     b_hours, b_weeks, b_start, b_formats, b_manager = b.fit_features
-    return (
-        FIT_HOURS * _ratio(hours, b_hours)
+    hours_ratio = _ratio(hours, b_hours)
+    engagement = _ratio(hours * weeks, b_hours * b_weeks)
+    days = abs(start - b_start)
+    value = (
+        FIT_HOURS * hours_ratio
         + FIT_WEEKS * _ratio(weeks, b_weeks)
-        + FIT_ENGAGEMENT * _ratio(hours * weeks, b_hours * b_weeks)
-        + FIT_START * _start_fit(abs(start - b_start))
+        + FIT_ENGAGEMENT * engagement
+        + FIT_START * _start_fit(days)
         + FIT_FORMAT * (not formats.isdisjoint(b_formats))
         + FIT_MANAGER * (manager + b_manager) / 2
     )
+    return value, _gaps(hours_ratio, engagement, days) != ()
 
 
 def _ratio(a: float, b: float) -> float:
-    return min(a, b) / max(a, b) if max(a, b) > 0 else 1.0
+    """min(a, b) / max(a, b), 1 when neither is positive."""
+    if a < b:
+        return a / b if b > 0 else 1.0
+    return b / a if a > 0 else 1.0
 
 
 def time_gaps(a: Profile, b: Profile) -> tuple[str, ...]:
     """Which of hours per week, total hours and start lie too far apart for a partnership."""
     hours, weeks, start, _, _ = a.fit_features
     b_hours, b_weeks, b_start, _, _ = b.fit_features
+    return _gaps(
+        _ratio(hours, b_hours), _ratio(hours * weeks, b_hours * b_weeks), abs(start - b_start)
+    )
+
+
+def _gaps(hours_ratio: float, engagement: float, days: int) -> tuple[str, ...]:
     gaps = (
-        ("hours", _ratio(hours, b_hours) < GAP_RATIO),
-        ("engagement", _ratio(hours * weeks, b_hours * b_weeks) < GAP_RATIO),
-        ("start", abs(start - b_start) > START_LIMIT_DAYS),
+        ("hours", hours_ratio < GAP_RATIO),
+        ("engagement", engagement < GAP_RATIO),
+        ("start", days > START_LIMIT_DAYS),
     )
     return tuple(name for name, large in gaps if large)
 
 
-def _has_gap(a: Profile, b: Profile) -> bool:
-    return bool(time_gaps(a, b))
+def has_gap(a: Profile, b: Profile) -> bool:
+    return fit_and_gap(a, b)[1]
 
 
 def _start_fit(gap_days: int) -> float:
