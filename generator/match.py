@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import heapq
+import math
 from bisect import insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -67,6 +69,7 @@ REMOTE_PLACES = frozenset(
     {"remote", "anywhere", "ueberall", "ortsunabhaengig", "home-office", "homeoffice"}
 )
 
+NO_BOUND = -math.inf  # every candidate was scored
 ParamValue = str | int | float | tuple[str, ...]
 T = TypeVar("T")
 
@@ -101,6 +104,16 @@ class Suggestion:
     reasons: tuple[Reason, ...]
     they_teach: tuple[SkillPair, ...] = ()
     i_teach: tuple[SkillPair, ...] = ()
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One ad's candidates scored without crowding: (unrounded score, large gap, index)."""
+
+    mutual: list[tuple[float, bool, int]]
+    mutual_bound: float  # the highest score a mutual candidate left unscored could reach
+    one_way: list[tuple[float, bool, int]]
+    one_way_bound: float
 
 
 @dataclass(frozen=True)
@@ -161,13 +174,19 @@ def suggest_partners(
     """
     matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
     with _no_cycle_collection():
+        # One search each, without crowding; the lists with crowding are ranked from the same
+        # scores, and searched again only where someone left unscored could now rank.
         depth = max(top, DEMAND_DEPTH) if capacity is not None else top
-        uncrowded = [matcher.top_scores(i, top=depth) for i in range(len(matcher.profiles))]
+        scored = [matcher.scored(i, top=depth, crowding={}) for i in range(len(matcher.profiles))]
         if capacity is not None:
-            demand = Counter(j for found in uncrowded for _, j in found[:DEMAND_DEPTH])
+            demand = Counter(
+                j
+                for i, found in enumerate(scored)
+                for _, j in matcher.ranked(i, found, top=DEMAND_DEPTH)
+            )
             matcher.crowding = crowding_penalties(demand, capacity=capacity)
         return {
-            p.ad.id: matcher.suggestions(i, matcher.recrowded(i, uncrowded[i][:top], top=top))
+            p.ad.id: matcher.suggestions(i, matcher.ranked(i, scored[i], top=top))
             for i, p in enumerate(matcher.profiles)
         }
 
@@ -271,6 +290,7 @@ class Matcher:
         self.profiles = profiles
         self.taxonomy = taxonomy
         self.crowding: dict[int, float] = {}
+        self.time_fit = TimeFit(profiles)
         self.offered_by = _postings(
             (key, j, value) for j, p in enumerate(profiles) for key, value in p.offer_values.items()
         )
@@ -311,42 +331,81 @@ class Matcher:
         me = self.profiles[index]
         return [self._suggestion(me, self.profiles[j], shown) for shown, j in found]
 
-    def ranked(self, index: int, *, top: int) -> list[int]:
-        """The indexes of the best `top` partners of the ad at `index`, best first."""
-        return [j for _, j in self.top_scores(index, top=top)]
-
-    def recrowded(
-        self, index: int, uncrowded: list[tuple[float, int]], *, top: int
+    def top_scores(
+        self, index: int, *, top: int, known: Scored | None = None
     ) -> list[tuple[float, int]]:
-        """The best `top` with crowding, from the best found without it.
+        """(shown score, index) of the best `top` partners of the ad at `index`, best first.
 
-        Crowding only lowers scores: when no one among the best is crowded, they keep their
-        scores while everyone else can only fall, so the list stands and nothing is searched
-        again.
+        `known`: an earlier search of this ad, whose scores need not be computed again.
         """
-        if any(j in self.crowding for _, j in uncrowded):
-            return self.top_scores(index, top=top)
-        return uncrowded
+        found = self.scored(index, top=top, crowding=self.crowding, known=known)
+        best, _ = self._ranked_bands(found, top=top)
+        return best
+
+    def ranked(self, index: int, scored: Scored, *, top: int) -> list[tuple[float, int]]:
+        """`top_scores` from an earlier search for at least `top` (perhaps without crowding).
+
+        Searched again only when someone the earlier search left unscored could rank now.
+        """
+        best, complete = self._ranked_bands(scored, top=top)
+        return best if complete else self.top_scores(index, top=top, known=scored)
+
+    def _ranked_bands(self, scored: Scored, *, top: int) -> tuple[list[tuple[float, int]], bool]:
+        """The best `top` with today's crowding, and whether no one unscored could rank."""
+        best = _ranked(scored.mutual, mutual=True, top=top, crowding=self.crowding)
+        complete = _beats(best, scored.mutual_bound, top=top)
+        if len(best) < top and scored.one_way:
+            one_way = _ranked(scored.one_way, mutual=False, top=top, crowding=self.crowding)
+            complete = complete and _beats(one_way, scored.one_way_bound, top=top)
+            best += one_way
+        return [(-negative_shown, j) for negative_shown, _, j in best[:top]], complete
 
     def mutual_scores(self, index: int, *, top: int) -> list[tuple[int, float, bool]]:
         """(index, unrounded score, large time gap) of the best `top` mutual partners."""
         me = self.profiles[index]
-        found = self._best(me, self.eligible(me, self._mutual(me)), mutual=True, top=top)
-        return [(j, -negative_raw, has_gap(me, self.profiles[j])) for _, negative_raw, j in found]
+        candidates = self.eligible(me, self._mutual(me))
+        scored, _ = self._scored(me, candidates, mutual=True, top=top, crowding=self.crowding)
+        gaps = {j: gap for _, gap, j in scored}
+        best = _ranked(scored, mutual=True, top=top, crowding=self.crowding)
+        return [(j, -negative_raw, gaps[j]) for _, negative_raw, j in best]
 
-    def top_scores(self, index: int, *, top: int) -> list[tuple[float, int]]:
-        """(shown score, index) of the best `top` partners of the ad at `index`, best first."""
+    def scored(
+        self,
+        index: int,
+        *,
+        top: int,
+        crowding: Mapping[int, float],
+        known: Scored | None = None,
+    ) -> Scored:
+        """The candidates of the ad at `index` that could rank among its best `top`.
+
+        Mutual ones first; one-way ones only when fewer than `top` are mutual.
+        """
         me = self.profiles[index]
         if top < 1:
-            return []
+            return Scored([], NO_BOUND, [], NO_BOUND)
+        known = known or Scored([], NO_BOUND, [], NO_BOUND)
+        mutual = self._mutual(me)
+        found, bound = self._scored(
+            me,
+            self.eligible(me, mutual),
+            mutual=True,
+            top=top,
+            crowding=crowding,
+            known=known.mutual,
+        )
+        if len(found) >= top:  # fewer scored only when there are fewer candidates
+            return Scored(found, bound, [], NO_BOUND)
         teachers = [self.offering[key] for key in me.seeks if key in self.offering]
         learners = [self.seeking[key] for key in me.offers if key in self.seeking]
-        mutual = self._mutual(me)
-        best = self._best(me, self.eligible(me, mutual), mutual=True, top=top)
-        if len(best) < top:
-            one_way = set().union(*teachers, *learners) - mutual
-            best += self._best(me, self.eligible(me, one_way), mutual=False, top=top)
-        return [(-negative_shown, j) for negative_shown, _, j in best[:top]]
+        one_way = self.eligible(me, set().union(*teachers, *learners) - mutual)
+        return Scored(
+            found,
+            bound,
+            *self._scored(
+                me, one_way, mutual=False, top=top, crowding=crowding, known=known.one_way
+            ),
+        )
 
     def _mutual(self, me: Profile) -> set[int]:
         teachers = [self.offering[key] for key in me.seeks if key in self.offering]
@@ -372,28 +431,41 @@ class Matcher:
             and b.owner not in self.partnered.get(a.owner, ())
         )
 
-    def _best(
-        self, me: Profile, candidates: set[int], *, mutual: bool, top: int
-    ) -> list[tuple[float, float, int]]:
-        """The top candidates as (-shown score, -unrounded score, index), best first.
+    def _scored(
+        self,
+        me: Profile,
+        candidates: set[int],
+        *,
+        mutual: bool,
+        top: int,
+        crowding: Mapping[int, float],
+        known: Sequence[tuple[float, bool, int]] = (),
+    ) -> tuple[list[tuple[float, bool, int]], float]:
+        """Candidates as (unrounded score, large time gap, index), in order of their skill part,
+        and the highest score any candidate left unscored could reach (NO_BOUND if none).
 
-        Ranked on the unrounded score; the index (id order) breaks only exact ties.
-        Candidates are taken in order of their skill part, and scored in full (with the fit)
-        only until no one left could reach the last place even with a perfect fit.
+        Scored in full (with the fit) only until no one left could reach the last place even
+        with a perfect fit. `known`: the first candidates in that order, scored earlier.
         """
-        best: list[tuple[float, float, int]] = []
-        for negative_skill, j in sorted(self._skill_parts(me, candidates)):
+        scored = list(known)
+        # The best `top` scores shown, negated, sorted.
+        last = [
+            negative_shown
+            for negative_shown, _, _ in _ranked(known, mutual=mutual, top=top, crowding=crowding)
+        ]
+        for negative_skill, j in sorted(self._skill_parts(me, candidates))[len(known) :]:
             skill = -negative_skill
-            if len(best) >= top and _raw_score(skill, 1.0, mutual=mutual) < -best[-1][0]:
-                break  # even a perfect fit would not reach the last place
-            value, gap = fit_and_gap(me, self.profiles[j])
+            perfect = _raw_score(skill, 1.0, mutual=mutual)
+            if len(last) >= top and perfect < -last[-1]:
+                return scored, perfect  # even a perfect fit would not reach the last place
+            value, gap = self.time_fit(me.index, j)
             raw = _raw_score(skill, value, mutual=mutual)
-            shown = _limited(raw, mutual=mutual, gap=gap, crowding=self.crowding.get(j, 0.0))
-            entry = (-shown, -raw, j)
-            if len(best) < top or entry < best[-1]:
-                insort(best, entry)
-                del best[top:]
-        return best
+            scored.append((raw, gap, j))
+            negative_shown = -_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0))
+            if len(last) < top or negative_shown < last[-1]:
+                insort(last, negative_shown)
+                del last[top:]
+        return scored, NO_BOUND
 
     def _skill_parts(self, me: Profile, candidates: set[int]) -> list[tuple[float, int]]:
         """(-(how much of my goals they cover + how much of theirs I cover), index).
@@ -439,6 +511,28 @@ def _postings(rows: Iterable[tuple[str, int, float]]) -> dict[str, dict[int, flo
     return dict(index)
 
 
+def _ranked(
+    scored: Iterable[tuple[float, bool, int]],
+    *,
+    mutual: bool,
+    top: int,
+    crowding: Mapping[int, float],
+) -> list[tuple[float, float, int]]:
+    """The best `top` as (-shown score, -unrounded score, index): ties break by id order."""
+    return heapq.nsmallest(
+        top,
+        (
+            (-_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0)), -raw, j)
+            for raw, gap, j in scored
+        ),
+    )
+
+
+def _beats(best: list[tuple[float, float, int]], bound: float, *, top: int) -> bool:
+    """Does the last place score above `bound`, so no one unscored could take it?"""
+    return bound == NO_BOUND or (len(best) >= top and -best[top - 1][0] > bound)
+
+
 def _same_place(a: Profile, b: Profile) -> bool:
     return bool(a.place) and a.place == b.place
 
@@ -462,21 +556,59 @@ def fit(a: Profile, b: Profile) -> float:
 
 
 def fit_and_gap(a: Profile, b: Profile) -> tuple[float, bool]:
-    """`fit` and whether `time_gaps` finds any gap, from one comparison (the hot path)."""
-    hours, weeks, start, formats, manager = a.fit_features
-    b_hours, b_weeks, b_start, b_formats, b_manager = b.fit_features
+    """`fit`, and whether `time_gaps` finds any gap, from one comparison."""
+    return _with_start(_commitment_part(a, b), a, b)
+
+
+class TimeFit:
+    """`fit_and_gap` by ad index, fast: the part that compares hours and weeks is computed
+    once per pair of commitments (people choose from few), only the start, formats and
+    manager support once per pair of ads. Same numbers, added in the same order."""
+
+    def __init__(self, profiles: Sequence[Profile]) -> None:
+        self.profiles = profiles
+        kinds: dict[tuple[float, int], int] = {}
+        self.kind = [
+            kinds.setdefault((p.ad.commitment.hours_per_week, p.ad.commitment.weeks), len(kinds))
+            for p in profiles
+        ]
+        self.width = len(kinds)
+        self.parts: dict[int, tuple[float, bool]] = {}
+
+    def __call__(self, a: int, b: int) -> tuple[float, bool]:
+        first, second = self.profiles[a], self.profiles[b]
+        key = self.kind[a] * self.width + self.kind[b]
+        part = self.parts.get(key)
+        if part is None:
+            part = self.parts[key] = _commitment_part(first, second)
+        return _with_start(part, first, second)
+
+
+def _commitment_part(a: Profile, b: Profile) -> tuple[float, bool]:
+    """The hours, weeks and total hours terms of `fit`, and whether they show a large gap."""
+    hours, weeks, _, _, _ = a.fit_features
+    b_hours, b_weeks, _, _, _ = b.fit_features
     hours_ratio = _ratio(hours, b_hours)
     engagement = _ratio(hours * weeks, b_hours * b_weeks)
+    value = (
+        FIT_HOURS * hours_ratio + FIT_WEEKS * _ratio(weeks, b_weeks) + FIT_ENGAGEMENT * engagement
+    )
+    return value, _gaps(hours_ratio, engagement, 0) != ()
+
+
+def _with_start(part: tuple[float, bool], a: Profile, b: Profile) -> tuple[float, bool]:
+    """`fit_and_gap` from the commitment part: the start, formats and manager terms added."""
+    value, gap = part
+    _, _, start, formats, manager = a.fit_features
+    _, _, b_start, b_formats, b_manager = b.fit_features
     days = abs(start - b_start)
     value = (
-        FIT_HOURS * hours_ratio
-        + FIT_WEEKS * _ratio(weeks, b_weeks)
-        + FIT_ENGAGEMENT * engagement
+        value
         + FIT_START * _start_fit(days)
         + FIT_FORMAT * (not formats.isdisjoint(b_formats))
         + FIT_MANAGER * (manager + b_manager) / 2
     )
-    return value, _gaps(hours_ratio, engagement, days) != ()
+    return value, gap or days > START_LIMIT_DAYS  # the start rule of `_gaps`
 
 
 def _ratio(a: float, b: float) -> float:
@@ -502,10 +634,6 @@ def _gaps(hours_ratio: float, engagement: float, days: int) -> tuple[str, ...]:
         ("start", days > START_LIMIT_DAYS),
     )
     return tuple(name for name, large in gaps if large)
-
-
-def has_gap(a: Profile, b: Profile) -> bool:
-    return fit_and_gap(a, b)[1]
 
 
 def _start_fit(gap_days: int) -> float:
