@@ -20,6 +20,7 @@ circle first, so the work grows with the size of a theme, never with all pairs o
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,9 +30,7 @@ from generator.match import (
     Matcher,
     Profile,
     Reason,
-    fit,
     reason_text,
-    time_gaps,
 )
 from generator.model import FORMATS, Ad, Partnership
 from generator.skills import Taxonomy
@@ -146,10 +145,12 @@ class CircleFinder:
         near = self.matcher.seeking.get(key, set()) | self.matcher.offering.get(key, set())
         candidates = self.matcher.eligible(me, (near & self.open_to_circle) - {me.index})
         # `eligible` checked language, place and owners; only the time is left to compare.
-        fitting = [
-            (-self._fit(me.index, j), j) for j in candidates if not time_gaps(me, self.profiles[j])
-        ]
-        return [j for _, j in sorted(fitting)[:RECRUIT_POOL]]
+        fitting = []
+        for j in candidates:
+            value, gap = self.matcher.time_fit(me.index, j)
+            if not gap:
+                fitting.append((-value, j))
+        return [j for _, j in heapq.nsmallest(RECRUIT_POOL, fitting)]
 
     def _recruit(self, me: Profile, key: str, pool: list[int]) -> list[int]:
         """Add, one at a time, the candidate that fits the circle so far best (id breaks ties)."""
@@ -189,11 +190,11 @@ class CircleFinder:
     def _fit(self, a: int, b: int) -> float:
         key = (a, b) if a < b else (b, a)
         if key not in self._fits:
-            self._fits[key] = fit(self.profiles[a], self.profiles[b])
+            self._fits[key] = self.matcher.time_fit(*key)[0]
         return self._fits[key]
 
     def _compatible(self, a: Profile, b: Profile) -> bool:
-        return self.matcher.can_meet(a, b) and not time_gaps(a, b)
+        return self.matcher.can_meet(a, b) and not self.matcher.time_fit(a.index, b.index)[1]
 
     def _indexes(self, ids: Sequence[str]) -> list[int]:
         return [self.index_of[i] for i in ids]
@@ -202,7 +203,7 @@ class CircleFinder:
 
     def _score(self, members: Sequence[Profile], key: str) -> float:
         pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
-        time = sum(fit(a, b) for a, b in pairs) / len(pairs)
+        time = sum(self._fit(a.index, b.index) for a, b in pairs) / len(pairs)
         seekers = [p for p in members if key in p.seeks]
         theme = sum(p.seeks[key][1].similarity for p in seekers) / 100 / len(seekers)
         teaching = max((p.offer_values[key] for p in members if key in p.offers), default=0.0)
