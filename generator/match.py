@@ -21,7 +21,11 @@ partner still comes first.
 Fast at scale: skills are resolved once per unique text, then inverted indexes (skill ->
 ads offering it, skill -> ads seeking it) give each ad only the ads that share a skill with
 it, filtered by set operations; candidates are scored in order of their skill part, and the
-fit is computed only while a candidate could still make the list.
+fit is computed only while a candidate could still make the list. Each ad is searched once,
+without crowding; its list with crowding is ranked from the same scores and searched further
+only where someone left unscored could now rank. The hours-and-weeks part of the fit is
+computed once per pair of commitments (`TimeFit`). `tests/test_naive.py` holds all of this
+to a loop over every pair.
 """
 
 from __future__ import annotations
@@ -557,13 +561,13 @@ def fit(a: Profile, b: Profile) -> float:
 
 def fit_and_gap(a: Profile, b: Profile) -> tuple[float, bool]:
     """`fit`, and whether `time_gaps` finds any gap, from one comparison."""
-    return _with_start(_commitment_part(a, b), a, b)
+    return TimeFit((a, b))(0, 1)
 
 
 class TimeFit:
     """`fit_and_gap` by ad index, fast: the part that compares hours and weeks is computed
     once per pair of commitments (people choose from few), only the start, formats and
-    manager support once per pair of ads. Same numbers, added in the same order."""
+    manager support once per pair of ads, from plain lists."""
 
     def __init__(self, profiles: Sequence[Profile]) -> None:
         self.profiles = profiles
@@ -573,15 +577,38 @@ class TimeFit:
             for p in profiles
         ]
         self.width = len(kinds)
+        self.example = {kind: j for j, kind in reversed(list(enumerate(self.kind)))}
         self.parts: dict[int, tuple[float, bool]] = {}
+        self.start = [p.start.toordinal() for p in profiles]
+        self.formats = [frozenset(p.ad.formats) for p in profiles]
+        self.manager = [p.ad.manager_support for p in profiles]
 
     def __call__(self, a: int, b: int) -> tuple[float, bool]:
-        first, second = self.profiles[a], self.profiles[b]
-        key = self.kind[a] * self.width + self.kind[b]
+        value, gap = self.commitment(a, self.kind[b])
+        days = abs(self.start[a] - self.start[b])
+        value = (
+            value  # the terms of `fit` after the commitment part, added in its order
+            + FIT_START * _start_fit(days)
+            + FIT_FORMAT * (not self.formats[a].isdisjoint(self.formats[b]))
+            + FIT_MANAGER * (self.manager[a] + self.manager[b]) / 2
+        )
+        return value, gap or days > START_LIMIT_DAYS  # the start rule of `_gaps`
+
+    def commitment(self, a: int, kind: int) -> tuple[float, bool]:
+        """The commitment part of `fit` between the ad at `a` and any ad of `kind`."""
+        key = self.kind[a] * self.width + kind
         part = self.parts.get(key)
         if part is None:
-            part = self.parts[key] = _commitment_part(first, second)
-        return _with_start(part, first, second)
+            example = self.profiles[self.example[kind]]
+            part = self.parts[key] = _commitment_part(self.profiles[a], example)
+        return part
+
+    def best_case(self, a: int, kind: int) -> float | None:
+        """The highest fit of the ad at `a` with any ad of `kind`; None: a gap with all of them."""
+        value, gap = self.commitment(a, kind)
+        if gap:
+            return None
+        return value + FIT_START + FIT_FORMAT + FIT_MANAGER * (self.manager[a] + True) / 2
 
 
 def _commitment_part(a: Profile, b: Profile) -> tuple[float, bool]:
@@ -594,21 +621,6 @@ def _commitment_part(a: Profile, b: Profile) -> tuple[float, bool]:
         FIT_HOURS * hours_ratio + FIT_WEEKS * _ratio(weeks, b_weeks) + FIT_ENGAGEMENT * engagement
     )
     return value, _gaps(hours_ratio, engagement, 0) != ()
-
-
-def _with_start(part: tuple[float, bool], a: Profile, b: Profile) -> tuple[float, bool]:
-    """`fit_and_gap` from the commitment part: the start, formats and manager terms added."""
-    value, gap = part
-    _, _, start, formats, manager = a.fit_features
-    _, _, b_start, b_formats, b_manager = b.fit_features
-    days = abs(start - b_start)
-    value = (
-        value
-        + FIT_START * _start_fit(days)
-        + FIT_FORMAT * (not formats.isdisjoint(b_formats))
-        + FIT_MANAGER * (manager + b_manager) / 2
-    )
-    return value, gap or days > START_LIMIT_DAYS  # the start rule of `_gaps`
 
 
 def _ratio(a: float, b: float) -> float:
