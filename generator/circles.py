@@ -156,9 +156,9 @@ class CircleFinder:
         of_kind: dict[int, list[int]] = defaultdict(list)
         for j in candidates:
             of_kind[times.kind[j]].append(j)
-        promising = [(times.best_case(me.index, kind), kind) for kind in of_kind]
+        promising = [(*times.best_case(me.index, kind), kind) for kind in of_kind]
         best: list[tuple[float, int]] = []
-        for bound, kind in sorted(((b, k) for b, k in promising if b is not None), reverse=True):
+        for bound, kind in sorted(((b, k) for b, gap, k in promising if not gap), reverse=True):
             if len(best) >= RECRUIT_POOL and bound < -best[-1][0]:
                 break
             for j in of_kind[kind]:

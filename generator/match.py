@@ -457,11 +457,12 @@ class Matcher:
             negative_shown
             for negative_shown, _, _ in _ranked(known, mutual=mutual, top=top, crowding=crowding)
         ]
-        for negative_skill, j in sorted(self._skill_parts(me, candidates))[len(known) :]:
+        for negative_ceiling, negative_skill, j in self._order(me, candidates, mutual)[
+            len(known) :
+        ]:
             skill = -negative_skill
-            perfect = _raw_score(skill, 1.0, mutual=mutual)
-            if len(last) >= top and perfect < -last[-1]:
-                return scored, perfect  # even a perfect fit would not reach the last place
+            if len(last) >= top and -negative_ceiling < -last[-1]:
+                return scored, -negative_ceiling  # even their best case would not reach it
             value, gap = self.time_fit(me.index, j)
             raw = _raw_score(skill, value, mutual=mutual)
             scored.append((raw, gap, j))
@@ -470,6 +471,25 @@ class Matcher:
                 insort(last, negative_shown)
                 del last[top:]
         return scored, NO_BOUND
+
+    def _order(
+        self, me: Profile, candidates: set[int], mutual: bool
+    ) -> list[tuple[float, float, int]]:
+        """(-highest score possible, -skill part, index), best first: the order of search.
+
+        The highest score takes the skill part and the best fit their commitments allow.
+        """
+        times = self.time_fit
+        best_fit: dict[int, float] = {}
+        order = []
+        for negative_skill, j in self._skill_parts(me, candidates):
+            kind = times.kind[j]
+            if kind not in best_fit:
+                best_fit[kind] = times.best_case(me.index, kind)[0]
+            ceiling = _raw_score(-negative_skill, best_fit[kind], mutual=mutual)
+            order.append((-ceiling, negative_skill, j))
+        order.sort()
+        return order
 
     def _skill_parts(self, me: Profile, candidates: set[int]) -> list[tuple[float, int]]:
         """(-(how much of my goals they cover + how much of theirs I cover), index).
@@ -603,12 +623,11 @@ class TimeFit:
             part = self.parts[key] = _commitment_part(self.profiles[a], example)
         return part
 
-    def best_case(self, a: int, kind: int) -> float | None:
-        """The highest fit of the ad at `a` with any ad of `kind`; None: a gap with all of them."""
+    def best_case(self, a: int, kind: int) -> tuple[float, bool]:
+        """The highest fit the ad at `a` can have with an ad of `kind` (the same start, a
+        shared format, manager support), and whether their commitments show a large gap."""
         value, gap = self.commitment(a, kind)
-        if gap:
-            return None
-        return value + FIT_START + FIT_FORMAT + FIT_MANAGER * (self.manager[a] + True) / 2
+        return value + FIT_START + FIT_FORMAT + FIT_MANAGER * (self.manager[a] + True) / 2, gap
 
 
 def _commitment_part(a: Profile, b: Profile) -> tuple[float, bool]:
