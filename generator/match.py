@@ -68,6 +68,9 @@ DEMAND_DEPTH = 3
 CAPACITY = 3
 CROWDING_POINTS = 2.0
 MAX_CROWDING = 10.0
+# The first search of each ad also scores those within SEARCH_SLACK points of its last place,
+# so crowding of up to that much never makes it search again (measured: fastest at 4-10).
+SEARCH_SLACK = 2 * CROWDING_POINTS
 # Locations that name no place: such an ad meets others only remotely.
 REMOTE_PLACES = frozenset(
     {"remote", "anywhere", "ueberall", "ortsunabhaengig", "home-office", "homeoffice"}
@@ -181,7 +184,10 @@ def suggest_partners(
         # One search each, without crowding; the lists with crowding are ranked from the same
         # scores, and searched again only where someone left unscored could now rank.
         depth = max(top, DEMAND_DEPTH) if capacity is not None else top
-        scored = [matcher.scored(i, top=depth, crowding={}) for i in range(len(matcher.profiles))]
+        scored = [
+            matcher.scored(i, top=depth, crowding={}, slack=SEARCH_SLACK)
+            for i in range(len(matcher.profiles))
+        ]
         if capacity is not None:
             demand = Counter(
                 j
@@ -380,6 +386,7 @@ class Matcher:
         top: int,
         crowding: Mapping[int, float],
         known: Scored | None = None,
+        slack: float = 0.0,
     ) -> Scored:
         """The candidates of the ad at `index` that could rank among its best `top`.
 
@@ -397,6 +404,7 @@ class Matcher:
             top=top,
             crowding=crowding,
             known=known.mutual,
+            slack=slack,
         )
         if len(found) >= top:  # fewer scored only when there are fewer candidates
             return Scored(found, bound, [], NO_BOUND)
@@ -407,7 +415,13 @@ class Matcher:
             found,
             bound,
             *self._scored(
-                me, one_way, mutual=False, top=top, crowding=crowding, known=known.one_way
+                me,
+                one_way,
+                mutual=False,
+                top=top,
+                crowding=crowding,
+                known=known.one_way,
+                slack=slack,
             ),
         )
 
@@ -444,6 +458,7 @@ class Matcher:
         top: int,
         crowding: Mapping[int, float],
         known: Sequence[tuple[float, bool, int]] = (),
+        slack: float = 0.0,
     ) -> tuple[list[tuple[float, bool, int]], float]:
         """Candidates as (unrounded score, large time gap, index), in order of their skill part,
         and the highest score any candidate left unscored could reach (NO_BOUND if none).
@@ -461,7 +476,7 @@ class Matcher:
             len(known) :
         ]:
             skill = -negative_skill
-            if len(last) >= top and -negative_ceiling < -last[-1]:
+            if len(last) >= top and -negative_ceiling < -last[-1] - slack:
                 return scored, -negative_ceiling  # even their best case would not reach it
             value, gap = self.time_fit(me.index, j)
             raw = _raw_score(skill, value, mutual=mutual)
