@@ -20,8 +20,9 @@ partner still comes first.
 
 Fast at scale: skills are resolved once per unique text, then inverted indexes (skill ->
 ads offering it, skill -> ads seeking it) give each ad only the ads that share a skill with
-it, filtered by set operations; candidates are scored in order of their skill part, and the
-fit is computed only while a candidate could still make the list. Each ad is searched once,
+it, filtered by set operations; candidates are taken in order of the best score they could
+reach (their skill part and the best fit their hours and weeks allow), and the fit is
+computed only while a candidate could still make the list. Each ad is searched once,
 without crowding; its list with crowding is ranked from the same scores and searched further
 only where someone left unscored could now rank. The hours-and-weeks part of the fit is
 computed once per pair of commitments (`TimeFit`). `tests/test_naive.py` holds all of this
@@ -460,11 +461,12 @@ class Matcher:
         known: Sequence[tuple[float, bool, int]] = (),
         slack: float = 0.0,
     ) -> tuple[list[tuple[float, bool, int]], float]:
-        """Candidates as (unrounded score, large time gap, index), in order of their skill part,
+        """Candidates as (unrounded score, large time gap, index) in the order of `_order`,
         and the highest score any candidate left unscored could reach (NO_BOUND if none).
 
-        Scored in full (with the fit) only until no one left could reach the last place even
-        with a perfect fit. `known`: the first candidates in that order, scored earlier.
+        Scored in full (with the fit) only until no one left could come within `slack` points
+        of the last place even in their best case. `known`: the first candidates in that
+        order, scored earlier.
         """
         scored = list(known)
         # The best `top` scores shown, negated, sorted.
