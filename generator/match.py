@@ -365,11 +365,12 @@ class Matcher:
         """The best `top` with today's crowding, and whether no one unscored could rank."""
         best = _ranked(scored.mutual, mutual=True, top=top, crowding=self.crowding)
         complete = _beats(best, scored.mutual_bound, top=top)
-        if len(best) < top and scored.one_way:
-            one_way = _ranked(scored.one_way, mutual=False, top=top, crowding=self.crowding)
-            complete = complete and _beats(one_way, scored.one_way_bound, top=top)
+        needed = top - len(best)
+        if needed > 0 and scored.one_way:
+            one_way = _ranked(scored.one_way, mutual=False, top=needed, crowding=self.crowding)
+            complete = complete and _beats(one_way, scored.one_way_bound, top=needed)
             best += one_way
-        return [(-negative_shown, j) for negative_shown, _, j in best[:top]], complete
+        return [(-negative_shown, j) for negative_shown, _, j in best], complete
 
     def mutual_scores(self, index: int, *, top: int) -> list[tuple[int, float, bool]]:
         """(index, unrounded score, large time gap) of the best `top` mutual partners."""
@@ -391,7 +392,7 @@ class Matcher:
     ) -> Scored:
         """The candidates of the ad at `index` that could rank among its best `top`.
 
-        Mutual ones first; one-way ones only when fewer than `top` are mutual.
+        Mutual ones first; one-way ones only to fill the places the mutual ones leave.
         """
         me = self.profiles[index]
         if top < 1:
@@ -419,7 +420,7 @@ class Matcher:
                 me,
                 one_way,
                 mutual=False,
-                top=top,
+                top=top - len(found),
                 crowding=crowding,
                 known=known.one_way,
                 slack=slack,
@@ -496,20 +497,20 @@ class Matcher:
 
         The highest score takes the skill part and the best fit their commitments allow.
         """
-        times = self.time_fit
+        times, kinds = self.time_fit, self.time_fit.kind
         best_fit: dict[int, float] = {}
         order = []
-        for negative_skill, j in self._skill_parts(me, candidates):
-            kind = times.kind[j]
-            if kind not in best_fit:
-                best_fit[kind] = times.best_case(me.index, kind)[0]
-            ceiling = _raw_score(-negative_skill, best_fit[kind], mutual=mutual)
-            order.append((-ceiling, negative_skill, j))
+        for j, skill in self._skill_parts(me, candidates).items():
+            kind = kinds[j]
+            ceiling = best_fit.get(kind)
+            if ceiling is None:
+                ceiling = best_fit[kind] = times.best_case(me.index, kind)[0]
+            order.append((-_raw_score(skill, ceiling, mutual=mutual), -skill, j))
         order.sort()
         return order
 
-    def _skill_parts(self, me: Profile, candidates: set[int]) -> list[tuple[float, int]]:
-        """(-(how much of my goals they cover + how much of theirs I cover), index).
+    def _skill_parts(self, me: Profile, candidates: set[int]) -> dict[int, float]:
+        """Index -> how much of my goals they cover + how much of theirs I cover.
 
         Walks the index entries of my skills that lead to a candidate, so the work grows with
         the skills shared, not with every skill of every candidate.
@@ -523,7 +524,7 @@ class Matcher:
             seeking = self.sought_by.get(key, {})
             for j in candidates & self.seeking.get(key, set()):
                 parts[j] += value * seeking[j]
-        return [(-part, j) for j, part in parts.items()]
+        return parts
 
     def _suggestion(self, me: Profile, other: Profile, shown: float) -> Suggestion:
         they_teach = _pairs(me, other, self.taxonomy)
