@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.circles import suggest_circles
 from generator.i18n import locale_for
 from generator.match import Suggestion, suggest_partners
 from generator.model import Ad, Partnership, ad_from_data, partnership_from_data
@@ -96,6 +97,7 @@ def build(root: Path, today: dt.date, *, language: str | None = None, site_url: 
         suggestions=data.suggestions,
         today=today,
         site_url=site_url,
+        circles=suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy),
     )
     pages, files = render_site(site_data, locale_for(language))
     return Site(pages=pages, files=files, warnings=data.problems)

@@ -16,7 +16,7 @@ import re
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import markdown
@@ -24,6 +24,7 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.circles import Circle
 from generator.i18n import Locale
 from generator.match import Suggestion, reason_text
 from generator.model import FORMATS, LEVELS, PHASES, Ad, Partnership
@@ -96,6 +97,7 @@ class SiteData:
     suggestions: Mapping[str, Sequence[Suggestion]]
     today: dt.date
     site_url: str = ""
+    circles: Mapping[str, Sequence[Circle]] = field(default_factory=dict)
 
 
 class ContributorMarkdown:
@@ -250,10 +252,22 @@ class Renderer:
             uri,
             ad=ad,
             suggestions=suggestions,
+            circles=self.circles_of(ad),
             partnerships=partnerships,
             starter=self.starter(ad, suggestions),
         )
         return Page(uri, ad.name, body)
+
+    def circles_of(self, ad: Ad) -> list[tuple[Circle, str, list[Ad]]]:
+        """The ad's suggested circles: each with its theme in the page's language and members."""
+        return [
+            (
+                circle,
+                self.data.taxonomy.display_key(circle.key, self.locale.lang),
+                [self.ads[m] for m in circle.members],
+            )
+            for circle in self.data.circles.get(ad.id, [])
+        ]
 
     def starter(self, ad: Ad, suggestions: list[tuple[Suggestion, Ad]]) -> dict[str, str]:
         """The partnership log to add when starting with this person, ready to copy."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from generator.i18n import Locale
 from generator.load import load_file
 from generator.match import reason_text
 from generator.model import Ad, ad_from_data
+from generator.pipeline import build
 from generator.skills import Taxonomy, load_taxonomy
 from generator.validate import check_document
 
@@ -170,6 +172,31 @@ def test_command_prints_json_for_one_ad() -> None:
     data = json.loads(run.output)
     assert set(data) == {"lena-speaking"}
     assert set(data["lena-speaking"][0]["members"]) == {*SPEAKERS, TEACHER} - {"lena-speaking"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("en", "A circle for you"), ("de", "Ein Lernkreis für dich")]
+)
+def test_the_ad_page_shows_the_circle(lang: str, title: str) -> None:
+    pages = {p.src_uri: p.body for p in build(DATA, TODAY, language=lang).pages}
+    lena = pages["ads/lena-speaking.md"]
+    assert title in lena
+    for other in [*SPEAKERS, TEACHER]:
+        assert (f'ads/{other}/"' in lena) == (other != "lena-speaking"), other
+    assert title not in pages["ads/tim-tandem-only.md"]
+
+
+def test_circle_members_on_the_ad_page_stay_text(tmp_path: Path) -> None:
+    root = tmp_path / "market"
+    shutil.copytree(DATA, root)
+    jonas = root / "ads" / "jonas-praesentieren.yml"
+    text = jonas.read_text("utf-8").replace(
+        "name: Jonas Keller", 'name: "<img src=x onerror=alert(1)>"'
+    )
+    jonas.write_text(text, "utf-8")
+    lena = next(p.body for p in build(root, TODAY).pages if p.src_uri == "ads/lena-speaking.md")
+    assert "<img" not in lena
+    assert "&lt;img src=x onerror=alert(1)&gt;</a>" in lena
 
 
 def test_command_refuses_an_unknown_ad() -> None:
