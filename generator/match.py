@@ -334,9 +334,6 @@ class Matcher:
         profiles = open_profiles(ads, today=today, taxonomy=taxonomy)
         return cls(profiles, _partnered(ads, partnerships), taxonomy)
 
-    def best_for(self, index: int, *, top: int) -> list[Suggestion]:
-        return self.suggestions(index, self.top_scores(index, top=top))
-
     def suggestions(self, index: int, found: Sequence[tuple[float, int]]) -> list[Suggestion]:
         """The suggestions for (shown score, index) pairs, as `top_scores` gives them."""
         me = self.profiles[index]
