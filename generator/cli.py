@@ -446,3 +446,67 @@ def report(base: str, root: Path, today: dt.date) -> None:
     from generator.pr_report import pull_request_report
 
     click.echo(pull_request_report(root, base, today), nl=False)
+
+
+@main.command()
+@click.argument("ad_id", required=False)
+@click.option("--top", type=click.IntRange(1, 20), default=3, show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@common
+@problems_exit
+def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
+    """Suggested circles (3–5 people, one shared goal) for ads open to a circle format."""
+    from generator.circles import circles_json, suggest_circles
+    from generator.match import reason_text
+    from generator.pipeline import modelled
+
+    data = modelled(root, today)
+    result = suggest_circles(
+        data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, top=top
+    )
+    if ad_id is not None:
+        if ad_id not in {ad.id for ad in data.ads}:
+            raise click.BadParameter(f"no ad '{ad_id}' in ads/", param_hint="AD_ID")
+        result = {ad_id: result.get(ad_id, [])}
+    if fmt == "json":
+        click.echo(json.dumps(circles_json(result), indent=2, ensure_ascii=False))
+        return
+    names = {ad.id: ad.name for ad in data.ads}
+    for ident, found in result.items():
+        click.echo(f"{names[ident]} ({ident})")
+        if not found:
+            click.echo("  no circle (open to wol-circle or lernos-circle, with others to meet?)")
+        for circle in found:
+            members = ", ".join(f"{names[m]} ({m})" for m in circle.members)
+            click.echo(f"  {circle.score:3d}  {circle.theme}: {members}")
+            for reason in circle.reasons:
+                click.echo(f"       - {reason_text(reason, Locale('en'))}")
+
+
+@main.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@common
+@problems_exit
+def pairings(fmt: str, root: Path, today: dt.date) -> None:
+    """A plan for maintainers: one partner or circle per open ad, so most people get one."""
+    from generator.match import reason_text
+    from generator.pairings import pairings_json, plan_pairings
+    from generator.pipeline import modelled
+
+    data = modelled(root, today)
+    plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
+    if fmt == "json":
+        click.echo(json.dumps(pairings_json(plan), indent=2, ensure_ascii=False))
+        return
+    names = {ad.id: ad.name for ad in data.ads}
+    placed = sum(len(p.members) for p in plan if p.score)
+    click.echo(f"{placed} of {len(plan and {m for p in plan for m in p.members})} open ads placed")
+    for proposal in plan:
+        members = ", ".join(f"{names[m]} ({m})" for m in proposal.members)
+        click.echo(f"  {proposal.score:3d}  {members}")
+        for reason in proposal.reasons:
+            click.echo(f"       - {reason_text(reason, Locale('en'))}")

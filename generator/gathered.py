@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from generator.circles import Circle
 from generator.match import Suggestion
 from generator.model import Ad, Partnership
 from generator.problems import Problem
@@ -28,3 +29,5 @@ class Gathered:
     """What was found on the way; a tree with errors is never gathered."""
     site_url: str = ""
     """Where the site is served; empty for the commands."""
+    circles: Mapping[str, Sequence[Circle]] = field(default_factory=dict)
+    """Suggested circles per ad open to one; computed for the site only, not by `match`."""

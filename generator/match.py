@@ -7,21 +7,36 @@ together in any log (compared by owner, since a person may post a new ad).
 Score, 0–100: mutual pairs (each teaches the other something) score 50–100, one-way pairs
 0–49, so mutual pairs always come first. Within each, the skill part counts how much of
 each side's goals the other covers, weighted by how close the spellings are and by the
-teacher's level; the fit part counts hours per week, weeks, start date, a shared format and
-manager support. Ties break by ad id.
+teacher's level; the fit part (a fifth of the points) counts hours per week, weeks, total
+hours (hours × weeks), start date, a shared format and manager support. Time decides: hours
+per week or total hours less than a third of the other's, or start dates more than 90 days
+apart, cap the score (60 for a mutual pair, 25 for a one-way one) and the reasons say so as a
+caution. Ranking uses the unrounded score; only exact ties break by ad id.
+
+Capacity: a person among the first three suggestions of more than three others loses two
+points per extra person (at most ten, never leaving the mutual band) in every list, with a
+reason saying so, so one expert is not everyone's first suggestion while a clearly better
+partner still comes first.
 
 Fast at scale: skills are resolved once per unique text, then inverted indexes (skill ->
 ads offering it, skill -> ads seeking it) give each ad only the ads that share a skill with
-it, filtered by set operations; candidates are scored in order of their skill part, and the
-fit is computed only while a candidate could still make the list.
+it, filtered by set operations; candidates are taken in order of the best score they could
+reach (their skill part and the best fit their hours and weeks allow), and the fit is
+computed only while a candidate could still make the list. Each ad is searched once,
+without crowding; its list with crowding is ranked from the same scores and searched further
+only where someone left unscored could now rank. The hours-and-weeks part of the fit is
+computed once per pair of commitments (`TimeFit`). `tests/test_naive.py` holds all of this
+to a loop over every pair.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import heapq
+import math
 from bisect import insort
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -34,18 +49,35 @@ from generator.skills import Resolution, Taxonomy, normalise, slug
 
 LEVEL_WEIGHT = {"basic": 0.7, "advanced": 0.9, "expert": 1.0}
 MUTUAL_BASE = 50
-SKILL_POINTS = 35
-FIT_POINTS_MUTUAL = 15
-FIT_POINTS_ONE_WAY = 14  # one-way pairs stay below 50, under every mutual pair
-# The fit part, 0–1: hours per week, weeks, start date, a shared format, manager support.
-FIT_HOURS, FIT_WEEKS, FIT_START, FIT_FORMAT, FIT_MANAGER = 0.35, 0.2, 0.15, 0.15, 0.15
+SKILL_POINTS = 30
+FIT_POINTS_MUTUAL = 20
+FIT_POINTS_ONE_WAY = 19  # one-way pairs stay below 50, under every mutual pair
+# The fit part, 0–1: hours per week, weeks, total hours (hours × weeks), start date, a shared
+# format, manager support. Time and engagement weigh most: where partnerships fail.
+FIT_HOURS, FIT_WEEKS, FIT_ENGAGEMENT, FIT_START = 0.2, 0.15, 0.25, 0.15
+FIT_FORMAT, FIT_MANAGER = 0.125, 0.125
 START_SLACK_DAYS = 14
 START_LIMIT_DAYS = 90
+# A large gap in time caps the score, and the reasons say so: hours per week or total hours
+# less than a third of the other's, or start dates more than START_LIMIT_DAYS apart.
+GAP_RATIO = 1 / 3
+CAP_MUTUAL = 60
+CAP_ONE_WAY = 25
+# Capacity: someone among the first DEMAND_DEPTH suggestions of more than CAPACITY others
+# loses CROWDING_POINTS per extra person, at most MAX_CROWDING points, never leaving their band.
+DEMAND_DEPTH = 3
+CAPACITY = 3
+CROWDING_POINTS = 2.0
+MAX_CROWDING = 10.0
+# The first search of each ad also scores those within SEARCH_SLACK points of its last place,
+# so crowding of up to that much never makes it search again (measured: fastest at 4-10).
+SEARCH_SLACK = 2 * CROWDING_POINTS
 # Locations that name no place: such an ad meets others only remotely.
 REMOTE_PLACES = frozenset(
     {"remote", "anywhere", "ueberall", "ortsunabhaengig", "home-office", "homeoffice"}
 )
 
+NO_BOUND = -math.inf  # every candidate was scored
 ParamValue = str | int | float | tuple[str, ...]
 T = TypeVar("T")
 
@@ -83,7 +115,17 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
-class _Profile:
+class Scored:
+    """One ad's candidates scored without crowding: (unrounded score, large gap, index)."""
+
+    mutual: list[tuple[float, bool, int]]
+    mutual_bound: float  # the highest score a mutual candidate left unscored could reach
+    one_way: list[tuple[float, bool, int]]
+    one_way_bound: float
+
+
+@dataclass(frozen=True)
+class Profile:
     """An open ad as matching sees it: canonical skills, folded place, start day."""
 
     ad: Ad
@@ -112,6 +154,10 @@ class _Profile:
             self.ad.manager_support,
         )
 
+    @property
+    def total_hours(self) -> float:
+        return self.ad.commitment.hours_per_week * self.ad.commitment.weeks
+
     @cached_property
     def offer_values(self) -> dict[str, float]:
         return {key: value for key, (_, _, value) in self.offers.items()}
@@ -127,17 +173,56 @@ def suggest_partners(
     today: dt.date,
     taxonomy: Taxonomy,
     top: int = 5,
+    capacity: int | None = CAPACITY,
 ) -> dict[str, list[Suggestion]]:
-    """The best `top` partners for every ad open on `today`, keyed by ad id in order."""
+    """The best `top` partners for every ad open on `today`, keyed by ad id in order.
+
+    With `capacity`, a person already among the first suggestions of more than `capacity`
+    others ranks a little lower in every list (see `crowding_penalties`); None turns that off.
+    """
+    matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
+    with _no_cycle_collection():
+        # One search each, without crowding; the lists with crowding are ranked from the same
+        # scores, and searched again only where someone left unscored could now rank.
+        depth = max(top, DEMAND_DEPTH) if capacity is not None else top
+        scored = [
+            matcher.scored(i, top=depth, crowding={}, slack=SEARCH_SLACK)
+            for i in range(len(matcher.profiles))
+        ]
+        if capacity is not None:
+            demand = Counter(
+                j
+                for i, found in enumerate(scored)
+                for _, j in matcher.ranked(i, found, top=DEMAND_DEPTH)
+            )
+            matcher.crowding = crowding_penalties(demand, capacity=capacity)
+        return {
+            p.ad.id: matcher.suggestions(i, matcher.ranked(i, scored[i], top=top))
+            for i, p in enumerate(matcher.profiles)
+        }
+
+
+def crowding_penalties(demand: Mapping[int, int], *, capacity: int) -> dict[int, float]:
+    """Points taken from a person wanted by more than `capacity` others, per extra person.
+
+    Small on purpose: it reorders near-equal partners so one expert is not everyone's first
+    suggestion, but a clearly better partner (more than MAX_CROWDING points) stays first.
+    """
+    return {
+        j: min(MAX_CROWDING, CROWDING_POINTS * (wanted - capacity))
+        for j, wanted in demand.items()
+        if wanted > capacity
+    }
+
+
+def open_profiles(ads: Sequence[Ad], *, today: dt.date, taxonomy: Taxonomy) -> list[Profile]:
+    """The ads open on `today` as matching sees them, in id order."""
     open_ads = sorted((ad for ad in ads if ad.is_open(today)), key=lambda ad: ad.id)
     resolved = taxonomy.resolver.resolve_all(
         [seek.skill for ad in open_ads for seek in ad.seeks]
         + [offer.skill for ad in open_ads for offer in ad.offers]
     )
-    profiles = [_profile(i, ad, resolved, today) for i, ad in enumerate(open_ads)]
-    matcher = _Matcher(profiles, _partnered(ads, partnerships), taxonomy, top)
-    with _no_cycle_collection():
-        return {profile.ad.id: matcher.best_for(index) for index, profile in enumerate(profiles)}
+    return [profile_of(i, ad, resolved, today) for i, ad in enumerate(open_ads)]
 
 
 @contextmanager
@@ -156,7 +241,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _profile(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt.date) -> _Profile:
+def profile_of(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt.date) -> Profile:
     seeks: dict[str, tuple[Seek, Resolution]] = {}
     for seek in ad.seeks:
         seeks.setdefault(resolved[seek.skill].key, (seek, resolved[seek.skill]))
@@ -166,11 +251,11 @@ def _profile(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt.d
         value = LEVEL_WEIGHT.get(offer.level, 0.7) * found.similarity / 100
         if found.key not in offers or value > offers[found.key][2]:
             offers[found.key] = (offer, found, value)
-    start = max(today, ad.available_from or today)
+    start = max(today, ad.available_from or ad.posted)
     place = place_key(ad.location)
     if place in REMOTE_PLACES:
         place = ""
-    return _Profile(
+    return Profile(
         ad,
         index,
         ad.owner.casefold(),
@@ -202,7 +287,7 @@ def _partnered(ads: Sequence[Ad], partnerships: Sequence[Partnership]) -> set[fr
 # --- candidates and scores ------------------------------------------------------------------
 
 
-class _Matcher:
+class Matcher:
     """Inverted indexes over the open ads, and the search for one ad's best partners.
 
     Candidates come from set operations on the indexes (C speed): who offers what I seek,
@@ -211,11 +296,12 @@ class _Matcher:
     """
 
     def __init__(
-        self, profiles: list[_Profile], partnered: set[frozenset[str]], taxonomy: Taxonomy, top: int
+        self, profiles: list[Profile], partnered: set[frozenset[str]], taxonomy: Taxonomy
     ) -> None:
         self.profiles = profiles
         self.taxonomy = taxonomy
-        self.top = top
+        self.crowding: dict[int, float] = {}
+        self.time_fit = TimeFit(profiles)
         self.offered_by = _postings(
             (key, j, value) for j, p in enumerate(profiles) for key, value in p.offer_values.items()
         )
@@ -236,22 +322,114 @@ class _Matcher:
             if other != owner
         )
 
-    def best_for(self, index: int) -> list[Suggestion]:
+    @classmethod
+    def for_ads(
+        cls,
+        ads: Sequence[Ad],
+        partnerships: Sequence[Partnership],
+        *,
+        today: dt.date,
+        taxonomy: Taxonomy,
+    ) -> Matcher:
+        profiles = open_profiles(ads, today=today, taxonomy=taxonomy)
+        return cls(profiles, _partnered(ads, partnerships), taxonomy)
+
+    def suggestions(self, index: int, found: Sequence[tuple[float, int]]) -> list[Suggestion]:
+        """The suggestions for (shown score, index) pairs, as `top_scores` gives them."""
         me = self.profiles[index]
-        if self.top < 1:
-            return []
+        return [self._suggestion(me, self.profiles[j], shown) for shown, j in found]
+
+    def top_scores(
+        self, index: int, *, top: int, known: Scored | None = None
+    ) -> list[tuple[float, int]]:
+        """(shown score, index) of the best `top` partners of the ad at `index`, best first.
+
+        `known`: an earlier search of this ad, whose scores need not be computed again.
+        """
+        found = self.scored(index, top=top, crowding=self.crowding, known=known)
+        best, _ = self._ranked_bands(found, top=top)
+        return best
+
+    def ranked(self, index: int, scored: Scored, *, top: int) -> list[tuple[float, int]]:
+        """`top_scores` from an earlier search for at least `top` (perhaps without crowding).
+
+        Searched again only when someone the earlier search left unscored could rank now.
+        """
+        best, complete = self._ranked_bands(scored, top=top)
+        return best if complete else self.top_scores(index, top=top, known=scored)
+
+    def _ranked_bands(self, scored: Scored, *, top: int) -> tuple[list[tuple[float, int]], bool]:
+        """The best `top` with today's crowding, and whether no one unscored could rank."""
+        best = _ranked(scored.mutual, mutual=True, top=top, crowding=self.crowding)
+        complete = _beats(best, scored.mutual_bound, top=top)
+        needed = top - len(best)
+        if needed > 0 and scored.one_way:
+            one_way = _ranked(scored.one_way, mutual=False, top=needed, crowding=self.crowding)
+            complete = complete and _beats(one_way, scored.one_way_bound, top=needed)
+            best += one_way
+        return [(-negative_shown, j) for negative_shown, _, j in best], complete
+
+    def mutual_scores(self, index: int, *, top: int) -> list[tuple[int, float, bool]]:
+        """(index, unrounded score, large time gap) of the best `top` mutual partners."""
+        me = self.profiles[index]
+        candidates = self.eligible(me, self._mutual(me))
+        scored, _ = self._scored(me, candidates, mutual=True, top=top, crowding=self.crowding)
+        gaps = {j: gap for _, gap, j in scored}
+        best = _ranked(scored, mutual=True, top=top, crowding=self.crowding)
+        return [(j, -negative_raw, gaps[j]) for _, negative_raw, j in best]
+
+    def scored(
+        self,
+        index: int,
+        *,
+        top: int,
+        crowding: Mapping[int, float],
+        known: Scored | None = None,
+        slack: float = 0.0,
+    ) -> Scored:
+        """The candidates of the ad at `index` that could rank among its best `top`.
+
+        Mutual ones first; one-way ones only to fill the places the mutual ones leave.
+        """
+        me = self.profiles[index]
+        if top < 1:
+            return Scored([], NO_BOUND, [], NO_BOUND)
+        known = known or Scored([], NO_BOUND, [], NO_BOUND)
+        mutual = self._mutual(me)
+        found, bound = self._scored(
+            me,
+            self.eligible(me, mutual),
+            mutual=True,
+            top=top,
+            crowding=crowding,
+            known=known.mutual,
+            slack=slack,
+        )
+        if len(found) >= top:  # fewer scored only when there are fewer candidates
+            return Scored(found, bound, [], NO_BOUND)
         teachers = [self.offering[key] for key in me.seeks if key in self.offering]
         learners = [self.seeking[key] for key in me.offers if key in self.seeking]
-        mutual: set[int] = set().union(*(t & s for t in teachers for s in learners))
-        best = self._best(me, self._eligible(me, mutual), mutual=True)
-        if len(best) < self.top:
-            one_way = set().union(*teachers, *learners) - mutual
-            best += self._best(me, self._eligible(me, one_way), mutual=False)
-        return [
-            self._suggestion(me, self.profiles[j], -negative) for negative, j in best[: self.top]
-        ]
+        one_way = self.eligible(me, set().union(*teachers, *learners) - mutual)
+        return Scored(
+            found,
+            bound,
+            *self._scored(
+                me,
+                one_way,
+                mutual=False,
+                top=top - len(found),
+                crowding=crowding,
+                known=known.one_way,
+                slack=slack,
+            ),
+        )
 
-    def _eligible(self, me: _Profile, candidates: set[int]) -> set[int]:
+    def _mutual(self, me: Profile) -> set[int]:
+        teachers = [self.offering[key] for key in me.seeks if key in self.offering]
+        learners = [self.seeking[key] for key in me.offers if key in self.seeking]
+        return set().union(*(t & s for t in teachers for s in learners))
+
+    def eligible(self, me: Profile, candidates: set[int]) -> set[int]:
         """Shared language, same place or both remote, another owner, never partnered."""
         found: set[int] = set().union(*(candidates & self.speaking[lang] for lang in me.languages))
         here = found & self.at_place.get(me.place, set()) if me.place else set()
@@ -260,24 +438,76 @@ class _Matcher:
             found -= self.of_owner.get(owner, set())
         return found
 
-    def _best(self, me: _Profile, candidates: set[int], *, mutual: bool) -> list[tuple[int, int]]:
-        """The top candidates as (-score, index), best first; the index is in id order.
+    def can_meet(self, a: Profile, b: Profile) -> bool:
+        """The rules of `eligible` for one pair: language, place, owners, past partnerships."""
+        place = a.place == b.place != "" or (a.remote and b.remote)
+        return (
+            place
+            and not a.languages.isdisjoint(b.languages)
+            and a.owner != b.owner
+            and b.owner not in self.partnered.get(a.owner, ())
+        )
 
-        Candidates are taken in order of their skill part, and scored in full (with the fit)
-        only until no one left could reach the last place even with a perfect fit.
+    def _scored(
+        self,
+        me: Profile,
+        candidates: set[int],
+        *,
+        mutual: bool,
+        top: int,
+        crowding: Mapping[int, float],
+        known: Sequence[tuple[float, bool, int]] = (),
+        slack: float = 0.0,
+    ) -> tuple[list[tuple[float, bool, int]], float]:
+        """Candidates as (unrounded score, large time gap, index) in the order of `_order`,
+        and the highest score any candidate left unscored could reach (NO_BOUND if none).
+
+        Scored in full (with the fit) only until no one left could come within `slack` points
+        of the last place even in their best case. `known`: the first candidates in that
+        order, scored earlier.
         """
-        best: list[tuple[int, int]] = []
-        for negative_skill, j in sorted(self._skill_parts(me, candidates)):
+        scored = list(known)
+        # The best `top` scores shown, negated, sorted.
+        last = [
+            negative_shown
+            for negative_shown, _, _ in _ranked(known, mutual=mutual, top=top, crowding=crowding)
+        ]
+        for negative_ceiling, negative_skill, j in self._order(me, candidates, mutual)[
+            len(known) :
+        ]:
             skill = -negative_skill
-            if len(best) >= self.top and _score(skill, 1.0, mutual=mutual) < -best[-1][0]:
-                break  # even a perfect fit would not reach the last place
-            score = _score(skill, _fit(me, self.profiles[j]), mutual=mutual)
-            insort(best, (-score, j))
-            del best[self.top :]
-        return best
+            if len(last) >= top and -negative_ceiling < -last[-1] - slack:
+                return scored, -negative_ceiling  # even their best case would not reach it
+            value, gap = self.time_fit(me.index, j)
+            raw = _raw_score(skill, value, mutual=mutual)
+            scored.append((raw, gap, j))
+            negative_shown = -_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0))
+            if len(last) < top or negative_shown < last[-1]:
+                insort(last, negative_shown)
+                del last[top:]
+        return scored, NO_BOUND
 
-    def _skill_parts(self, me: _Profile, candidates: set[int]) -> list[tuple[float, int]]:
-        """(-(how much of my goals they cover + how much of theirs I cover), index).
+    def _order(
+        self, me: Profile, candidates: set[int], mutual: bool
+    ) -> list[tuple[float, float, int]]:
+        """(-highest score possible, -skill part, index), best first: the order of search.
+
+        The highest score takes the skill part and the best fit their commitments allow.
+        """
+        times, kinds = self.time_fit, self.time_fit.kind
+        best_fit: dict[int, float] = {}
+        order = []
+        for j, skill in self._skill_parts(me, candidates).items():
+            kind = kinds[j]
+            ceiling = best_fit.get(kind)
+            if ceiling is None:
+                ceiling = best_fit[kind] = times.best_case(me.index, kind)[0]
+            order.append((-_raw_score(skill, ceiling, mutual=mutual), -skill, j))
+        order.sort()
+        return order
+
+    def _skill_parts(self, me: Profile, candidates: set[int]) -> dict[int, float]:
+        """Index -> how much of my goals they cover + how much of theirs I cover.
 
         Walks the index entries of my skills that lead to a candidate, so the work grows with
         the skills shared, not with every skill of every candidate.
@@ -291,13 +521,17 @@ class _Matcher:
             seeking = self.sought_by.get(key, {})
             for j in candidates & self.seeking.get(key, set()):
                 parts[j] += value * seeking[j]
-        return [(-part, j) for j, part in parts.items()]
+        return parts
 
-    def _suggestion(self, me: _Profile, other: _Profile, score: int) -> Suggestion:
+    def _suggestion(self, me: Profile, other: Profile, shown: float) -> Suggestion:
         they_teach = _pairs(me, other, self.taxonomy)
         i_teach = _pairs(other, me, self.taxonomy)
         mutual = bool(they_teach and i_teach)
         reasons = _reasons(me, other, they_teach, i_teach, self.taxonomy)
+        crowding = self.crowding.get(other.index)
+        if crowding:
+            reasons += (Reason("crowded", (("points", round(crowding)),)),)
+        score = max(0, min(100, round(shown)))
         return Suggestion(other.ad.id, score, mutual, reasons, they_teach, i_teach)
 
 
@@ -316,34 +550,136 @@ def _postings(rows: Iterable[tuple[str, int, float]]) -> dict[str, dict[int, flo
     return dict(index)
 
 
-def _same_place(a: _Profile, b: _Profile) -> bool:
-    return bool(a.place) and a.place == b.place
-
-
-def _score(skill: float, fit: float, *, mutual: bool) -> int:
-    """Mutual pairs 50–100, one-way pairs 0–49; `skill` is the sum of both coverages."""
-    if mutual:
-        raw = MUTUAL_BASE + SKILL_POINTS * skill / 2 + FIT_POINTS_MUTUAL * fit
-    else:
-        raw = SKILL_POINTS * skill + FIT_POINTS_ONE_WAY * fit
-    return max(0, min(100, round(raw)))
-
-
-def _fit(a: _Profile, b: _Profile) -> float:
-    """0–1: how well time, duration, start, format and manager support agree."""
-    hours, weeks, start, formats, manager = a.fit_features
-    b_hours, b_weeks, b_start, b_formats, b_manager = b.fit_features
-    return (
-        FIT_HOURS * _ratio(hours, b_hours)
-        + FIT_WEEKS * _ratio(weeks, b_weeks)
-        + FIT_START * _start_fit(abs(start - b_start))
-        + FIT_FORMAT * (not formats.isdisjoint(b_formats))
-        + FIT_MANAGER * (manager + b_manager) / 2
+def _ranked(
+    scored: Iterable[tuple[float, bool, int]],
+    *,
+    mutual: bool,
+    top: int,
+    crowding: Mapping[int, float],
+) -> list[tuple[float, float, int]]:
+    """The best `top` as (-shown score, -unrounded score, index): ties break by id order."""
+    return heapq.nsmallest(
+        top,
+        (
+            (-_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0)), -raw, j)
+            for raw, gap, j in scored
+        ),
     )
 
 
+def _beats(best: list[tuple[float, float, int]], bound: float, *, top: int) -> bool:
+    """Does the last place score above `bound`, so no one unscored could take it?"""
+    return bound == NO_BOUND or (len(best) >= top and -best[top - 1][0] > bound)
+
+
+def _same_place(a: Profile, b: Profile) -> bool:
+    return bool(a.place) and a.place == b.place
+
+
+def _raw_score(skill: float, fit: float, *, mutual: bool) -> float:
+    """Mutual pairs 50–100, one-way pairs 0–49; `skill` is the sum of both coverages."""
+    if mutual:
+        return MUTUAL_BASE + SKILL_POINTS * skill / 2 + FIT_POINTS_MUTUAL * fit
+    return SKILL_POINTS * skill + FIT_POINTS_ONE_WAY * fit
+
+
+def _limited(raw: float, *, mutual: bool, gap: bool, crowding: float) -> float:
+    """The score shown: capped by a large time gap, lowered by crowding, kept in its band."""
+    ceiling = (CAP_MUTUAL if mutual else CAP_ONE_WAY) if gap else raw
+    return max(MUTUAL_BASE if mutual else 0.0, min(raw, ceiling) - crowding)
+
+
+def fit(a: Profile, b: Profile) -> float:
+    """0–1: how well time, duration, total hours, start, format and manager support agree."""
+    return fit_and_gap(a, b)[0]
+
+
+def fit_and_gap(a: Profile, b: Profile) -> tuple[float, bool]:
+    """`fit`, and whether `time_gaps` finds any gap, from one comparison."""
+    return TimeFit((a, b))(0, 1)
+
+
+class TimeFit:
+    """`fit_and_gap` by ad index, fast: the part that compares hours and weeks is computed
+    once per pair of commitments (people choose from few), only the start, formats and
+    manager support once per pair of ads, from plain lists."""
+
+    def __init__(self, profiles: Sequence[Profile]) -> None:
+        self.profiles = profiles
+        kinds: dict[tuple[float, int], int] = {}
+        self.kind = [
+            kinds.setdefault((p.ad.commitment.hours_per_week, p.ad.commitment.weeks), len(kinds))
+            for p in profiles
+        ]
+        self.width = len(kinds)
+        self.example = {kind: j for j, kind in reversed(list(enumerate(self.kind)))}
+        self.parts: dict[int, tuple[float, bool]] = {}
+        self.start = [p.start.toordinal() for p in profiles]
+        self.formats = [frozenset(p.ad.formats) for p in profiles]
+        self.manager = [p.ad.manager_support for p in profiles]
+
+    def __call__(self, a: int, b: int) -> tuple[float, bool]:
+        value, gap = self.commitment(a, self.kind[b])
+        days = abs(self.start[a] - self.start[b])
+        value = (
+            value  # the terms of `fit` after the commitment part, added in its order
+            + FIT_START * _start_fit(days)
+            + FIT_FORMAT * (not self.formats[a].isdisjoint(self.formats[b]))
+            + FIT_MANAGER * (self.manager[a] + self.manager[b]) / 2
+        )
+        return value, gap or days > START_LIMIT_DAYS  # the start rule of `_gaps`
+
+    def commitment(self, a: int, kind: int) -> tuple[float, bool]:
+        """The commitment part of `fit` between the ad at `a` and any ad of `kind`."""
+        key = self.kind[a] * self.width + kind
+        part = self.parts.get(key)
+        if part is None:
+            example = self.profiles[self.example[kind]]
+            part = self.parts[key] = _commitment_part(self.profiles[a], example)
+        return part
+
+    def best_case(self, a: int, kind: int) -> tuple[float, bool]:
+        """The highest fit the ad at `a` can have with an ad of `kind` (the same start, a
+        shared format, manager support), and whether their commitments show a large gap."""
+        value, gap = self.commitment(a, kind)
+        return value + FIT_START + FIT_FORMAT + FIT_MANAGER * (self.manager[a] + True) / 2, gap
+
+
+def _commitment_part(a: Profile, b: Profile) -> tuple[float, bool]:
+    """The hours, weeks and total hours terms of `fit`, and whether they show a large gap."""
+    hours, weeks, _, _, _ = a.fit_features
+    b_hours, b_weeks, _, _, _ = b.fit_features
+    hours_ratio = _ratio(hours, b_hours)
+    engagement = _ratio(hours * weeks, b_hours * b_weeks)
+    value = (
+        FIT_HOURS * hours_ratio + FIT_WEEKS * _ratio(weeks, b_weeks) + FIT_ENGAGEMENT * engagement
+    )
+    return value, _gaps(hours_ratio, engagement, 0) != ()
+
+
 def _ratio(a: float, b: float) -> float:
-    return min(a, b) / max(a, b) if max(a, b) > 0 else 1.0
+    """min(a, b) / max(a, b), 1 when neither is positive."""
+    if a < b:
+        return a / b if b > 0 else 1.0
+    return b / a if a > 0 else 1.0
+
+
+def time_gaps(a: Profile, b: Profile) -> tuple[str, ...]:
+    """Which of hours per week, total hours and start lie too far apart for a partnership."""
+    hours, weeks, start, _, _ = a.fit_features
+    b_hours, b_weeks, b_start, _, _ = b.fit_features
+    return _gaps(
+        _ratio(hours, b_hours), _ratio(hours * weeks, b_hours * b_weeks), abs(start - b_start)
+    )
+
+
+def _gaps(hours_ratio: float, engagement: float, days: int) -> tuple[str, ...]:
+    gaps = (
+        ("hours", hours_ratio < GAP_RATIO),
+        ("engagement", engagement < GAP_RATIO),
+        ("start", days > START_LIMIT_DAYS),
+    )
+    return tuple(name for name, large in gaps if large)
 
 
 def _start_fit(gap_days: int) -> float:
@@ -355,7 +691,7 @@ def _start_fit(gap_days: int) -> float:
 # --- what the suggestion says ---------------------------------------------------------------
 
 
-def _pairs(learner: _Profile, teacher: _Profile, taxonomy: Taxonomy) -> tuple[SkillPair, ...]:
+def _pairs(learner: Profile, teacher: Profile, taxonomy: Taxonomy) -> tuple[SkillPair, ...]:
     """The learner's goals the teacher offers, in the learner's order."""
     pairs = []
     for key, (seek, sought) in learner.seeks.items():
@@ -375,8 +711,8 @@ def _pairs(learner: _Profile, teacher: _Profile, taxonomy: Taxonomy) -> tuple[Sk
 
 
 def _reasons(
-    me: _Profile,
-    other: _Profile,
+    me: Profile,
+    other: Profile,
     they_teach: tuple[SkillPair, ...],
     i_teach: tuple[SkillPair, ...],
     taxonomy: Taxonomy,
@@ -418,7 +754,7 @@ def _skill_reason(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> Reason
     return Reason(code, tuple(params))
 
 
-def _place_reason(me: _Profile, other: _Profile) -> Reason:
+def _place_reason(me: Profile, other: Profile) -> Reason:
     if _same_place(me, other):
         return Reason("same_location", (("location", other.ad.location),))
     if not (me.place and other.place):
@@ -426,21 +762,35 @@ def _place_reason(me: _Profile, other: _Profile) -> Reason:
     return Reason("remote", (("location", other.ad.location), ("my_location", me.ad.location)))
 
 
-def _commitment_reasons(me: _Profile, other: _Profile) -> list[Reason]:
+def _commitment_reasons(me: Profile, other: Profile) -> list[Reason]:
+    """Hours, weeks and start; a large gap comes first, as a caution."""
     mine, theirs = me.ad.commitment, other.ad.commitment
+    gaps = time_gaps(me, other)
+    hours = (("hours", theirs.hours_per_week), ("my_hours", mine.hours_per_week))
     reasons = [
-        Reason("hours_same", (("hours", theirs.hours_per_week),))
+        Reason("hours_same", hours[:1])
         if mine.hours_per_week == theirs.hours_per_week
-        else Reason("hours", (("hours", theirs.hours_per_week), ("my_hours", mine.hours_per_week))),
+        else Reason("hours_gap" if "hours" in gaps else "hours", hours),
         Reason("weeks_same", (("weeks", theirs.weeks),))
         if mine.weeks == theirs.weeks
         else Reason("weeks", (("weeks", theirs.weeks), ("my_weeks", mine.weeks))),
     ]
     start = _start_reason(me, other)
-    return [*reasons, start] if start else reasons
+    return [*_gap_cautions(me, other, gaps), *reasons, *([start] if start else [])]
 
 
-def _start_reason(me: _Profile, other: _Profile) -> Reason | None:
+def _gap_cautions(me: Profile, other: Profile, gaps: tuple[str, ...]) -> list[Reason]:
+    cautions = []
+    if "engagement" in gaps:
+        totals = (("total", other.total_hours), ("my_total", me.total_hours))
+        cautions.append(Reason("engagement_gap", totals))
+    if "start" in gaps:
+        days = abs(me.start - other.start).days
+        cautions.append(Reason("start_gap", (("days", days),)))
+    return cautions
+
+
+def _start_reason(me: Profile, other: Profile) -> Reason | None:
     mine, theirs = me.start.isoformat(), other.start.isoformat()
     if me.start == other.start:
         return Reason("start_same", (("date", theirs),)) if me.starts_later else None
@@ -451,7 +801,7 @@ def _start_reason(me: _Profile, other: _Profile) -> Reason | None:
     return Reason("start", (("date", theirs), ("my_date", mine)))
 
 
-def _format_reason(me: _Profile, other: _Profile) -> Reason:
+def _format_reason(me: Profile, other: Profile) -> Reason:
     shared = tuple(f for f in FORMATS if f in me.ad.formats and f in other.ad.formats)
     if shared:
         return Reason("formats", (("formats", shared),))
@@ -482,6 +832,8 @@ def _show(name: str, value: ParamValue, locale: Locale) -> str:
     if isinstance(value, tuple):
         if name.endswith("formats"):
             return ", ".join(locale.t(f"format.{f}") for f in value)
+        if name.endswith("names"):
+            return ", ".join(value)
         return ", ".join(code.upper() for code in value)
     if isinstance(value, float):
         return locale.number(value)

@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.circles import suggest_circles
 from generator.gathered import Gathered
 from generator.i18n import locale_for
 from generator.match import suggest_partners
@@ -84,12 +85,8 @@ def check(root: Path, today: dt.date) -> Checked:
     return Checked(tree, taxonomy, tuple(capped(problems)), today)
 
 
-def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
-    """Model and match what passed the check; raise TandemError when any file has an error.
-
-    Takes the check's result, so a command that reports problems and then suggestions
-    (`tandem report`) reads and validates the tree once.
-    """
+def model_checked(checked: Checked) -> Gathered:
+    """Model what passed the check, without matching; raise TandemError on any error."""
     if checked.has_errors or checked.taxonomy is None:
         raise TandemError(list(checked.problems))
     ads = tuple(ad_from_data(i, r.path, r.data) for i, r in sorted(checked.tree.ads.items()))
@@ -97,17 +94,32 @@ def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
         partnership_from_data(i, r.path, r.data)
         for i, r in sorted(checked.tree.partnerships.items())
     )
-    suggestions = suggest_partners(
-        ads, partnerships, today=checked.today, taxonomy=checked.taxonomy, top=top
-    )
     return Gathered(
         ads=ads,
         partnerships=partnerships,
         taxonomy=checked.taxonomy,
-        suggestions=suggestions,
+        suggestions={},
         today=checked.today,
         warnings=checked.problems,
     )
+
+
+def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
+    """Model and match what passed the check; raise TandemError when any file has an error.
+
+    Takes the check's result, so a command that reports problems and then suggestions
+    (`tandem report`) reads and validates the tree once.
+    """
+    data = model_checked(checked)
+    suggestions = suggest_partners(
+        data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy, top=top
+    )
+    return replace(data, suggestions=suggestions)
+
+
+def modelled(root: Path, today: dt.date) -> Gathered:
+    """Load, validate and model, without matching (circles and the pairing plan)."""
+    return model_checked(check(root, today))
 
 
 def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
@@ -117,6 +129,8 @@ def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
 
 def build(root: Path, today: dt.date, *, language: str | None = None, site_url: str = "") -> Site:
     """Gather all data, then render every page of the site (served at `site_url`)."""
-    data = replace(gather(root, today), site_url=site_url)
+    data = gather(root, today)
+    circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
+    data = replace(data, site_url=site_url, circles=circles)
     pages, files = render_site(data, locale_for(language))
     return Site(pages=pages, files=files, warnings=data.warnings)

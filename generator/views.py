@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from generator.charts import BarChart, SupplyBar, Timeline, bar_chart, package_timeline, supply_bar
+from generator.circles import Circle
 from generator.gathered import Gathered
 from generator.i18n import Locale
 from generator.ids import joined_id
@@ -169,12 +170,22 @@ class SuggestedPartner:
 
 
 @dataclass(frozen=True)
+class SuggestedCircle:
+    theme: str  # in the page's language
+    members: tuple[Ad, ...]  # the others
+    score: int
+    reasons: tuple[str, ...]
+    more: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class AdContext:
     title: str
     ad: Ad
     contact_href: str | None
     partnerships: tuple[Partnership, ...]
     suggestions: tuple[SuggestedPartner, ...]
+    circles: tuple[SuggestedCircle, ...]
     starter_path: str
     starter_text: str
 
@@ -188,8 +199,20 @@ def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
         contact_href=contact_href(ad.contact),
         partnerships=tuple(p for p in site.data.partnerships if ad.id in p.partners),
         suggestions=suggestions,
+        circles=tuple(_circle(site, c) for c in site.data.circles.get(ad.id, ())),
         starter_path=path,
         starter_text=text,
+    )
+
+
+def _circle(site: SiteIndex, circle: Circle) -> SuggestedCircle:
+    reasons = [reason_text(reason, site.locale) for reason in circle.reasons]
+    return SuggestedCircle(
+        theme=site.data.taxonomy.display_key(circle.key, site.locale.lang),
+        members=tuple(site.ads[m] for m in circle.members),
+        score=circle.score,
+        reasons=tuple(reasons[:REASONS_SHOWN]),
+        more=tuple(reasons[REASONS_SHOWN:]),
     )
 
 

@@ -1,0 +1,328 @@
+"""Suggested circles: groups of 3–5 open ads that share a learning goal, with reasons.
+
+Working Out Loud and lernOS circles form around a shared goal, not around a teacher: a circle
+for an ad open to `wol-circle` or `lernos-circle` gathers others who seek the same skill (the
+theme, resolved through the taxonomy, however it is spelled), all open to the same circle
+format, all able to meet (a common language, one place or all remote, no two of one owner
+or who partnered before) and with no large time gap between any two of them (the rule of
+`match.time_gaps`). One member who offers the theme without seeking it may join as a teacher.
+
+Score, 0–100: 40 points for how well everyone's time agrees (the mean pairwise fit of
+`match`), 25 for how surely each member's goal is the theme, 20 for the size (4–5 people, as
+both methods recommend, score full; 3 score 12), 15 for someone in the circle who teaches
+the theme, weighted by level.
+
+Fast at scale: the members come from the match indexes (who seeks or offers the theme, who
+can meet me), the closest RECRUIT_POOL by fit, and are added greedily, best fit to the
+circle first, so the work grows with the size of a theme, never with all pairs of ads. The
+pool is filled by commitment (hours and weeks), most promising first, skipping commitments
+with a large gap and stopping once no one left could reach it; `tests/test_naive.py` holds
+it to a scan of every ad.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import insort
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from generator.i18n import Locale
+from generator.match import (
+    Matcher,
+    Profile,
+    Reason,
+    reason_text,
+)
+from generator.model import FORMATS, Ad, Partnership
+from generator.skills import Taxonomy
+
+CIRCLE_FORMATS = ("wol-circle", "lernos-circle")
+MIN_MEMBERS, MAX_MEMBERS = 3, 5
+# How many weeks a circle runs: WOL 12 weeks, a lernOS sprint 13.
+CIRCLE_WEEKS = {"wol-circle": 12, "lernos-circle": 13}
+TIME_POINTS, THEME_POINTS, SIZE_POINTS, TEACHING_POINTS = 40, 25, 20, 15
+SIZE_SHARE = {3: 0.6, 4: 1.0, 5: 1.0}
+RECRUIT_POOL = 12  # the closest candidates by fit; a theme sought by hundreds stays fast
+
+
+@dataclass(frozen=True)
+class Circle:
+    """A suggested circle: its members (ad ids in id order), theme and reasons."""
+
+    members: tuple[str, ...]
+    theme: str
+    key: str
+    score: int
+    reasons: tuple[Reason, ...]
+    raw: float = 0.0
+
+
+def suggest_circles(
+    ads: Sequence[Ad],
+    partnerships: Sequence[Partnership],
+    *,
+    today: dt.date,
+    taxonomy: Taxonomy,
+    top: int = 3,
+) -> dict[str, list[Circle]]:
+    """The best `top` circles for every open ad open to a circle format, keyed by ad id.
+
+    Each circle lists the other members, not the ad itself.
+    """
+    finder = CircleFinder(Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy))
+    return {
+        p.ad.id: [finder.as_seen_by(i, c) for c in finder.best_for(i, top=top)]
+        for i, p in enumerate(finder.profiles)
+        if finder.wants_circle(p)
+    }
+
+
+class CircleFinder:
+    """Forms circles around one ad at a time from the match indexes."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.profiles = matcher.profiles
+        self.open_to_circle = {j for j, p in enumerate(self.profiles) if self.wants_circle(p)}
+        self.index_of = {p.ad.id: j for j, p in enumerate(self.profiles)}
+        self._fits: dict[tuple[int, int], float] = {}
+
+    @staticmethod
+    def wants_circle(profile: Profile) -> bool:
+        return any(f in profile.ad.formats for f in CIRCLE_FORMATS)
+
+    def best_for(self, index: int, *, top: int) -> list[Circle]:
+        """The best circles with the ad at `index` in them, one per theme it seeks or offers."""
+        me = self.profiles[index]
+        if not self.wants_circle(me) or top < 1:
+            return []
+        found = []
+        for key in [*me.seeks, *(k for k in me.offers if k not in me.seeks)]:
+            group = self._recruit(me, key, self._pool(me, key))
+            if len(group) >= MIN_MEMBERS:
+                found.append(self.circle(group, key))
+        found.sort(key=lambda c: (-c.raw, c.members))
+        return found[:top]
+
+    def as_seen_by(self, index: int, circle: Circle) -> Circle:
+        """The circle from one member's side: the others as members, reasons addressed to them."""
+        me = self.profiles[index]
+        others = tuple(m for m in circle.members if m != me.ad.id)
+        group = [self.profiles[j] for j in self._indexes(circle.members)]
+        reasons = self._reasons(me, group, circle.key)
+        return Circle(others, circle.theme, circle.key, circle.score, reasons, circle.raw)
+
+    def circle(self, group: Sequence[int], key: str) -> Circle:
+        """A circle of the ads at `group`, scored, with reasons for no one in particular."""
+        members = sorted((self.profiles[j] for j in group), key=lambda p: p.ad.id)
+        raw = self._score(members, key)
+        return Circle(
+            tuple(p.ad.id for p in members),
+            self.matcher.taxonomy.display_key(key),
+            key,
+            max(0, min(100, round(raw))),
+            tuple(self._shared_reasons(members, key)),
+            raw,
+        )
+
+    def can_form(self, group: Sequence[int], key: str) -> bool:
+        """Could these ads form a circle on `key`? The rules of `_recruit`, for a whole group."""
+        members = [self.profiles[j] for j in group]
+        seekers = [p for p in members if key in p.seeks]
+        return (
+            MIN_MEMBERS <= len(members) <= MAX_MEMBERS
+            and len(members) - len(seekers) <= 1
+            and all(key in p.seeks or key in p.offers for p in members)
+            and all(self.wants_circle(p) for p in members)
+            and bool(_common_formats(members))
+            and bool(_common_languages(members))
+            and all(self._compatible(a, b) for i, a in enumerate(members) for b in members[i + 1 :])
+        )
+
+    # --- forming ----------------------------------------------------------------------------
+
+    def _pool(self, me: Profile, key: str) -> list[int]:
+        """Who could join me on `key`: circle-open, able to meet me, no large time gap; the
+        RECRUIT_POOL best by fit (id breaks ties)."""
+        near = self.matcher.seeking.get(key, set()) | self.matcher.offering.get(key, set())
+        candidates = self.matcher.eligible(me, (near & self.open_to_circle) - {me.index})
+        # `eligible` checked language, place and owners; only the time is left to compare.
+        # Candidates come by commitment (hours and weeks), most promising first, and no
+        # further once no one of a commitment could reach the pool.
+        times = self.matcher.time_fit
+        of_kind: dict[int, list[int]] = defaultdict(list)
+        for j in candidates:
+            of_kind[times.kind[j]].append(j)
+        promising = [(*times.best_case(me.index, kind), kind) for kind in of_kind]
+        best: list[tuple[float, int]] = []
+        for bound, kind in sorted(((b, k) for b, gap, k in promising if not gap), reverse=True):
+            if len(best) >= RECRUIT_POOL and bound < -best[-1][0]:
+                break
+            for j in of_kind[kind]:
+                value, gap = times(me.index, j)
+                if not gap and (len(best) < RECRUIT_POOL or (-value, j) < best[-1]):
+                    insort(best, (-value, j))
+                    del best[RECRUIT_POOL:]
+        return [j for _, j in best]
+
+    def _recruit(self, me: Profile, key: str, pool: list[int]) -> list[int]:
+        """Add, one at a time, the candidate that fits the circle so far best (id breaks ties)."""
+        group = [me.index]
+        for _ in range(MAX_MEMBERS - 1):
+            best = min(
+                (
+                    (-self._welcome(group, j, key), j)
+                    for j in pool
+                    if j not in group and self.can_join(group, j, key)
+                ),
+                default=None,
+            )
+            if best is None:
+                break
+            group.append(best[1])
+        return group
+
+    def _welcome(self, group: list[int], j: int, key: str) -> float:
+        """Mean fit with the members so far, plus a little for a teacher the circle lacks."""
+        other = self.profiles[j]
+        mean_fit = sum(self._fit(m, j) for m in group) / len(group)
+        lacks_teacher = not any(key in self.profiles[m].offers for m in group)
+        return mean_fit + (0.1 if lacks_teacher and key in other.offers else 0.0)
+
+    def can_join(self, group: list[int], j: int, key: str) -> bool:
+        other = self.profiles[j]
+        members = [self.profiles[m] for m in group]
+        if key not in other.seeks and any(key not in p.seeks for p in members):
+            return False  # at most one member who teaches without seeking
+        return (
+            bool(_common_formats([*members, other]))
+            and bool(_common_languages([*members, other]))
+            and all(self._compatible(p, other) for p in members)
+        )
+
+    def _fit(self, a: int, b: int) -> float:
+        key = (a, b) if a < b else (b, a)
+        if key not in self._fits:
+            self._fits[key] = self.matcher.time_fit(*key)[0]
+        return self._fits[key]
+
+    def _compatible(self, a: Profile, b: Profile) -> bool:
+        return self.matcher.can_meet(a, b) and not self.matcher.time_fit(a.index, b.index)[1]
+
+    def _indexes(self, ids: Sequence[str]) -> list[int]:
+        return [self.index_of[i] for i in ids]
+
+    # --- scoring and reasons ----------------------------------------------------------------
+
+    def _score(self, members: Sequence[Profile], key: str) -> float:
+        pairs = [(a, b) for i, a in enumerate(members) for b in members[i + 1 :]]
+        time = sum(self._fit(a.index, b.index) for a, b in pairs) / len(pairs)
+        seekers = [p for p in members if key in p.seeks]
+        theme = sum(p.seeks[key][1].similarity for p in seekers) / 100 / len(seekers)
+        teaching = max((p.offer_values[key] for p in members if key in p.offers), default=0.0)
+        return (
+            TIME_POINTS * time
+            + THEME_POINTS * theme
+            + SIZE_POINTS * SIZE_SHARE.get(len(members), 0.0)
+            + TEACHING_POINTS * teaching
+        )
+
+    def _shared_reasons(self, members: Sequence[Profile], key: str) -> list[Reason]:
+        """Reasons that hold for everyone: the theme, teachers, format, language, place, time."""
+        seekers = [p for p in members if key in p.seeks]
+        skill = self.matcher.taxonomy.display_key(key)
+        reasons = [Reason("circle_theme_all", (("count", len(seekers)), ("skill", skill)))]
+        return [*reasons, *self._common_reasons(members, key)]
+
+    def _reasons(self, me: Profile, members: Sequence[Profile], key: str) -> tuple[Reason, ...]:
+        others = [p for p in members if p is not me and key in p.seeks]
+        skill = self.matcher.taxonomy.display_key(key)
+        code = "circle_theme" if key in me.seeks else "circle_theme_teach"
+        reasons = [Reason(code, (("count", len(others)), ("skill", skill)))]
+        reasons += self._common_reasons(members, key)
+        reasons += _time_reasons(me, [p for p in members if p is not me])
+        return tuple(reasons)
+
+    def _common_reasons(self, members: Sequence[Profile], key: str) -> list[Reason]:
+        reasons = []
+        spellings = tuple(dict.fromkeys(p.seeks[key][0].skill for p in members if key in p.seeks))
+        if len(spellings) > 1:
+            reasons.append(Reason("circle_spellings", (("spelling_names", spellings),)))
+        reasons += [_teacher_reason(p, key) for p in members if key in p.offers]
+        if not any(key in p.offers for p in members):
+            reasons.append(Reason("circle_no_teacher"))
+        formats = _common_formats(members)
+        reasons.append(Reason("circle_formats", (("formats", formats),)))
+        languages = tuple(sorted(_common_languages(members)))
+        reasons.append(Reason("circle_languages", (("languages", languages),)))
+        places = {p.place for p in members}
+        if len(places) == 1 and "" not in places:
+            reasons.append(Reason("circle_location", (("location", members[0].ad.location),)))
+        else:
+            reasons.append(Reason("circle_remote"))
+        short = _short_names(members, formats)
+        if short:
+            weeks = CIRCLE_WEEKS[formats[0]]
+            reasons.append(Reason("circle_short", (("names", short), ("weeks", weeks))))
+        return reasons
+
+
+def _teacher_reason(profile: Profile, key: str) -> Reason:
+    offer = profile.offers[key][0]
+    params = (("name", profile.ad.name), ("offer", offer.skill), ("level", offer.level))
+    return Reason("circle_teacher", params)
+
+
+def _time_reasons(me: Profile, others: Sequence[Profile]) -> list[Reason]:
+    hours = sorted(p.ad.commitment.hours_per_week for p in others)
+    weeks = sorted(p.ad.commitment.weeks for p in others)
+    mine = me.ad.commitment
+    latest = max(p.start for p in [me, *others])
+    return [
+        _range_reason("circle_hours", hours, ("my_hours", mine.hours_per_week)),
+        _range_reason("circle_weeks", weeks, ("my_weeks", mine.weeks)),
+        Reason("circle_start", (("date", latest.isoformat()),)),
+    ]
+
+
+def _range_reason(code: str, values: Sequence[float], mine: tuple[str, float]) -> Reason:
+    """`the others plan 1–2 h/week, you 1.5`, or `… plan 1 h/week …` when they agree."""
+    if values[0] == values[-1]:
+        return Reason(f"{code}_one", (("value", values[0]), mine))
+    return Reason(code, (("low", values[0]), ("high", values[-1]), mine))
+
+
+def _short_names(members: Sequence[Profile], formats: tuple[str, ...]) -> tuple[str, ...]:
+    """Who plans fewer weeks than the circle format runs."""
+    weeks = CIRCLE_WEEKS[formats[0]]
+    return tuple(p.ad.name for p in members if p.ad.commitment.weeks < weeks)
+
+
+def _common_formats(members: Sequence[Profile]) -> tuple[str, ...]:
+    return tuple(
+        f for f in FORMATS if f in CIRCLE_FORMATS and all(f in p.ad.formats for p in members)
+    )
+
+
+def _common_languages(members: Sequence[Profile]) -> frozenset[str]:
+    return frozenset.intersection(*(p.languages for p in members))
+
+
+def circles_json(result: dict[str, list[Circle]]) -> dict[str, Any]:
+    """The contract's JSON: `{"<ad id>": [{"members", "theme", "score", "reasons"}, …]}`."""
+    english = Locale("en")
+    return {
+        ident: [
+            {
+                "members": list(c.members),
+                "theme": c.theme,
+                "score": c.score,
+                "reasons": [reason_text(r, english) for r in c.reasons],
+            }
+            for c in circles
+        ]
+        for ident, circles in result.items()
+    }

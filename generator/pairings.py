@@ -1,0 +1,233 @@
+"""A pairing plan: one proposed partner or circle per open ad, so most people get a good one.
+
+If everyone contacted their own first suggestion, one popular expert would be asked by many
+and most of them left without a partner. The plan looks at everyone at once:
+
+1. Good pairs: mutual pairs (each teaches the other) with no large time gap, each ad's best
+   EDGE_DEPTH of them, weighted by their unrounded score (symmetric, without crowding).
+2. Circles first, where better: each circle-open ad's best circle, best first, is taken when
+   all its members are still free and it scores at least as high as the best good pair each
+   member could still form (greedy).
+3. The rest: a maximum-cardinality, maximum-weight matching over the good pairs of the ads
+   left (networkx's blossom algorithm): first as many people as possible, then the best scores.
+
+Step 3 is exact; step 2 is a greedy choice, so the whole plan can fall short of the best
+possible one when circles compete. `plan_value` measures a plan and the tests compare it with
+an exhaustive search on small inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from generator.circles import Circle, CircleFinder
+from generator.i18n import Locale
+from generator.match import Matcher, Profile, Reason, reason_text
+from generator.model import Ad, Partnership
+from generator.skills import Taxonomy
+
+EDGE_DEPTH = 10
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One group of the plan: a pair, a circle, or one ad left without a good partner."""
+
+    members: tuple[str, ...]
+    score: int
+    reasons: tuple[Reason, ...]
+    raw: float = 0.0
+
+
+def plan_pairings(
+    ads: Sequence[Ad], partnerships: Sequence[Partnership], *, today: dt.date, taxonomy: Taxonomy
+) -> list[Proposal]:
+    """Every open ad in exactly one proposal: best groups first, those left alone last."""
+    matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
+    planner = Planner(matcher)
+    return planner.proposals(planner.plan())
+
+
+class Planner:
+    """Good pairs and circles over one Matcher, and the plan chosen from them."""
+
+    def __init__(self, matcher: Matcher) -> None:
+        self.matcher = matcher
+        self.profiles = matcher.profiles
+        self.circles = CircleFinder(matcher)
+        self.pairs = good_pairs(matcher)
+
+    def plan(self) -> list[tuple[int, ...]]:
+        """The groups of the plan as tuples of ad indexes: circles, then matched pairs."""
+        chosen = self._circles()
+        placed = {j for group in chosen for j in group}
+        left = {edge: w for edge, w in self.pairs.items() if placed.isdisjoint(edge)}
+        return [*chosen, *best_matching(left)]
+
+    def group_value(self, group: Sequence[int]) -> float:
+        """The unrounded score of a pair or the best circle these ads could form."""
+        if len(group) == 2:
+            return self.pairs.get(_edge(*group), 0.0)
+        circle = self._best_circle(group)
+        return circle.raw if circle else 0.0
+
+    def _circles(self) -> list[tuple[int, ...]]:
+        """Circles, best first, each taken when it places more people than the pairs it breaks.
+
+        Measured against the matching of all ads: a circle that breaks one pair to place five
+        people is taken, unless the circle without the paired person places more in all.
+        """
+        partner = {a: b for edge in best_matching(self.pairs) for a, b in (edge, edge[::-1])}
+        chosen: list[tuple[int, ...]] = []
+        taken: set[int] = set()
+        for group, circle in self._candidate_circles():
+            if not taken.isdisjoint(group):
+                continue
+            options = [
+                (self._gain(g, raw, partner), g) for g, raw in self._options(group, circle, partner)
+            ]
+            gain, best = max(options)
+            if gain > (0, 0.0):
+                chosen.append(best)
+                taken.update(best)
+                for j in best:
+                    partner.pop(partner.pop(j, -1), None)
+        return chosen
+
+    def _options(
+        self, group: tuple[int, ...], circle: Circle, partner: dict[int, int]
+    ) -> list[tuple[tuple[int, ...], float]]:
+        """The circle, and the circle without those paired outside it, if that can still form."""
+        options = [(group, circle.raw)]
+        kept = tuple(j for j in group if partner.get(j, j) in group)
+        if len(kept) < len(group) and self.circles.can_form(kept, circle.key):
+            options.append((kept, self.circles.circle(kept, circle.key).raw))
+        return options
+
+    def _gain(
+        self, group: tuple[int, ...], raw: float, partner: dict[int, int]
+    ) -> tuple[int, float]:
+        """(people placed, score) the circle adds, less the pairs of the matching it breaks."""
+        broken = {_edge(j, partner[j]) for j in group if j in partner}
+        lost = sum(2 * self.pairs[edge] for edge in broken)
+        return (len(group) - 2 * len(broken), round(len(group) * raw - lost, 6))
+
+    def _candidate_circles(self) -> list[tuple[tuple[int, ...], Circle]]:
+        """Each circle-open ad's best circle, once each, best first."""
+        found = {
+            tuple(self.circles.index_of[m] for m in c.members): c
+            for i in range(len(self.profiles))
+            for c in self.circles.best_for(i, top=1)
+        }
+        return sorted(found.items(), key=lambda item: (-item[1].raw, item[0]))
+
+    def proposals(self, groups: Iterable[tuple[int, ...]]) -> list[Proposal]:
+        made = [self._proposal(sorted(group)) for group in groups]
+        placed = {m for p in made for m in p.members}
+        alone = [
+            Proposal((p.ad.id,), 0, (Reason("plan_alone"),))
+            for p in self.profiles
+            if p.ad.id not in placed
+        ]
+        return sorted(made, key=lambda p: (-p.raw, p.members)) + alone
+
+    def _proposal(self, group: list[int]) -> Proposal:
+        members = [self.profiles[j] for j in group]
+        if len(group) == 2:
+            raw = self.pairs[_edge(*group)]
+            reasons = _pair_reasons(members[0], members[1], self.matcher.taxonomy)
+        else:
+            circle = self._best_circle(group)
+            assert circle is not None  # the plan holds only circles that can form
+            raw, reasons = circle.raw, circle.reasons
+        ids = tuple(p.ad.id for p in members)
+        return Proposal(ids, max(0, min(100, round(raw))), reasons, raw)
+
+    def _best_circle(self, group: Sequence[int]) -> Circle | None:
+        """The best circle these ads can form, on any theme they all seek or offer."""
+        themes = set.intersection(
+            *({*self.profiles[j].seeks, *self.profiles[j].offers} for j in group)
+        )
+        formed = [
+            self.circles.circle(group, key)
+            for key in sorted(themes)
+            if self.circles.can_form(group, key)
+        ]
+        return max(formed, key=lambda c: c.raw, default=None)
+
+
+def good_pairs(matcher: Matcher) -> dict[tuple[int, int], float]:
+    """(a, b) with a < b -> unrounded score, for mutual pairs with no large time gap."""
+    pairs: dict[tuple[int, int], float] = {}
+    for i in range(len(matcher.profiles)):
+        for j, raw, gap in matcher.mutual_scores(i, top=EDGE_DEPTH):
+            if not gap:
+                pairs[_edge(i, j)] = raw
+    return pairs
+
+
+def best_matching(pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """As many pairs as possible, then the highest total score (exact: Edmonds' blossoms)."""
+    graph: nx.Graph[int] = nx.Graph()
+    # Integer weights: the blossom algorithm compares sums, and floats would round.
+    graph.add_weighted_edges_from((a, b, round(w * 1000)) for (a, b), w in sorted(pairs.items()))
+    return sorted(_edge(a, b) for a, b in nx.max_weight_matching(graph, maxcardinality=True))
+
+
+def plan_value(groups: Iterable[Sequence[int]], value: Any) -> tuple[int, float]:
+    """(people placed, sum of each person's group score): what a plan is judged by."""
+    people, total = 0, 0.0
+    for group in groups:
+        people += len(group)
+        total += len(group) * value(group)
+    return people, round(total, 6)
+
+
+def _edge(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a < b else (b, a)
+
+
+def _pair_reasons(a: Profile, b: Profile, taxonomy: Taxonomy) -> tuple[Reason, ...]:
+    reasons = [
+        Reason(
+            "plan_teaches",
+            (
+                ("teacher", teacher.ad.name),
+                ("learner", learner.ad.name),
+                ("skill", taxonomy.display_key(key)),
+            ),
+        )
+        for teacher, learner in ((a, b), (b, a))
+        for key in learner.seeks
+        if key in teacher.offers
+    ]
+    reasons += [
+        Reason(
+            "plan_time",
+            (
+                ("name", p.ad.name),
+                ("hours", p.ad.commitment.hours_per_week),
+                ("weeks", p.ad.commitment.weeks),
+            ),
+        )
+        for p in (a, b)
+    ]
+    return tuple(reasons)
+
+
+def pairings_json(plan: Sequence[Proposal]) -> list[dict[str, Any]]:
+    """The contract's JSON: `[{"members", "score", "reasons"}, …]`."""
+    english = Locale("en")
+    return [
+        {
+            "members": list(p.members),
+            "score": p.score,
+            "reasons": [reason_text(r, english) for r in p.reasons],
+        }
+        for p in plan
+    ]

@@ -1,0 +1,171 @@
+"""The fast matcher and circle finder against naive loops over the same scoring.
+
+The fast paths (inverted indexes, pruning by the skill part, one search before crowding,
+cached fits) must not change a single suggestion: on seeded random markets with places,
+languages, owners, past partners, time gaps and circle formats, every list is compared with
+a loop over every pair of ads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmarks.naive import naive_partners
+from generator.circles import MAX_MEMBERS, Circle, CircleFinder, suggest_circles
+from generator.match import Matcher, Profile, fit, suggest_partners, time_gaps
+from generator.model import Ad, Commitment, Offer, Partnership, Seek
+from generator.skills import Taxonomy, load_taxonomy
+
+DATA = Path(__file__).parent / "data" / "pairings"
+TODAY = dt.date(2027, 3, 1)
+SKILLS = ["Python", "SQL", "Excel", "k8s", "Kubernetes", "Verhandlungsführung", "Scrum", "Figma"]
+PLACES = ["Berlin", "berlin ", "Köln", "Koeln", "Remote"]
+FORMATS = [("tandem",), ("tandem", "wol-circle"), ("wol-circle",), ("lernos-circle",)]
+CIRCLE_FORMATS = [("wol-circle",), ("tandem", "wol-circle", "lernos-circle")]
+
+
+def random_market(
+    seed: int, size: int, *, formats: list[tuple[str, ...]] = FORMATS
+) -> tuple[list[Ad], list[Partnership]]:
+    rng = random.Random(seed)
+    ads = [_random_ad(rng, n, formats) for n in range(size)]
+    logs = [
+        Partnership(
+            id=f"log-{n}",
+            path=f"partnerships/log-{n}.yml",
+            title="Earlier",
+            format="tandem",
+            partners=tuple(ad.id for ad in rng.sample(ads, 2)),
+            phase="closed",
+            started=TODAY - dt.timedelta(days=200),
+        )
+        for n in range(size // 6)
+    ]
+    return ads, logs
+
+
+def _random_ad(rng: random.Random, n: int, formats: list[tuple[str, ...]]) -> Ad:
+    offers = rng.sample(SKILLS, rng.choice([1, 2, 3]))
+    seeks = rng.sample([s for s in SKILLS if s not in offers], rng.choice([1, 2]))
+    start = rng.choice([None, None, TODAY + dt.timedelta(days=rng.choice([10, 60, 120, 270]))])
+    return Ad(
+        id=f"ad-{n:03d}",
+        path=f"ads/ad-{n:03d}.yml",
+        name=f"Person {n}",
+        owner=f"p{rng.randrange(int(n * 0.9) + 1)}",  # some people post two ads
+        location=rng.choice(PLACES),
+        languages=tuple(rng.sample(["de", "en", "fr"], rng.choice([1, 1, 2]))),
+        offers=tuple(Offer(s, rng.choice(["basic", "advanced", "expert"])) for s in offers),
+        seeks=tuple(Seek(s) for s in seeks),
+        commitment=Commitment(rng.choice([0.5, 1, 2, 4, 8]), rng.choice([4, 8, 12, 26])),
+        posted=TODAY - dt.timedelta(days=rng.choice([0, 5, 30])),
+        expires=TODAY + dt.timedelta(days=90),
+        status=rng.choice(["open"] * 9 + ["paused"]),
+        contact="@p",
+        remote=rng.random() < 0.7,
+        formats=rng.choice(formats),
+        available_from=start,
+        manager_support=rng.random() < 0.5,
+    )
+
+
+@pytest.fixture(scope="module")
+def taxonomy() -> Taxonomy:
+    return load_taxonomy(DATA)
+
+
+# --- partners -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_partners_equal_the_naive_loop(taxonomy: Taxonomy, seed: int) -> None:
+    ads, logs = random_market(seed, 60)
+    for top, capacity in ((5, 3), (1, 3), (3, None), (8, 2)):
+        fast = suggest_partners(
+            ads, logs, today=TODAY, taxonomy=taxonomy, top=top, capacity=capacity
+        )
+        matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+        assert fast == naive_partners(matcher, top=top, capacity=capacity), (seed, top)
+
+
+def test_the_markets_exercise_every_branch(taxonomy: Taxonomy) -> None:
+    """The random markets hold what the fast paths skip: crowding, one-way, gaps, repeats."""
+    ads, logs = random_market(0, 60)
+    found = suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy)
+    codes = Counter(r.code for lists in found.values() for s in lists for r in s.reasons)
+    assert codes["crowded"] and codes["one_way_learn"] and codes["start_gap"]
+    assert codes["engagement_gap"] and codes["remote"] and codes["same_location"]
+    assert any(s.mutual for lists in found.values() for s in lists)
+
+
+# --- circles --------------------------------------------------------------------------------
+
+
+def naive_circles(matcher: Matcher, *, top: int) -> dict[str, list[Circle]]:
+    """For each circle-open ad and theme: every candidate scanned, the greedy rule applied."""
+    finder = CircleFinder(matcher)
+    result = {}
+    for i, me in enumerate(matcher.profiles):
+        if not finder.wants_circle(me):
+            continue
+        found = []
+        for key in [*me.seeks, *(k for k in me.offers if k not in me.seeks)]:
+            group = _naive_recruit(finder, me, key)
+            if len(group) >= 3:
+                found.append(finder.circle(group, key))
+        found.sort(key=lambda c: (-c.raw, c.members))
+        result[me.ad.id] = [finder.as_seen_by(i, c) for c in found[:top]]
+    return result
+
+
+def _naive_recruit(finder: CircleFinder, me: Profile, key: str) -> list[int]:
+    pool = sorted(
+        (-fit(me, other), j)
+        for j, other in enumerate(finder.profiles)
+        if j != me.index
+        and finder.wants_circle(other)
+        and (key in other.seeks or key in other.offers)
+        and finder.matcher.can_meet(me, other)
+        and not time_gaps(me, other)
+    )[:12]
+    group = [me.index]
+    while len(group) < MAX_MEMBERS:
+        joining = [
+            (-_welcome(finder, group, j, key), j)
+            for _, j in pool
+            if j not in group and finder.can_join(group, j, key)
+        ]
+        if not joining:
+            break
+        group.append(min(joining)[1])
+    return group
+
+
+def _welcome(finder: CircleFinder, group: list[int], j: int, key: str) -> float:
+    profiles = finder.profiles
+    mean_fit = sum(fit(profiles[m], profiles[j]) for m in group) / len(group)
+    lacks_teacher = not any(key in profiles[m].offers for m in group)
+    return mean_fit + (0.1 if lacks_teacher and key in profiles[j].offers else 0.0)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_circles_equal_the_naive_loop(taxonomy: Taxonomy, seed: int) -> None:
+    ads, logs = random_market(100 + seed, 60, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
+    for top in (1, 3):
+        fast = suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy, top=top)
+        matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+        assert fast == naive_circles(matcher, top=top), (seed, top)
+
+
+def test_the_circle_markets_form_circles(taxonomy: Taxonomy) -> None:
+    sizes: Counter[int] = Counter()
+    for seed in range(100, 112):
+        ads, logs = random_market(seed, 60, formats=CIRCLE_FORMATS)
+        found = suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy)
+        sizes.update(len(c.members) + 1 for circles in found.values() for c in circles)
+    assert sizes[3] and sizes[4] and sizes[5], sizes
