@@ -27,14 +27,11 @@ from bisect import insort
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from generator.i18n import Locale
 from generator.match import (
     Matcher,
     Profile,
     Reason,
-    reason_text,
 )
 from generator.model import FORMATS, Ad, Partnership
 from generator.skills import Taxonomy
@@ -309,20 +306,3 @@ def _common_formats(members: Sequence[Profile]) -> tuple[str, ...]:
 
 def _common_languages(members: Sequence[Profile]) -> frozenset[str]:
     return frozenset.intersection(*(p.languages for p in members))
-
-
-def circles_json(result: dict[str, list[Circle]]) -> dict[str, Any]:
-    """The contract's JSON: `{"<ad id>": [{"members", "theme", "score", "reasons"}, …]}`."""
-    english = Locale("en")
-    return {
-        ident: [
-            {
-                "members": list(c.members),
-                "theme": c.theme,
-                "score": c.score,
-                "reasons": [reason_text(r, english) for r in c.reasons],
-            }
-            for c in circles
-        ]
-        for ident, circles in result.items()
-    }

@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 import click
 
 from generator import scaffold
-from generator.i18n import Locale
 from generator.load import LoadError
 from generator.model import FORMATS as AD_FORMATS
 from generator.model import LEVELS
@@ -148,8 +147,8 @@ def _relative(root: Path, file: Path) -> str:
 @problems_exit
 def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
     """Suggested partners for every open ad, or for AD_ID."""
-    from generator.match import reason_text, suggestions_json
     from generator.pipeline import gather
+    from generator.present import suggestions_json, suggestions_text
 
     data = gather(root, today, top=top)
     result = data.suggestions
@@ -160,17 +159,8 @@ def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> 
     if fmt == "json":
         click.echo(json.dumps(suggestions_json(result), indent=2, ensure_ascii=False))
         return
-    names = {ad.id: ad.name for ad in data.ads}
-    locale = Locale("en")
-    for ident, suggestions in result.items():
-        click.echo(f"{names[ident]} ({ident})")
-        if not suggestions:
-            click.echo("  no suggestions")
-        for s in suggestions:
-            direction = "mutual" if s.mutual else "one-way"
-            click.echo(f"  {s.score:3d}  {names[s.partner]} ({s.partner}), {direction}")
-            for reason in s.reasons:
-                click.echo(f"       - {reason_text(reason, locale)}")
+    for line in suggestions_text(result, {ad.id: ad.name for ad in data.ads}):
+        click.echo(line)
 
 
 def _ask(value: Any, prompt: str, **kwargs: Any) -> Any:
@@ -458,9 +448,9 @@ def report(base: str, root: Path, today: dt.date) -> None:
 @problems_exit
 def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
     """Suggested circles (3–5 people, one shared goal) for ads open to a circle format."""
-    from generator.circles import circles_json, suggest_circles
-    from generator.match import reason_text
+    from generator.circles import suggest_circles
     from generator.pipeline import modelled
+    from generator.present import circles_json, circles_text
 
     data = modelled(root, today)
     result = suggest_circles(
@@ -473,16 +463,8 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
     if fmt == "json":
         click.echo(json.dumps(circles_json(result), indent=2, ensure_ascii=False))
         return
-    names = {ad.id: ad.name for ad in data.ads}
-    for ident, found in result.items():
-        click.echo(f"{names[ident]} ({ident})")
-        if not found:
-            click.echo("  no circle (open to wol-circle or lernos-circle, with others to meet?)")
-        for circle in found:
-            members = ", ".join(f"{names[m]} ({m})" for m in circle.members)
-            click.echo(f"  {circle.score:3d}  {circle.theme}: {members}")
-            for reason in circle.reasons:
-                click.echo(f"       - {reason_text(reason, Locale('en'))}")
+    for line in circles_text(result, {ad.id: ad.name for ad in data.ads}):
+        click.echo(line)
 
 
 @main.command()
@@ -493,20 +475,14 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
 @problems_exit
 def pairings(fmt: str, root: Path, today: dt.date) -> None:
     """A plan for maintainers: one partner or circle per open ad, so most people get one."""
-    from generator.match import reason_text
-    from generator.pairings import pairings_json, plan_pairings
+    from generator.pairings import plan_pairings
     from generator.pipeline import modelled
+    from generator.present import pairings_json, pairings_text
 
     data = modelled(root, today)
     plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
     if fmt == "json":
         click.echo(json.dumps(pairings_json(plan), indent=2, ensure_ascii=False))
         return
-    names = {ad.id: ad.name for ad in data.ads}
-    placed = sum(len(p.members) for p in plan if p.score)
-    click.echo(f"{placed} of {len(plan and {m for p in plan for m in p.members})} open ads placed")
-    for proposal in plan:
-        members = ", ".join(f"{names[m]} ({m})" for m in proposal.members)
-        click.echo(f"  {proposal.score:3d}  {members}")
-        for reason in proposal.reasons:
-            click.echo(f"       - {reason_text(reason, Locale('en'))}")
+    for line in pairings_text(plan, {ad.id: ad.name for ad in data.ads}):
+        click.echo(line)

@@ -41,9 +41,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from generator.i18n import Locale
 from generator.model import FORMATS, Ad, Offer, Partnership, Seek
 from generator.skills import Resolution, Taxonomy, normalise, slug
 
@@ -84,7 +83,7 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Reason:
-    """One reason, rendered in any language by `reason_text`: `reason.<code>` plus params."""
+    """One reason as a code and parameters; `present.reason_text` words it in any language."""
 
     code: str
     params: tuple[tuple[str, ParamValue], ...] = ()
@@ -812,46 +811,3 @@ def _format_reason(me: Profile, other: Profile) -> Reason:
 
 
 # --- rendering reasons ----------------------------------------------------------------------
-
-
-def reason_text(reason: Reason, locale: Locale) -> str:
-    """The reason in the locale's language, e.g. `offers Kubernetes (expert), which you seek`."""
-    params = dict(reason.params)
-    shown = {
-        name: _show(name, params.get(f"{name}_{locale.lang}", value), locale)
-        for name, value in params.items()
-    }
-    return locale.t(f"reason.{reason.code}", **shown)
-
-
-def _show(name: str, value: ParamValue, locale: Locale) -> str:
-    if name == "level":
-        return locale.t(f"level.{value}")
-    if name in ("date", "my_date") and isinstance(value, str):
-        return locale.date(dt.date.fromisoformat(value))
-    if isinstance(value, tuple):
-        if name.endswith("formats"):
-            return ", ".join(locale.t(f"format.{f}") for f in value)
-        if name.endswith("names"):
-            return ", ".join(value)
-        return ", ".join(code.upper() for code in value)
-    if isinstance(value, float):
-        return locale.number(value)
-    return str(value)
-
-
-def suggestions_json(result: Mapping[str, Sequence[Suggestion]]) -> dict[str, Any]:
-    """The contract's JSON: `{"<ad id>": [{"partner", "score", "mutual", "reasons"}, …]}`."""
-    english = Locale("en")
-    return {
-        ident: [
-            {
-                "partner": s.partner,
-                "score": s.score,
-                "mutual": s.mutual,
-                "reasons": [reason_text(r, english) for r in s.reasons],
-            }
-            for s in suggestions
-        ]
-        for ident, suggestions in result.items()
-    }

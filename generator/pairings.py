@@ -26,8 +26,7 @@ from typing import Any
 import networkx as nx
 
 from generator.circles import Circle, CircleFinder
-from generator.i18n import Locale
-from generator.match import Matcher, Profile, Reason, reason_text
+from generator.match import Matcher, Profile, Reason
 from generator.model import Ad, Partnership
 from generator.skills import Taxonomy
 
@@ -218,16 +217,3 @@ def _pair_reasons(a: Profile, b: Profile, taxonomy: Taxonomy) -> tuple[Reason, .
         for p in (a, b)
     ]
     return tuple(reasons)
-
-
-def pairings_json(plan: Sequence[Proposal]) -> list[dict[str, Any]]:
-    """The contract's JSON: `[{"members", "score", "reasons"}, …]`."""
-    english = Locale("en")
-    return [
-        {
-            "members": list(p.members),
-            "score": p.score,
-            "reasons": [reason_text(r, english) for r in p.reasons],
-        }
-        for p in plan
-    ]

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
 from generator.gathered import Gathered
-from generator.i18n import Locale
-from generator.match import reason_text
 from generator.ownership import GitError, changed_files, merge_base
 from generator.pipeline import check, gather_checked
+from generator.present import markdown_cell, suggestions_markdown
 from generator.problem_output import count_line
 from generator.problems import Problem
 
@@ -41,35 +40,20 @@ def pull_request_report(root: Path, base: str, today: dt.date) -> str:
     return "\n".join(lines)
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
-
-
 def _problem_table(problems: Sequence[Problem]) -> list[str]:
     if not problems:
         return ["Every ad and partnership log is valid.", ""]
     rows = ["| file | line | severity | message |", "|---|---|---|---|"]
     rows += [
-        f"| `{_cell(p.path)}` | {p.line} | {p.severity} | {_cell(p.message)} |" for p in problems
+        f"| `{markdown_cell(p.path)}` | {p.line} | {p.severity} | {markdown_cell(p.message)} |"
+        for p in problems
     ]
     return [*rows, ""]
 
 
 def _suggestions(data: Gathered, ids: list[str]) -> list[str]:
     names = {ad.id: ad.name for ad in data.ads}
-    locale = Locale("en")
     lines = ["### Suggested partners for the ads in this pull request", ""]
-    for ident in ids:
-        if ident not in names:
-            continue
-        lines.append(f"**{_cell(names[ident])}** (`{ident}`)")
-        suggestions = data.suggestions.get(ident, [])
-        if not suggestions:
-            lines.append("- no suggestions yet (the ad is not open, or nobody fits yet)")
-        for s in suggestions:
-            direction = "mutual" if s.mutual else "one-way"
-            reasons = "; ".join(_cell(reason_text(r, locale)) for r in s.reasons)
-            partner = f"{_cell(names[s.partner])} (`{s.partner}`)"
-            lines.append(f"- {partner}, {direction}, {s.score}/100: {reasons}")
-        lines.append("")
+    for ident in (i for i in ids if i in names):
+        lines += suggestions_markdown(ident, data.suggestions.get(ident, []), names)
     return lines

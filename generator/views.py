@@ -22,8 +22,9 @@ from generator.circles import Circle
 from generator.gathered import Gathered
 from generator.i18n import Locale
 from generator.ids import joined_id
-from generator.match import Suggestion, reason_text
+from generator.match import Suggestion
 from generator.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
+from generator.present import reason_texts
 from generator.scaffold import partnership_data, to_yaml
 
 NEWEST_ADS_ON_HOME = 6
@@ -206,7 +207,7 @@ def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
 
 
 def _circle(site: SiteIndex, circle: Circle) -> SuggestedCircle:
-    reasons = [reason_text(reason, site.locale) for reason in circle.reasons]
+    reasons = reason_texts(circle.reasons, site.locale)
     return SuggestedCircle(
         theme=site.data.taxonomy.display_key(circle.key, site.locale.lang),
         members=tuple(site.ads[m] for m in circle.members),
@@ -217,7 +218,7 @@ def _circle(site: SiteIndex, circle: Circle) -> SuggestedCircle:
 
 
 def _suggested(site: SiteIndex, suggestion: Suggestion) -> SuggestedPartner:
-    reasons = [reason_text(reason, site.locale) for reason in suggestion.reasons]
+    reasons = reason_texts(suggestion.reasons, site.locale)
     return SuggestedPartner(
         partner=site.ads[suggestion.partner],
         score=suggestion.score,

@@ -14,13 +14,13 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.circles import Circle, circles_json, suggest_circles
+from generator.circles import Circle, suggest_circles
 from generator.cli import main
 from generator.i18n import Locale
 from generator.load import load_file
-from generator.match import reason_text
 from generator.model import Ad, ad_from_data
 from generator.pipeline import build
+from generator.present import circles_json, reason_text
 from generator.skills import Taxonomy, load_taxonomy
 from generator.validate import check_document
 

@@ -20,11 +20,10 @@ from generator.match import (
     SkillPair,
     Suggestion,
     place_key,
-    reason_text,
     suggest_partners,
-    suggestions_json,
 )
 from generator.model import Ad, Partnership, ad_from_data, partnership_from_data
+from generator.present import reason_text, suggestions_json
 from generator.skills import Taxonomy, load_taxonomy
 from generator.validate import validate_document
 

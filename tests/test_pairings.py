@@ -20,9 +20,10 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.i18n import Locale
 from generator.load import load_file
-from generator.match import Matcher, reason_text, suggest_partners
+from generator.match import Matcher, suggest_partners
 from generator.model import Ad, Commitment, Offer, Seek, ad_from_data
-from generator.pairings import Planner, pairings_json, plan_pairings, plan_value
+from generator.pairings import Planner, plan_pairings, plan_value
+from generator.present import pairings_json, reason_text
 from generator.skills import Taxonomy, load_taxonomy
 from generator.validate import check_document
 

@@ -9,8 +9,9 @@ import pytest
 
 from generator.i18n import Locale
 from generator.load import load_file
-from generator.match import CAP_MUTUAL, Suggestion, reason_text, suggest_partners
+from generator.match import CAP_MUTUAL, Suggestion, suggest_partners
 from generator.model import ad_from_data
+from generator.present import reason_text
 from generator.skills import load_taxonomy
 from generator.validate import check_document
 

@@ -1,0 +1,163 @@
+"""Suggestions as people and tools read them: reason texts, JSON, terminal text, Markdown.
+
+The matcher, the circle finder and the pairing plan decide and give reasons as codes with
+parameters; this module is the one place that turns them into words. The command line, the
+pull-request report and the site all use it, so a reason reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
+
+from generator.circles import Circle
+from generator.i18n import Locale
+from generator.match import ParamValue, Reason, Suggestion
+from generator.pairings import Proposal
+
+ENGLISH = Locale("en")
+"""The commands' language: JSON and terminal text are for tools and maintainers."""
+
+
+def reason_text(reason: Reason, locale: Locale) -> str:
+    """The reason in the locale's language, e.g. `offers Kubernetes (expert), which you seek`."""
+    params = dict(reason.params)
+    shown = {
+        name: _show(name, params.get(f"{name}_{locale.lang}", value), locale)
+        for name, value in params.items()
+    }
+    return locale.t(f"reason.{reason.code}", **shown)
+
+
+def reason_texts(reasons: Iterable[Reason], locale: Locale = ENGLISH) -> list[str]:
+    return [reason_text(reason, locale) for reason in reasons]
+
+
+def _show(name: str, value: ParamValue, locale: Locale) -> str:
+    if name == "level":
+        return locale.t(f"level.{value}")
+    if name in ("date", "my_date") and isinstance(value, str):
+        return locale.date(dt.date.fromisoformat(value))
+    if isinstance(value, tuple):
+        if name.endswith("formats"):
+            return ", ".join(locale.t(f"format.{f}") for f in value)
+        if name.endswith("names"):
+            return ", ".join(value)
+        return ", ".join(code.upper() for code in value)
+    if isinstance(value, float):
+        return locale.number(value)
+    return str(value)
+
+
+def direction(suggestion: Suggestion) -> str:
+    return "mutual" if suggestion.mutual else "one-way"
+
+
+# --- JSON (the contract's shapes) -----------------------------------------------------------
+
+
+def suggestions_json(result: Mapping[str, Sequence[Suggestion]]) -> dict[str, Any]:
+    """`{"<ad id>": [{"partner", "score", "mutual", "reasons"}, …]}`."""
+    return {
+        ident: [
+            {
+                "partner": s.partner,
+                "score": s.score,
+                "mutual": s.mutual,
+                "reasons": reason_texts(s.reasons),
+            }
+            for s in suggestions
+        ]
+        for ident, suggestions in result.items()
+    }
+
+
+def circles_json(result: Mapping[str, Sequence[Circle]]) -> dict[str, Any]:
+    """`{"<ad id>": [{"members", "theme", "score", "reasons"}, …]}`."""
+    return {
+        ident: [
+            {
+                "members": list(c.members),
+                "theme": c.theme,
+                "score": c.score,
+                "reasons": reason_texts(c.reasons),
+            }
+            for c in circles
+        ]
+        for ident, circles in result.items()
+    }
+
+
+def pairings_json(plan: Sequence[Proposal]) -> list[dict[str, Any]]:
+    """`[{"members", "score", "reasons"}, …]`."""
+    return [
+        {"members": list(p.members), "score": p.score, "reasons": reason_texts(p.reasons)}
+        for p in plan
+    ]
+
+
+# --- terminal text --------------------------------------------------------------------------
+
+
+def suggestions_text(
+    result: Mapping[str, Sequence[Suggestion]], names: Mapping[str, str]
+) -> Iterator[str]:
+    """`tandem match`: each ad, then its partners with score, direction and reasons."""
+    for ident, suggestions in result.items():
+        yield f"{names[ident]} ({ident})"
+        if not suggestions:
+            yield "  no suggestions"
+        for s in suggestions:
+            yield f"  {s.score:3d}  {names[s.partner]} ({s.partner}), {direction(s)}"
+            yield from _reason_lines(s.reasons)
+
+
+def circles_text(result: Mapping[str, Sequence[Circle]], names: Mapping[str, str]) -> Iterator[str]:
+    """`tandem circles`: each ad, then its circles with theme, members and reasons."""
+    for ident, found in result.items():
+        yield f"{names[ident]} ({ident})"
+        if not found:
+            yield "  no circle (open to wol-circle or lernos-circle, with others to meet?)"
+        for circle in found:
+            members = ", ".join(f"{names[m]} ({m})" for m in circle.members)
+            yield f"  {circle.score:3d}  {circle.theme}: {members}"
+            yield from _reason_lines(circle.reasons)
+
+
+def pairings_text(plan: Sequence[Proposal], names: Mapping[str, str]) -> Iterator[str]:
+    """`tandem pairings`: how many are placed, then each proposal with its reasons."""
+    placed = sum(len(p.members) for p in plan if p.score)
+    everyone = len({m for p in plan for m in p.members})
+    yield f"{placed} of {everyone} open ads placed"
+    for proposal in plan:
+        members = ", ".join(f"{names[m]} ({m})" for m in proposal.members)
+        yield f"  {proposal.score:3d}  {members}"
+        yield from _reason_lines(proposal.reasons)
+
+
+def _reason_lines(reasons: Iterable[Reason]) -> Iterator[str]:
+    for text in reason_texts(reasons):
+        yield f"       - {text}"
+
+
+# --- Markdown (the pull-request report) -----------------------------------------------------
+
+
+def markdown_cell(text: str) -> str:
+    """Text made safe for one line of a Markdown list or table cell."""
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
+def suggestions_markdown(
+    ident: str, suggestions: Sequence[Suggestion], names: Mapping[str, str]
+) -> list[str]:
+    """One ad's suggested partners as a Markdown paragraph and list."""
+    lines = [f"**{markdown_cell(names[ident])}** (`{ident}`)"]
+    if not suggestions:
+        lines.append("- no suggestions yet (the ad is not open, or nobody fits yet)")
+    for s in suggestions:
+        reasons = "; ".join(markdown_cell(text) for text in reason_texts(s.reasons))
+        partner = f"{markdown_cell(names[s.partner])} (`{s.partner}`)"
+        lines.append(f"- {partner}, {direction(s)}, {s.score}/100: {reasons}")
+    return [*lines, ""]
