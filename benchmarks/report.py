@@ -39,8 +39,9 @@ class Row:
 def _stage(name: str) -> Callable[[SizeResult], str]:
     def cell(result: SizeResult) -> str:
         m = result.stages.get(name)
+        stopped = result.figures.get(f"{name}_stopped_after_seconds")
         if m is None:
-            return "not available"
+            return f"stopped after {stopped:.0f} s" if stopped else "not available"
         return f"{m.seconds:.1f} s (CPU {m.cpu_seconds:.1f} s) · {m.peak_mb:,.0f} MB"
 
     return cell

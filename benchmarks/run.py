@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -41,6 +42,9 @@ DEFAULT_SIZES = (1_000, 5_000, 10_000)
 QUICK_SIZES = (40,)
 NAIVE_SAMPLE = 200
 OPTIONAL_COMMANDS = ("circles", "pairings")
+STAGE_LIMIT = 600.0
+"""Seconds a command stage may run (the pairing plan at 10,000 ads takes far longer today);
+past it the stage is stopped and the table says so."""
 PACKAGES = (
     "mkdocs",
     "mkdocs-material",
@@ -79,16 +83,32 @@ class SizeResult:
 # --- measuring one process ------------------------------------------------------------------
 
 
+class StageTimeout(BenchmarkError):
+    """A stage ran past its time bound and was stopped; the table says so."""
+
+
 def measure(
-    cmd: Sequence[str], *, log: Path, cwd: Path | None = None, env: dict[str, str] | None = None
+    cmd: Sequence[str],
+    *,
+    log: Path,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+    limit: float | None = None,
 ) -> Measurement:
-    """Run `cmd` to the end; stdout and stderr go to `log` and `log`.err."""
+    """Run `cmd` to the end, or stop it after `limit` seconds; output goes to `log`, `log`.err."""
     load_before = os.getloadavg()[0]
     with log.open("wb") as out, log.with_suffix(".err").open("wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=out, stderr=err)  # noqa: S603 - our own commands
+        timer = threading.Timer(limit, process.kill) if limit else None
+        if timer:
+            timer.start()
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
+        if timer:
+            timer.cancel()
+    if limit and seconds >= limit:
+        raise StageTimeout(f"{' '.join(cmd)} was stopped after {limit:.0f} s")
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         tail = log.with_suffix(".err").read_text("utf-8", "replace")[-2000:]
@@ -170,7 +190,13 @@ def run_size(ads: int, *, work: Path, today: dt.date, naive_sample: int, say: An
             result.stages[name] = None
             say(f"  {name}: not available in this checkout")
             continue
-        measured = measure(cmd, log=logs / f"{name}.out", cwd=REPO, env=env)
+        try:
+            measured = measure(cmd, log=logs / f"{name}.out", cwd=REPO, env=env, limit=STAGE_LIMIT)
+        except StageTimeout:
+            result.stages[name] = None
+            result.figures[f"{name}_stopped_after_seconds"] = STAGE_LIMIT
+            say(f"  {name}: stopped after {STAGE_LIMIT:.0f} s")
+            continue
         if name in ("load", "render", "naive"):
             measured = _with_detail(measured, logs / f"{name}.out")
         result.stages[name] = measured

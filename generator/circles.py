@@ -230,18 +230,27 @@ class CircleFinder:
     def _shared_reasons(self, members: Sequence[Profile], key: str) -> list[Reason]:
         """Reasons that hold for everyone: the theme, teachers, format, language, place, time."""
         seekers = [p for p in members if key in p.seeks]
-        skill = self.matcher.taxonomy.display_key(key)
-        reasons = [Reason("circle_theme_all", (("count", len(seekers)), ("skill", skill)))]
+        reasons = [self._theme_reason("circle_theme_all", len(seekers), key)]
         return [*reasons, *self._common_reasons(members, key)]
 
     def _reasons(self, me: Profile, members: Sequence[Profile], key: str) -> tuple[Reason, ...]:
         others = [p for p in members if p is not me and key in p.seeks]
-        skill = self.matcher.taxonomy.display_key(key)
         code = "circle_theme" if key in me.seeks else "circle_theme_teach"
-        reasons = [Reason(code, (("count", len(others)), ("skill", skill)))]
+        reasons = [self._theme_reason(code, len(others), key)]
         reasons += self._common_reasons(members, key)
         reasons += _time_reasons(me, [p for p in members if p is not me])
         return tuple(reasons)
+
+    def _theme_reason(self, code: str, count: int, key: str) -> Reason:
+        """`2 others seek Public speaking`, one person in the singular, the skill in each
+        language of the taxonomy."""
+        taxonomy = self.matcher.taxonomy
+        params = (
+            ("count", count),
+            ("skill", taxonomy.display_key(key)),
+            ("skill_de", taxonomy.display_key(key, "de")),
+        )
+        return Reason(f"{code}_one" if count == 1 else code, params)
 
     def _common_reasons(self, members: Sequence[Profile], key: str) -> list[Reason]:
         reasons = []
