@@ -200,6 +200,8 @@ def test_circle_members_on_the_ad_page_stay_text(tmp_path: Path) -> None:
 
 
 def test_command_refuses_an_unknown_ad() -> None:
-    run = CliRunner().invoke(main, ["circles", "nobody", "--root", str(DATA)])
+    run = CliRunner().invoke(
+        main, ["circles", "nobody", "--root", str(DATA), "--today", TODAY.isoformat()]
+    )
     assert run.exit_code == 2
     assert "no ad 'nobody'" in run.output
