@@ -1,6 +1,6 @@
 """The matcher without its indexes: every open ad against every other, pair by pair.
 
-It uses generator/match.py's own pieces (who may meet, the fit, the score, the crowding
+It uses generator/matching/match.py's own pieces (who may meet, the fit, the score, the crowding
 penalty) and only replaces the search: no inverted index, no pruning, no second search after
 crowding. So it must find exactly the matcher's suggestions (tests/test_naive.py holds it to
 that on random markets), and the time it takes is what the indexes save (the benchmark).
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Collection
 
-from generator.match import (
+from generator.matching.match import (
     DEMAND_DEPTH,
     Matcher,
     Suggestion,

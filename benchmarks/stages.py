@@ -22,11 +22,11 @@ from typing import Any, TypeVar
 
 from benchmarks.naive import naive_partners
 from generator import pipeline
-from generator.ids import DATA_FOLDERS, discover
-from generator.load import load_file
-from generator.match import Matcher, suggest_partners
-from generator.render import render_site
-from generator.skills import load_taxonomy
+from generator.data.ids import DATA_FOLDERS, discover
+from generator.data.load import load_file
+from generator.matching.match import Matcher, suggest_partners
+from generator.matching.skills import load_taxonomy
+from generator.site.render import render_site
 
 F = TypeVar("F", bound=Callable[..., Any])
 

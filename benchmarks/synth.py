@@ -30,10 +30,10 @@ from typing import Any, TypeVar
 import yaml
 
 from benchmarks import vocabulary as words
-from generator.ids import id_problem, slugify
-from generator.model import FORMATS, LEVELS, PHASES
-from generator.skills import Taxonomy, load_taxonomy
-from generator.validate import add_months
+from generator.data.ids import id_problem, slugify
+from generator.data.model import FORMATS, LEVELS, PHASES
+from generator.data.validate import add_months
+from generator.matching.skills import Taxonomy, load_taxonomy
 
 REPO = Path(__file__).resolve().parent.parent
 SITE_FILES = ("mkdocs.yml", "skills.yml", "places.yml", "docs", "theme")

@@ -18,12 +18,12 @@ from typing import Any, TypeVar
 
 import click
 
-from generator import scaffold
-from generator.load import LoadError
-from generator.model import FORMATS as AD_FORMATS
-from generator.model import LEVELS
-from generator.problem_output import OUTPUT_FORMATS, count_line, format_problems
-from generator.problems import Problem, TandemError, has_errors
+from generator.data.load import LoadError
+from generator.data.model import FORMATS as AD_FORMATS
+from generator.data.model import LEVELS
+from generator.data.problems import Problem, TandemError, has_errors
+from generator.workflow import scaffold
+from generator.workflow.problem_output import OUTPUT_FORMATS, count_line, format_problems
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -147,8 +147,8 @@ def _relative(root: Path, file: Path) -> str:
 @problems_exit
 def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
     """Suggested partners for every open ad, or for AD_ID."""
+    from generator.matching.present import suggestions_json, suggestions_text
     from generator.pipeline import gather
-    from generator.present import suggestions_json, suggestions_text
 
     data = gather(root, today, top=top)
     result = data.suggestions
@@ -333,7 +333,7 @@ def new_partnership(
     today: dt.date,
 ) -> None:
     """Write partnerships/<id>.yml in the preparation phase."""
-    from generator.ids import ADS, discover, joined_id
+    from generator.data.ids import ADS, discover, joined_id
 
     chosen = _many(partners, "Partner ad ids, ';' between", "--partner")
     ads = {path.stem for path in discover(root, ADS).files}
@@ -361,8 +361,8 @@ def check_owner(base: str, actor: str, root: Path, today: dt.date) -> None:
     else: a maintainer. Owners and roles are read at REV. In CI, run this from a checkout of
     the base revision with --root pointing at the pull request's checkout.
     """
-    from generator.ownership import GitError
-    from generator.ownership import check_owner as run_check
+    from generator.workflow.ownership import GitError
+    from generator.workflow.ownership import check_owner as run_check
 
     try:
         problems = run_check(root, base, actor)
@@ -390,7 +390,7 @@ def expire(within: int, close: bool, root: Path, today: dt.date) -> None:
 
     Every expired ad listed is closed, or named with the reason it was not (exit status 1).
     """
-    from generator.expire import close_expired, find_expiring
+    from generator.workflow.expire import close_expired, find_expiring
 
     items = find_expiring(root, today, within)
     for item in items:
@@ -433,7 +433,7 @@ def _expiry_line(item: Any, root: Path) -> str:
 @problems_exit
 def report(base: str, root: Path, today: dt.date) -> None:
     """A Markdown summary for a pull request: problems, and partners for changed ads."""
-    from generator.pr_report import pull_request_report
+    from generator.workflow.pr_report import pull_request_report
 
     click.echo(pull_request_report(root, base, today), nl=False)
 
@@ -448,9 +448,9 @@ def report(base: str, root: Path, today: dt.date) -> None:
 @problems_exit
 def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
     """Suggested circles (3–5 people, one shared goal) for ads open to a circle format."""
-    from generator.circles import suggest_circles
+    from generator.matching.circles import suggest_circles
+    from generator.matching.present import circles_json, circles_text
     from generator.pipeline import modelled
-    from generator.present import circles_json, circles_text
 
     data = modelled(root, today)
     result = suggest_circles(
@@ -475,9 +475,9 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
 @problems_exit
 def pairings(fmt: str, root: Path, today: dt.date) -> None:
     """A plan for maintainers: one partner or circle per open ad, so most people get one."""
-    from generator.pairings import plan_pairings
+    from generator.matching.pairings import plan_pairings
+    from generator.matching.present import pairings_json, pairings_text
     from generator.pipeline import modelled
-    from generator.present import pairings_json, pairings_text
 
     data = modelled(root, today)
     plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from generator.circles import Circle
-from generator.match import Suggestion
-from generator.model import Ad, Partnership
-from generator.problems import Problem
-from generator.skills import Taxonomy
+from generator.data.model import Ad, Partnership
+from generator.data.problems import Problem
+from generator.matching.circles import Circle
+from generator.matching.match import Suggestion
+from generator.matching.skills import Taxonomy
 
 
 @dataclass(frozen=True)

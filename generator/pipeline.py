@@ -11,15 +11,21 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from generator.circles import suggest_circles
+from generator.data.model import ad_from_data, partnership_from_data
+from generator.data.problems import Problem, TandemError, capped, has_errors
+from generator.data.validate import CheckedTree, check_tree
 from generator.gathered import Gathered
-from generator.i18n import locale_for
-from generator.match import suggest_partners
-from generator.model import ad_from_data, partnership_from_data
-from generator.problems import Problem, TandemError, capped, has_errors
-from generator.render import Page, render_site
-from generator.skills import Taxonomy, TaxonomyError, load_taxonomy, reserved_skills, skill_warnings
-from generator.validate import CheckedTree, check_tree
+from generator.matching.circles import suggest_circles
+from generator.matching.match import suggest_partners
+from generator.matching.skills import (
+    Taxonomy,
+    TaxonomyError,
+    load_taxonomy,
+    reserved_skills,
+    skill_warnings,
+)
+from generator.site.i18n import locale_for
+from generator.site.render import Page, render_site
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.i18n import locale_for
-from generator.ids import DATA_FOLDERS
+from generator.data.ids import DATA_FOLDERS
+from generator.data.problems import Problem, TandemError
 from generator.pipeline import Site, build, resolve_today
-from generator.problems import Problem, TandemError
-from generator.render import render_problems
+from generator.site.i18n import locale_for
+from generator.site.render import render_problems
 
 log = logging.getLogger("mkdocs.plugins.tandem")
 

@@ -21,11 +21,11 @@ from benchmarks.naive import naive_partners
 from benchmarks.synth import STATUSES, SynthError, write_site
 from benchmarks.synth import main as synth_main
 from generator.cli import main as tandem
-from generator.load import load_file
-from generator.match import Matcher, suggest_partners
-from generator.model import FORMATS, PHASES
+from generator.data.load import load_file
+from generator.data.model import FORMATS, PHASES
+from generator.matching.match import Matcher, suggest_partners
+from generator.matching.skills import load_taxonomy
 from generator.pipeline import gather
-from generator.skills import load_taxonomy
 
 DAY = dt.date.fromisoformat(TODAY)
 ADS, LOGS = 60, 12

@@ -14,15 +14,15 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from generator.circles import Circle, suggest_circles
 from generator.cli import main
-from generator.i18n import Locale
-from generator.load import load_file
-from generator.model import Ad, ad_from_data
+from generator.data.load import load_file
+from generator.data.model import Ad, ad_from_data
+from generator.data.validate import check_document
+from generator.matching.circles import Circle, suggest_circles
+from generator.matching.present import circles_json, reason_text
+from generator.matching.skills import Taxonomy, load_taxonomy
 from generator.pipeline import build
-from generator.present import circles_json, reason_text
-from generator.skills import Taxonomy, load_taxonomy
-from generator.validate import check_document
+from generator.site.i18n import Locale
 
 DATA = Path(__file__).parent / "data" / "circles"
 LOCALES = Path(__file__).resolve().parents[1] / "generator" / "locales"

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import SAMPLE, TODAY
 
-from generator.load import Document, load_bytes, load_file
+from generator.data.load import Document, load_bytes, load_file
+from generator.data.validate import check_tree, validate_document
 from generator.pipeline import check, gather_checked
-from generator.validate import check_tree, validate_document
 
 AD = """\
 name: 2027-01-01
@@ -122,7 +122,8 @@ def test_the_pull_request_report_reads_the_tree_once(
 ) -> None:
     from test_cli import git, repo_with_sample
 
-    from generator import pr_report, validate
+    from generator.data import validate
+    from generator.workflow import pr_report
 
     root, base = repo_with_sample(tmp_path)
     ad = root / "ads" / "jana-schulz.yml"

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import REPO
 
 from generator.cli import main
-from generator.load import load_bytes
-from generator.validate import check_document
+from generator.data.load import load_bytes
+from generator.data.validate import check_document
 
 DOCS = sorted([*(REPO / "docs").glob("*.md"), REPO / "README.md", REPO / "CONTRIBUTING.md"])
 MODELINE = re.compile(r"\$schema=\.\./generator/schemas/(ad|partnership)\.schema\.json")

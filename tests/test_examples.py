@@ -27,11 +27,11 @@ from pathlib import Path
 
 import pytest
 
-from generator import load
-from generator.ids import DATA_FOLDERS
+from generator.data import load
+from generator.data.ids import DATA_FOLDERS
+from generator.data.problems import Problem
+from generator.data.validate import check_tree, iter_data_files
 from generator.pipeline import check
-from generator.problems import Problem
-from generator.validate import check_tree, iter_data_files
 
 EXAMPLES = Path(__file__).parent / "examples"
 TODAY = "2026-11-23"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.expire import CloseError, close_expired, close_file, find_expiring
+from generator.workflow.expire import CloseError, close_expired, close_file, find_expiring
 
 TODAY = dt.date(2027, 6, 15)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 from conftest import TODAY, build_env
 
-from generator.validate import longest_list
+from generator.data.validate import longest_list
 
 TANDEM = str(Path(sys.executable).parent / "tandem")
 AD = """\

@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO
 from test_skills import PRECISION_FLOOR, RECALL_FLOOR, TRAPS, labelled_quality
 
-from generator.skills import Taxonomy, load_taxonomy
+from generator.matching.skills import Taxonomy, load_taxonomy
 
 
 def published_env() -> dict[str, str]:

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from conftest import SAMPLE, mkdocs_build
 
-from generator.load import MAX_BYTES
-from generator.markdown_cost import (
+from generator.data.load import MAX_BYTES
+from generator.data.markdown_cost import (
     MAX_LINES,
     MAX_NESTING,
     SCAN_ALLOWANCE,
     SCAN_PER_CHARACTER,
     markdown_hazard,
 )
-from generator.render import ContributorMarkdown
+from generator.site.render import ContributorMarkdown
 
 GUIDE = Path(__file__).resolve().parent.parent / "docs" / "write-an-ad.md"
 LONGEST = 5_000  # the schema's maxLength of journal texts and reflections

@@ -13,19 +13,19 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.i18n import Locale
-from generator.load import load_file
-from generator.match import (
+from generator.data.load import load_file
+from generator.data.model import Ad, Partnership, ad_from_data, partnership_from_data
+from generator.data.validate import validate_document
+from generator.matching.match import (
     Reason,
     SkillPair,
     Suggestion,
     place_key,
     suggest_partners,
 )
-from generator.model import Ad, Partnership, ad_from_data, partnership_from_data
-from generator.present import reason_text, suggestions_json
-from generator.skills import Taxonomy, load_taxonomy
-from generator.validate import validate_document
+from generator.matching.present import reason_text, suggestions_json
+from generator.matching.skills import Taxonomy, load_taxonomy
+from generator.site.i18n import Locale
 
 DATA = Path(__file__).parent / "data" / "match"
 LOCALES = Path(__file__).resolve().parents[1] / "generator" / "locales"

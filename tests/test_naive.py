@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from benchmarks.naive import naive_partners
-from generator.circles import MAX_MEMBERS, Circle, CircleFinder, suggest_circles
-from generator.match import Matcher, Profile, fit, suggest_partners, time_gaps
-from generator.model import Ad, Commitment, Offer, Partnership, Seek
-from generator.skills import Taxonomy, load_taxonomy
+from generator.data.model import Ad, Commitment, Offer, Partnership, Seek
+from generator.matching.circles import MAX_MEMBERS, Circle, CircleFinder, suggest_circles
+from generator.matching.match import Matcher, Profile, fit, suggest_partners, time_gaps
+from generator.matching.skills import Taxonomy, load_taxonomy
 
 DATA = Path(__file__).parent / "data" / "pairings"
 TODAY = dt.date(2027, 3, 1)

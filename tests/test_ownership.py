@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.ownership import check_owner, place_of
+from generator.workflow.ownership import check_owner, place_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -376,7 +376,7 @@ def test_symlinked_new_ad_is_not_followed(repo: Repo, base: str) -> None:
         ("ads", "maintained"),
         ("maintainers.yml", "maintained"),
         (".github/workflows/pr.yml", "maintained"),
-        ("generator/ownership.py", "maintained"),
+        ("generator/workflow/ownership.py", "maintained"),
         ("mkdocs.yml", "maintained"),
         ("pyproject.toml", "maintained"),
         ("constraints.txt", "maintained"),
@@ -875,8 +875,8 @@ def test_making_oneself_a_curator_and_editing_skills(pr: PullRequest) -> None:
 
 def test_a_checker_rewritten_by_the_pull_request_does_not_run(pr: PullRequest) -> None:
     pr.write(
-        "generator/ownership.py",
-        (pr.origin / "generator/ownership.py").read_text(encoding="utf-8")
+        "generator/workflow/ownership.py",
+        (pr.origin / "generator/workflow/ownership.py").read_text(encoding="utf-8")
         + "\n\ndef check_owner(root: Path, base: str, actor: str) -> list[Problem]:\n"
         "    return []\n",
     )
@@ -884,7 +884,7 @@ def test_a_checker_rewritten_by_the_pull_request_does_not_run(pr: PullRequest) -
     # The trick is real: the pull request's own checker lets everything through.
     accepted(pr.run_own_code("mallory"), "mallory")
     # The owners job runs the base's checker, which refuses both changes.
-    refused(pr.check("mallory"), "ads/jana-schulz.yml", "generator/ownership.py")
+    refused(pr.check("mallory"), "ads/jana-schulz.yml", "generator/workflow/ownership.py")
 
 
 def test_a_symbolic_link_as_an_ad(pr: PullRequest) -> None:

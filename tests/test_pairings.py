@@ -18,14 +18,14 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.i18n import Locale
-from generator.load import load_file
-from generator.match import Matcher, suggest_partners
-from generator.model import Ad, Commitment, Offer, Seek, ad_from_data
-from generator.pairings import Planner, plan_pairings, plan_value
-from generator.present import pairings_json, reason_text
-from generator.skills import Taxonomy, load_taxonomy
-from generator.validate import check_document
+from generator.data.load import load_file
+from generator.data.model import Ad, Commitment, Offer, Seek, ad_from_data
+from generator.data.validate import check_document
+from generator.matching.match import Matcher, suggest_partners
+from generator.matching.pairings import Planner, plan_pairings, plan_value
+from generator.matching.present import pairings_json, reason_text
+from generator.matching.skills import Taxonomy, load_taxonomy
+from generator.site.i18n import Locale
 
 DATA = Path(__file__).parent / "data"
 TODAY = dt.date(2027, 3, 1)

@@ -12,9 +12,9 @@ from conftest import SAMPLE, TODAY
 from markupsafe import escape
 
 from generator.cli import main
-from generator.i18n import Locale
+from generator.matching.present import markdown_cell, reason_texts, suggestions_markdown
 from generator.pipeline import gather
-from generator.present import markdown_cell, reason_texts, suggestions_markdown
+from generator.site.i18n import Locale
 
 DAY = dt.date.fromisoformat(TODAY)
 

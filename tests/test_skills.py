@@ -14,8 +14,8 @@ import pytest
 import yaml
 from conftest import SAMPLE
 
-from generator.load import load_file
-from generator.skills import (
+from generator.data.load import load_file
+from generator.matching.skills import (
     Skill,
     Taxonomy,
     TaxonomyError,

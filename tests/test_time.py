@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from generator.i18n import Locale
-from generator.load import load_file
-from generator.match import CAP_MUTUAL, Suggestion, suggest_partners
-from generator.model import ad_from_data
-from generator.present import reason_text
-from generator.skills import load_taxonomy
-from generator.validate import check_document
+from generator.data.load import load_file
+from generator.data.model import ad_from_data
+from generator.data.validate import check_document
+from generator.matching.match import CAP_MUTUAL, Suggestion, suggest_partners
+from generator.matching.present import reason_text
+from generator.matching.skills import load_taxonomy
+from generator.site.i18n import Locale
 
 DATA = Path(__file__).parent / "data" / "time"
 TODAY = dt.date(2027, 3, 1)

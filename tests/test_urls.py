@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import TODAY, mkdocs_build
 
-from generator.ids import ADS, DATA_FOLDERS, ID_MAX, ID_PATTERN, RESERVED, discover
+from generator.data.ids import ADS, DATA_FOLDERS, ID_MAX, ID_PATTERN, RESERVED, discover
 from generator.pipeline import gather
 
 FOLDERS = (*DATA_FOLDERS, "skills")
@@ -102,7 +102,7 @@ def test_every_reserved_name_is_refused_by_a_real_build(
 
 
 def test_the_schema_states_the_id_rule_of_generator_ids() -> None:
-    """Partner ids in a log are checked by the schema; it must say what generator.ids says."""
+    """Partner ids in a log are checked by the schema; it must say what generator.data.ids says."""
     schema = json.loads((SCHEMAS / "partnership.schema.json").read_text("utf-8"))
     rule = schema["$defs"]["id"]
     assert (rule["pattern"], rule["maxLength"]) == (ID_PATTERN.pattern, ID_MAX)

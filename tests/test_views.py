@@ -24,11 +24,11 @@ from conftest import REPO, SAMPLE, TODAY, build_env, copy_site
 from jinja2 import nodes
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
-from generator import charts
-from generator.i18n import locale_for
 from generator.pipeline import build, gather
-from generator.render import _site_environment
-from generator.views import PAGES, SiteIndex, index_site
+from generator.site import charts
+from generator.site.i18n import locale_for
+from generator.site.render import _site_environment
+from generator.site.views import PAGES, SiteIndex, index_site
 
 TEMPLATES = resources.files("generator").joinpath("templates")
 NOT_PAGES = {"_macros.html", "problems.html"}  # macros; the preview's notice of errors
@@ -116,7 +116,7 @@ def test_chart_geometry_lives_in_charts(site: SiteIndex, name: str) -> None:
     source = TEMPLATES.joinpath(name).read_text("utf-8")
     assert "<svg" in source
     sums = list(_site_environment(site).parse(source).find_all(nodes.BinExpr))
-    assert sums == [], f"{name}: arithmetic belongs in generator/charts.py"
+    assert sums == [], f"{name}: arithmetic belongs in generator/site/charts.py"
     # Only the origin and the page's width: every other number comes from the chart.
     assert [n for n in svg_numbers(source) if not re.fullmatch(r"[0 ]+|100%", n)] == []
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator import ids, model
+from generator.data import ids, model
 
 
 def schema(name: str) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.problem_output import OUTPUT_FORMATS, format_problems
-from generator.problems import Problem
+from generator.data.problems import Problem
+from generator.workflow.problem_output import OUTPUT_FORMATS, format_problems
 
 REPO = Path(__file__).resolve().parent.parent
 LOCALES = REPO / "generator" / "locales"

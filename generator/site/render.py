@@ -26,12 +26,12 @@ import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from generator.data.markdown_cost import markdown_hazard
+from generator.data.model import FORMATS, PHASES
+from generator.data.problems import Problem
 from generator.gathered import Gathered
-from generator.i18n import Locale
-from generator.markdown_cost import markdown_hazard
-from generator.model import FORMATS, PHASES
-from generator.problems import Problem
-from generator.views import PAGES, SiteIndex, index_site
+from generator.site.i18n import Locale
+from generator.site.views import PAGES, SiteIndex, index_site
 
 PROBLEMS_SHOWN = 100  # in the preview's notice; `tandem validate` lists every one
 

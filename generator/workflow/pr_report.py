@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
+from generator.data.problems import Problem
 from generator.gathered import Gathered
-from generator.ownership import GitError, changed_files, merge_base
+from generator.matching.present import markdown_cell, suggestions_markdown
 from generator.pipeline import check, gather_checked
-from generator.present import markdown_cell, suggestions_markdown
-from generator.problem_output import count_line
-from generator.problems import Problem
+from generator.workflow.ownership import GitError, changed_files, merge_base
+from generator.workflow.problem_output import count_line
 
 
 def changed_ad_ids(root: Path, base: str) -> list[str]:

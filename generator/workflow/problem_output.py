@@ -1,7 +1,7 @@
 """Problems -> text, JSON, GitHub annotations or a GitLab code-quality report.
 
 What `tandem validate --format` prints; the Markdown report on a pull request is
-`generator.pr_report`.
+`generator.workflow.pr_report`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Sequence
 
-from generator.problems import Problem
+from generator.data.problems import Problem
 
 OUTPUT_FORMATS = ("text", "json", "github", "gitlab")
 """The values of `tandem validate --format`."""

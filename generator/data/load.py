@@ -25,7 +25,7 @@ from typing import Any
 
 import yaml
 
-from generator.problems import Problem
+from generator.data.problems import Problem
 
 MAX_BYTES = 256 * 1024
 MAX_DEPTH = 16

@@ -25,10 +25,10 @@ from typing import Any
 
 import networkx as nx
 
-from generator.circles import Circle, CircleFinder
-from generator.match import Matcher, Profile, Reason
-from generator.model import Ad, Partnership
-from generator.skills import Taxonomy
+from generator.data.model import Ad, Partnership
+from generator.matching.circles import Circle, CircleFinder
+from generator.matching.match import Matcher, Profile, Reason
+from generator.matching.skills import Taxonomy
 
 EDGE_DEPTH = 10
 

@@ -128,7 +128,7 @@ class Partnership:
 
 
 def ad_from_data(ident: str, path: str, data: Mapping[str, Any]) -> Ad:
-    """Build an Ad from a validated record's data (`generator.validate.Record.data`)."""
+    """Build an Ad from a validated record's data (`generator.data.validate.Record.data`)."""
     return Ad(
         id=ident,
         path=path,

@@ -17,11 +17,11 @@ from typing import Any
 
 import yaml
 
-from generator.ids import SUFFIXES, id_problem, slugify
-from generator.load import JsonPath, load_bytes
-from generator.model import LEVELS
-from generator.problems import Problem, TandemError
-from generator.validate import (
+from generator.data.ids import SUFFIXES, id_problem, slugify
+from generator.data.load import JsonPath, load_bytes
+from generator.data.model import LEVELS
+from generator.data.problems import Problem, TandemError
+from generator.data.validate import (
     ad_rules,
     add_months,
     check_field,

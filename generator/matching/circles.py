@@ -28,13 +28,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from generator.match import (
+from generator.data.model import FORMATS, Ad, Partnership
+from generator.matching.match import (
     Matcher,
     Profile,
     Reason,
 )
-from generator.model import FORMATS, Ad, Partnership
-from generator.skills import Taxonomy
+from generator.matching.skills import Taxonomy
 
 CIRCLE_FORMATS = ("wol-circle", "lernos-circle")
 MIN_MEMBERS, MAX_MEMBERS = 3, 5

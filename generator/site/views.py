@@ -17,15 +17,22 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from generator.charts import BarChart, SupplyBar, Timeline, bar_chart, package_timeline, supply_bar
-from generator.circles import Circle
+from generator.data.ids import joined_id
+from generator.data.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
 from generator.gathered import Gathered
-from generator.i18n import Locale
-from generator.ids import joined_id
-from generator.match import Suggestion
-from generator.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
-from generator.present import reason_texts
-from generator.scaffold import partnership_data, to_yaml
+from generator.matching.circles import Circle
+from generator.matching.match import Suggestion
+from generator.matching.present import reason_texts
+from generator.site.charts import (
+    BarChart,
+    SupplyBar,
+    Timeline,
+    bar_chart,
+    package_timeline,
+    supply_bar,
+)
+from generator.site.i18n import Locale
+from generator.workflow.scaffold import partnership_data, to_yaml
 
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3

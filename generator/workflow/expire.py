@@ -19,8 +19,8 @@ from typing import Any
 
 import yaml
 
-from generator.ids import ADS, discover, id_problem
-from generator.load import LoadError, load_bytes, load_file
+from generator.data.ids import ADS, discover, id_problem
+from generator.data.load import LoadError, load_bytes, load_file
 
 CLOSED = "closed"
 

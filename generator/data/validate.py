@@ -22,11 +22,11 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
-from generator.ids import ADS, PARTNERSHIPS, discover, id_problem
-from generator.load import Document, JsonPath, LoadError, load_file
-from generator.markdown_cost import markdown_hazard
-from generator.model import PHASES
-from generator.problems import MAX_PER_FILE, Problem
+from generator.data.ids import ADS, PARTNERSHIPS, discover, id_problem
+from generator.data.load import Document, JsonPath, LoadError, load_file
+from generator.data.markdown_cost import markdown_hazard
+from generator.data.model import PHASES
+from generator.data.problems import MAX_PER_FILE, Problem
 
 SCHEMA_OF = {ADS: "ad", PARTNERSHIPS: "partnership"}
 ACTIVE_PHASES = ("planning", "learning", "closing")
@@ -105,7 +105,7 @@ def schema_validator(name: str) -> Validator:
 
 
 def iter_data_files(root: Path, folder: str) -> list[Path]:
-    """The files of a data folder that are read as data (see `generator.ids.discover`)."""
+    """The files of a data folder that are read as data (see `generator.data.ids.discover`)."""
     return list(discover(root, folder).files)
 
 

@@ -37,10 +37,10 @@ from typing import Any, Literal, TypeGuard
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
-from generator.ids import RESERVED, slugify
-from generator.load import Document, JsonPath, LoadError, load_file
-from generator.problems import Problem, TandemError
-from generator.validate import Record
+from generator.data.ids import RESERVED, slugify
+from generator.data.load import Document, JsonPath, LoadError, load_file
+from generator.data.problems import Problem, TandemError
+from generator.data.validate import Record
 
 TAXONOMY_FILE = "skills.yml"
 MIN_FUZZY_LENGTH = 4

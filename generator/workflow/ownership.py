@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from generator.ids import ADS, PARTNERSHIPS, SUFFIXES, classify, id_problem, refusal
-from generator.load import MAX_BYTES, Document, LoadError, load_bytes
-from generator.problems import Problem
+from generator.data.ids import ADS, PARTNERSHIPS, SUFFIXES, classify, id_problem, refusal
+from generator.data.load import MAX_BYTES, Document, LoadError, load_bytes
+from generator.data.problems import Problem
 
 MAINTAINERS_FILE = "maintainers.yml"
 TAXONOMY_FILES = ("skills.yml", "places.yml")

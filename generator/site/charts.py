@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from generator.model import Package, Partnership
+from generator.data.model import Package, Partnership
 
 WIDTH = 1000
 LEFT = 340  # where the track starts; the labels take the space before it

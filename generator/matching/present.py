@@ -11,10 +11,10 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from generator.circles import Circle
-from generator.i18n import Locale
-from generator.match import ParamValue, Reason, Suggestion
-from generator.pairings import Proposal
+from generator.matching.circles import Circle
+from generator.matching.match import ParamValue, Reason, Suggestion
+from generator.matching.pairings import Proposal
+from generator.site.i18n import Locale
 
 ENGLISH = Locale("en")
 """The commands' language: JSON and terminal text are for tools and maintainers."""

@@ -43,8 +43,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from generator.model import FORMATS, Ad, Offer, Partnership, Seek
-from generator.skills import Resolution, Taxonomy, normalise, slug
+from generator.data.model import FORMATS, Ad, Offer, Partnership, Seek
+from generator.matching.skills import Resolution, Taxonomy, normalise, slug
 
 LEVEL_WEIGHT = {"basic": 0.7, "advanced": 0.9, "expert": 1.0}
 MUTUAL_BASE = 50

@@ -1,0 +1,1 @@
+"""Reading and checking the contributors' files: ids, the YAML loader, validation, model."""

@@ -1,0 +1,1 @@
+"""The site's pages: views, charts, templates rendered in one locale."""

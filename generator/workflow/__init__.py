@@ -1,0 +1,1 @@
+"""The pull-request loop: who may change what, expiry, new files, reports."""
