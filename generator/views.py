@@ -585,14 +585,14 @@ def beside(src_uri: str, file: str) -> str:
 
 @dataclass(frozen=True)
 class Alternate:
-    """A file beside each page of a type that the page announces in its head."""
+    """A feed beside each page of a type that the page announces in its head. (Only feeds:
+    Material takes any other `<link rel="alternate">` for the page in another language.)"""
 
     file: str
     media_type: str
 
 
 ATOM_FEED = Alternate("feed.xml", "application/atom+xml")
-CALENDAR = Alternate("calendar.ics", "text/calendar")
 
 
 @dataclass(frozen=True)
@@ -629,11 +629,10 @@ PAGES: tuple[PageType, ...] = (
     PageType(
         "partnership.html",
         each("partnerships", lambda site: site.partnerships, view_partnership),
-        alternates=(CALENDAR,),
     ),
     PageType(
         "calendar.ics",
-        each("partnerships", lambda site: site.partnerships, view_calendar, file=CALENDAR.file),
+        each("partnerships", lambda site: site.partnerships, view_calendar, file="calendar.ics"),
         as_file=True,
     ),
     PageType("stories.html", one("stories/index.md", view_stories), hide=WIDE, in_nav=True),
