@@ -385,7 +385,8 @@ class SkillFeedContext:
 
 
 def view_skill_feed(site: SiteIndex, use: SkillUse) -> SkillFeedContext:
-    """One entry per open ad that offers or seeks the skill (once, whatever the spellings)."""
+    """One entry per open ad that offers or seeks the skill: an ad that lists two spellings
+    of it (`k8s`, `Kubernetes`) is one entry, by the first as written."""
     name = site.skill_name(use.key)
     entries = {
         (ad.id, "offers"): _feed_entry(site, ad, "offers", name, o.note, o.level)

@@ -11,7 +11,7 @@ import copy
 import datetime as dt
 import posixpath
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
@@ -393,3 +393,16 @@ def test_the_calendar_link_speaks_the_sites_language(lang: str, text: str) -> No
     site = build(SAMPLE, dt.date.fromisoformat(TODAY), language=lang)
     page = next(p for p in site.pages if p.src_uri == "partnerships/excel-meets-python.md")
     assert f'calendar.ics" type="text/calendar">{text}' in page.body
+
+
+def test_two_spellings_of_one_skill_make_one_entry(site_root: Callable[..., Path]) -> None:
+    ad = PARTNER.replace(
+        "offers: [{skill: Kubernetes, level: expert}]",
+        "offers: [{skill: k8s, level: basic}, {skill: Kubernetes, level: expert}]",
+    )
+    root = site_root({"ads/bob.yml": ad})
+    site = build(root, dt.date.fromisoformat(TODAY))
+    parsed = feedparser.parse(site.files["skills/kubernetes/feed.xml"])
+    assert [(e.id, e.title) for e in parsed.entries] == [
+        ("urn:tandem:ad:bob:offers:kubernetes", "Bob offers Kubernetes (basic)")
+    ]
