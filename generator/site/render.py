@@ -31,7 +31,8 @@ from generator.data.model import FORMATS, PHASES
 from generator.data.problems import Problem
 from generator.gathered import Gathered
 from generator.site.i18n import Locale
-from generator.site.views import PAGES, SiteIndex, index_site
+from generator.site.ics import content_lines, ics_date, ics_text
+from generator.site.views import PAGES, Alternate, SiteIndex, beside, index_site
 
 PROBLEMS_SHOWN = 100  # in the preview's notice; `tandem validate` lists every one
 
@@ -78,11 +79,14 @@ class Page:
     hide: tuple[str, ...] = ()
     searchable: bool = True
     in_nav: bool = False
+    alternates: tuple[tuple[str, str], ...] = ()  # (src_uri, media type) of its feed, calendar
 
     @property
     def markdown(self) -> str:
         """What MkDocs reads: front matter only. JSON is YAML, ASCII-only and escape-safe."""
         meta: dict[str, Any] = {"title": html.escape(self.title)}
+        if self.alternates:
+            meta["alternates"] = [{"href": h, "type": t} for h, t in self.alternates]
         if self.hide:
             meta["hide"] = list(self.hide)
         if not self.searchable:
@@ -135,6 +139,9 @@ def _environment(locale: Locale) -> Environment:
     env.filters["date"] = locale.date
     env.filters["iso"] = dt.date.isoformat
     env.filters["hours"] = locale.number
+    env.filters["ics_text"] = ics_text
+    env.filters["ics_date"] = ics_date
+    env.filters["content_lines"] = content_lines
     return env
 
 
@@ -162,20 +169,34 @@ def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[
     for kind in PAGES:
         template = env.get_template(kind.template)
         for src_uri, context in kind.pages(site):
-            body = template.render(_site_wide(site, src_uri) | vars(context))
+            body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
             if kind.as_file:
                 files[src_uri] = body
             else:
+                alternates = _alternates(src_uri, kind.alternates)
                 pages.append(
-                    Page(src_uri, context.title, body, kind.hide, kind.searchable, kind.in_nav)
+                    Page(
+                        src_uri,
+                        context.title,
+                        body,
+                        kind.hide,
+                        kind.searchable,
+                        kind.in_nav,
+                        alternates,
+                    )
                 )
     return tuple(sorted(pages, key=lambda p: p.src_uri)), files
 
 
-def _site_wide(site: SiteIndex, src_uri: str) -> dict[str, Any]:
+def _alternates(src_uri: str, alternates: Sequence[Alternate]) -> tuple[tuple[str, str], ...]:
+    return tuple((beside(src_uri, a.file), a.media_type) for a in alternates)
+
+
+def _site_wide(site: SiteIndex, src_uri: str, as_file: bool) -> dict[str, Any]:
     """What every template may use besides its page's context: names of people and the way
-    back to the site's root from the page's own URL (`ads/x.md` is `/ads/x/`)."""
-    depth = src_uri.count("/") + (0 if src_uri.endswith("index.md") else 1)
+    back to the site's root from the page's own URL (`ads/x.md` is `/ads/x/`, a file
+    `skills/x/feed.xml` is where it says)."""
+    depth = src_uri.count("/") + (0 if as_file or src_uri.endswith("index.md") else 1)
     return {"root": "../" * depth, "ad_names": site.ad_names, "live_ids": site.live_ids}
 
 

@@ -32,6 +32,7 @@ from generator.site.charts import (
     supply_bar,
 )
 from generator.site.i18n import Locale
+from generator.site.ics import stable_uid
 from generator.workflow.scaffold import partnership_data, to_yaml
 
 NEWEST_ADS_ON_HOME = 6
@@ -353,16 +354,149 @@ class FeedContext:
 
 
 def view_stories_feed(site: SiteIndex) -> FeedContext:
-    url = site.data.site_url
-    absolute = url.startswith(("http://", "https://"))
+    absolute, base = _base(site, depth=1)
     newest = site.stories[0].closing if site.stories else None
     return FeedContext(
         title=site.locale.t("stories.feed_title"),
         stories=site.stories,
         absolute=absolute,
-        base=url.rstrip("/") + "/" if absolute else "../",
+        base=base,
         updated=newest.date if newest else site.data.today,
     )
+
+
+def _base(site: SiteIndex, *, depth: int) -> tuple[bool, str]:
+    """Whether links are absolute, and the site's address; without `site_url`, the way
+    back to the root from a file `depth` folders down (links relative to the file)."""
+    url = site.data.site_url
+    absolute = url.startswith(("http://", "https://"))
+    return absolute, url.rstrip("/") + "/" if absolute else "../" * depth
+
+
+@dataclass(frozen=True)
+class SkillFeedEntry:
+    ad: Ad
+    direction: str  # "offers" | "seeks"
+    title: str  # "Jana Schulz offers Python (expert)"
+    summary: str  # the note or the goal, and the time the person plans
+
+
+@dataclass(frozen=True)
+class SkillFeedContext:
+    title: str
+    key: str
+    entries: tuple[SkillFeedEntry, ...]  # newest first
+    absolute: bool
+    base: str
+    updated: dt.date
+
+
+def view_skill_feed(site: SiteIndex, use: SkillUse) -> SkillFeedContext:
+    """One entry per open ad that offers or seeks the skill: an ad that lists two spellings
+    of it (`k8s`, `Kubernetes`) is one entry, by the first as written."""
+    name = site.skill_name(use.key)
+    entries = {
+        (ad.id, "offers"): _feed_entry(site, ad, "offers", name, o.note, o.level)
+        for ad, o in reversed(use.offers)
+    } | {
+        (ad.id, "seeks"): _feed_entry(site, ad, "seeks", name, s.goal)
+        for ad, s in reversed(use.seeks)
+    }
+    newest = sorted(
+        entries.values(), key=lambda e: (-e.ad.posted.toordinal(), e.ad.id, e.direction)
+    )
+    absolute, base = _base(site, depth=2)
+    return SkillFeedContext(
+        title=site.locale.t("skill.feed_title", skill=name),
+        key=use.key,
+        entries=tuple(newest),
+        absolute=absolute,
+        base=base,
+        updated=newest[0].ad.posted if newest else site.data.today,
+    )
+
+
+def _feed_entry(
+    site: SiteIndex, ad: Ad, direction: str, skill: str, text: str | None, level: str = ""
+) -> SkillFeedEntry:
+    t = site.locale.t
+    if direction == "offers":
+        title = t("skill.feed_offers", name=ad.name, skill=skill, level=t(f"level.{level}"))
+    else:
+        title = t("skill.feed_seeks", name=ad.name, skill=skill)
+    hours = site.locale.number(ad.commitment.hours_per_week)
+    plan = t("ad.hours_weeks", hours=hours, weeks=ad.commitment.weeks)
+    summary = " · ".join(part for part in (text, ad.location, plan) if part)
+    return SkillFeedEntry(ad=ad, direction=direction, title=title, summary=summary)
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    uid: str
+    start: dt.date
+    end: dt.date  # the day after: an all-day event
+    summary: str
+    description: str
+
+
+@dataclass(frozen=True)
+class CalendarContext:
+    title: str
+    stamp: dt.date  # the build's today, so that a rebuild of the same day is the same file
+    events: tuple[CalendarEvent, ...]  # by date
+    url: str  # the partnership page's address; empty without `site_url` (URL must be absolute)
+
+
+def view_calendar(site: SiteIndex, p: Partnership) -> CalendarContext:
+    """The partnership's dates as all-day events: its start, each milestone, each package's
+    due date, the planned end and the closing. The start is always there, so the calendar
+    is valid (RFC 5545 wants a component) and can be subscribed to from the first day."""
+    absolute, base = _base(site, depth=2)
+    events = sorted(_calendar_events(site, p), key=lambda e: (e.start, e.uid))
+    return CalendarContext(
+        title=p.title,
+        stamp=site.data.today,
+        events=tuple(events),
+        url=f"{base}partnerships/{p.id}/" if absolute else "",
+    )
+
+
+def _calendar_events(site: SiteIndex, p: Partnership) -> Iterable[CalendarEvent]:
+    t, name = site.locale.t, _namer(site)
+    seen: Counter[tuple[str, ...]] = Counter()
+
+    def event(
+        kind: str, about: Sequence[str], day: dt.date, summary: str, text: str
+    ) -> CalendarEvent:
+        key = (p.id, kind, *about)
+        seen[key] += 1  # the same title twice stays two events
+        uid = stable_uid(*key, str(seen[key]))
+        return CalendarEvent(uid, day, day + dt.timedelta(days=1), summary, text)
+
+    yield event("started", (), p.started, t("calendar.started", title=p.title), "")
+    for goal in p.goals:
+        for m in goal.milestones:
+            state = t("milestone.done" if m.done else "milestone.open")
+            summary = t("calendar.milestone", title=m.title, name=name(goal.partner))
+            yield event(
+                "milestone", (goal.partner, m.title), m.due, summary, f"{goal.goal}\n{state}"
+            )
+    for pk in p.packages:
+        text = t(
+            "calendar.package_people",
+            teacher=name(pk.teacher),
+            learners=", ".join(map(name, pk.learners)),
+            status=t(f"package.{pk.status}"),
+        )
+        yield event("package", (pk.title,), pk.due, t("calendar.package", title=pk.title), text)
+    if p.planned_end:
+        yield event("planned-end", (), p.planned_end, t("calendar.planned_end", title=p.title), "")
+    if p.closing:
+        yield event("closing", (), p.closing.date, t("calendar.closing", title=p.title), "")
+
+
+def _namer(site: SiteIndex) -> Callable[[str], str]:
+    return lambda ad_id: site.ad_names.get(ad_id, ad_id)
 
 
 @dataclass(frozen=True)
@@ -440,11 +574,33 @@ def each(
     folder: str,
     items: Callable[[SiteIndex], Mapping[str, T]],
     view: Callable[[SiteIndex, T], Context],
+    *,
+    file: str | None = None,
 ) -> Pages:
-    """A page `<folder>/<name>.md` for every item, by name."""
+    """A page `<folder>/<name>.md` for every item, by name; with `file`, the file of that
+    name beside each such page instead (`skills/<name>/feed.xml`)."""
     return lambda site: (
-        (f"{folder}/{name}.md", view(site, item)) for name, item in items(site).items()
+        (beside(f"{folder}/{name}.md", file) if file else f"{folder}/{name}.md", view(site, item))
+        for name, item in items(site).items()
     )
+
+
+def beside(src_uri: str, file: str) -> str:
+    """Where a file that belongs to a page lives: `skills/x.md` (served as `/skills/x/`)
+    has its feed at `skills/x/feed.xml`."""
+    return f"{src_uri.removesuffix('.md')}/{file}"
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """A feed beside each page of a type that the page announces in its head. (Only feeds:
+    Material takes any other `<link rel="alternate">` for the page in another language.)"""
+
+    file: str
+    media_type: str
+
+
+ATOM_FEED = Alternate("feed.xml", "application/atom+xml")
 
 
 @dataclass(frozen=True)
@@ -455,6 +611,7 @@ class PageType:
     searchable: bool = True
     in_nav: bool = False
     as_file: bool = False  # written as it is beside the pages (a feed), not a page
+    alternates: tuple[Alternate, ...] = ()
 
 
 PAGES: tuple[PageType, ...] = (
@@ -468,10 +625,23 @@ PAGES: tuple[PageType, ...] = (
     ),
     PageType("ad.html", each("ads", lambda site: site.live, view_ad)),
     PageType("skills.html", one("skills/index.md", view_skills), searchable=False, in_nav=True),
-    PageType("skill.html", each("skills", lambda site: site.skills, view_skill)),
+    PageType(
+        "skill.html", each("skills", lambda site: site.skills, view_skill), alternates=(ATOM_FEED,)
+    ),
+    PageType(
+        "skill_feed.xml",
+        each("skills", lambda site: site.skills, view_skill_feed, file=ATOM_FEED.file),
+        as_file=True,
+    ),
     PageType("partnerships.html", one("partnerships/index.md", view_partnerships), in_nav=True),
     PageType(
-        "partnership.html", each("partnerships", lambda site: site.partnerships, view_partnership)
+        "partnership.html",
+        each("partnerships", lambda site: site.partnerships, view_partnership),
+    ),
+    PageType(
+        "calendar.ics",
+        each("partnerships", lambda site: site.partnerships, view_calendar, file="calendar.ics"),
+        as_file=True,
     ),
     PageType("stories.html", one("stories/index.md", view_stories), hide=WIDE, in_nav=True),
     PageType("feed.xml", one("stories/feed.xml", view_stories_feed), as_file=True),
