@@ -14,6 +14,7 @@ import random
 from collections.abc import Sequence
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from click.testing import CliRunner
 
@@ -22,7 +23,7 @@ from generator.data.load import load_file
 from generator.data.model import Ad, Commitment, Offer, Seek, ad_from_data
 from generator.data.validate import check_document
 from generator.matching.match import Matcher, suggest_partners
-from generator.matching.pairings import Planner, plan_pairings, plan_value
+from generator.matching.pairings import Planner, best_matching, plan_pairings, plan_value
 from generator.matching.present import pairings_json, reason_text
 from generator.matching.skills import Taxonomy, load_taxonomy
 from generator.site.i18n import Locale
@@ -204,6 +205,51 @@ def test_gap_to_the_optimum_with_circles_on_random_markets() -> None:
         total,
         equal,
     )
+
+
+Pairs = dict[tuple[int, int], float]
+
+
+def single_exact_matching(pairs: Pairs) -> list[tuple[int, int]]:
+    """The whole graph in one call to networkx's blossom algorithm: the reference."""
+    graph: nx.Graph[int] = nx.Graph()
+    graph.add_weighted_edges_from((a, b, round(w * 1000)) for (a, b), w in pairs.items())
+    return list(nx.max_weight_matching(graph, maxcardinality=True))
+
+
+def matching_value(matching: Sequence[tuple[int, int]], pairs: Pairs) -> tuple[int, int]:
+    """(pairs, total weight); the pairs must not share an ad."""
+    ads = [j for edge in matching for j in edge]
+    assert len(ads) == len(set(ads))
+    return len(matching), sum(round(pairs[(min(a, b), max(a, b))] * 1000) for a, b in matching)
+
+
+def islands(seed: int, count: int, size: int) -> Pairs:
+    """The good pairs of `count` separate random markets, numbered one after the other."""
+    taxonomy = load_taxonomy(DATA / "pairings")
+    pairs: Pairs = {}
+    for k in range(count):
+        planner = planner_for(random_market(seed * count + k, size, circles=False), taxonomy)
+        pairs |= {(a + k * size, b + k * size): w for (a, b), w in planner.pairs.items()}
+    return pairs
+
+
+def test_component_split_equals_one_exact_matching_on_random_markets() -> None:
+    """About 200 ads each: one market of 200 (one component), four of 50 side by side (at
+    least four), and the same less a random fifth of the ads, reusing the components solved."""
+    for seed in range(3):
+        for pairs in (islands(seed, 1, 200), islands(seed, 4, 50)):
+            solved: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+            found = best_matching(pairs, solved=solved)
+            assert matching_value(found, pairs) == matching_value(
+                single_exact_matching(pairs), pairs
+            ), seed
+            gone = set(random.Random(seed).sample(range(200), 40))
+            left = {edge: w for edge, w in pairs.items() if gone.isdisjoint(edge)}
+            assert matching_value(best_matching(left, solved=solved), left) == matching_value(
+                single_exact_matching(left), left
+            ), seed
+        assert len(solved) > 4  # the islands and what was left of them
 
 
 # --- what it says ---------------------------------------------------------------------------

@@ -9,7 +9,8 @@ and most of them left without a partner. The plan looks at everyone at once:
    all its members are still free and it scores at least as high as the best good pair each
    member could still form (greedy).
 3. The rest: a maximum-cardinality, maximum-weight matching over the good pairs of the ads
-   left (networkx's blossom algorithm): first as many people as possible, then the best scores.
+   left (Edmonds' blossom algorithm, from rustworkx): first as many people as possible, then
+   the best scores. It runs on each connected component of the good-pair graph on its own.
 
 Step 3 is exact; step 2 is a greedy choice, so the whole plan can fall short of the best
 possible one when circles compete. `plan_value` measures a plan and the tests compare it with
@@ -24,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
+import rustworkx as rx
 
 from generator.data.model import Ad, Partnership
 from generator.matching.circles import Circle, CircleFinder
@@ -60,13 +62,18 @@ class Planner:
         self.profiles = matcher.profiles
         self.circles = CircleFinder(matcher)
         self.pairs = good_pairs(matcher)
+        self._solved: dict[tuple[int, ...], list[tuple[int, int]]] = {}
 
     def plan(self) -> list[tuple[int, ...]]:
         """The groups of the plan as tuples of ad indexes: circles, then matched pairs."""
-        chosen = self._circles()
+        matching = self._matching(self.pairs)
+        chosen = self._circles(matching)
         placed = {j for group in chosen for j in group}
+        if not any(j in placed for edge in matching for j in edge):
+            # Every matching of the ads left is one of all ads: this one is still a best.
+            return [*chosen, *matching]
         left = {edge: w for edge, w in self.pairs.items() if placed.isdisjoint(edge)}
-        return [*chosen, *best_matching(left)]
+        return [*chosen, *self._matching(left)]
 
     def group_value(self, group: Sequence[int]) -> float:
         """The unrounded score of a pair or the best circle these ads could form."""
@@ -75,13 +82,13 @@ class Planner:
         circle = self._best_circle(group)
         return circle.raw if circle else 0.0
 
-    def _circles(self) -> list[tuple[int, ...]]:
+    def _circles(self, matching: list[tuple[int, int]]) -> list[tuple[int, ...]]:
         """Circles, best first, each taken when it places more people than the pairs it breaks.
 
         Measured against the matching of all ads: a circle that breaks one pair to place five
         people is taken, unless the circle without the paired person places more in all.
         """
-        partner = {a: b for edge in best_matching(self.pairs) for a, b in (edge, edge[::-1])}
+        partner = {a: b for edge in matching for a, b in (edge, edge[::-1])}
         chosen: list[tuple[int, ...]] = []
         taken: set[int] = set()
         for group, circle in self._candidate_circles():
@@ -97,6 +104,11 @@ class Planner:
                 for j in best:
                     partner.pop(partner.pop(j, -1), None)
         return chosen
+
+    def _matching(self, pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+        """best_matching of `pairs`, which are always self.pairs less some ads: a component
+        with the same ads has the same pairs, so the one solved before is reused."""
+        return best_matching(pairs, solved=self._solved)
 
     def _options(
         self, group: tuple[int, ...], circle: Circle, partner: dict[int, int]
@@ -170,12 +182,53 @@ def good_pairs(matcher: Matcher) -> dict[tuple[int, int], float]:
     return pairs
 
 
-def best_matching(pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
-    """As many pairs as possible, then the highest total score (exact: Edmonds' blossoms)."""
+def best_matching(
+    pairs: dict[tuple[int, int], float],
+    *,
+    solved: dict[tuple[int, ...], list[tuple[int, int]]] | None = None,
+) -> list[tuple[int, int]]:
+    """As many pairs as possible, then the highest total score (exact: Edmonds' blossoms).
+
+    No pair joins two connected components, so the best matchings of the components together
+    are a best matching of the whole graph. `solved` maps a component's ads to its matching;
+    pass one only for graphs that agree on the pairs between any two ads.
+    """
+    solved = {} if solved is None else solved
+    matched: list[tuple[int, int]] = []
+    for ads, edges in _components(pairs):
+        if ads not in solved:
+            solved[ads] = _exact_matching(ads, edges)
+        matched += solved[ads]
+    return sorted(matched)
+
+
+def _components(
+    pairs: dict[tuple[int, int], float],
+) -> list[tuple[tuple[int, ...], list[tuple[int, int, int]]]]:
+    """Each connected component's ads (sorted) and its pairs with integer weights, in order.
+
+    Integer weights: the blossom algorithm compares sums, and floats would round.
+    """
     graph: nx.Graph[int] = nx.Graph()
-    # Integer weights: the blossom algorithm compares sums, and floats would round.
-    graph.add_weighted_edges_from((a, b, round(w * 1000)) for (a, b), w in sorted(pairs.items()))
-    return sorted(_edge(a, b) for a, b in nx.max_weight_matching(graph, maxcardinality=True))
+    graph.add_edges_from(pairs)
+    components = sorted(tuple(sorted(ads)) for ads in nx.connected_components(graph))
+    component_of = {j: k for k, ads in enumerate(components) for j in ads}
+    edges: list[list[tuple[int, int, int]]] = [[] for _ in components]
+    for (a, b), w in sorted(pairs.items()):
+        edges[component_of[a]].append((a, b, round(w * 1000)))
+    return list(zip(components, edges, strict=True))
+
+
+def _exact_matching(
+    ads: tuple[int, ...], edges: list[tuple[int, int, int]]
+) -> list[tuple[int, int]]:
+    """A maximum-cardinality, maximum-weight matching of one component."""
+    node = {j: k for k, j in enumerate(ads)}
+    graph: rx.PyGraph[int, int] = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from(ads)
+    graph.add_edges_from([(node[a], node[b], w) for a, b, w in edges])
+    matched = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
+    return [_edge(ads[a], ads[b]) for a, b in matched]
 
 
 def plan_value(groups: Iterable[Sequence[int]], value: Any) -> tuple[int, float]:
