@@ -53,6 +53,11 @@ _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # What YAML cannot read, plus the line breaks (U+0085, U+2028, U+2029) that would make
 # reported line numbers disagree with every editor.
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# The same characters written as escapes in a quoted value ("\x1b", "\u2028"), and lone
+# surrogates ("\ud83e", half of an emoji) that no UTF-8 page or file can hold.
+_NON_PRINTABLE_VALUE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]"
+)
 
 
 @dataclass(frozen=True)
@@ -259,6 +264,13 @@ class _Builder:
         return _Frame(container, path)
 
     def _scalar(self, event: yaml.ScalarEvent, stack: list[_Frame]) -> Any:
+        bad = _NON_PRINTABLE_VALUE.search(event.value)
+        if bad:
+            raise self._fail(
+                event,
+                f"the escape for U+{ord(bad.group()):04X} makes a character that cannot be "
+                "shown or saved; write the text itself (an emoji as the emoji, not as \\u escapes)",
+            )
         if stack and stack[-1].expects_key:
             self._key(event, stack[-1])
             return None
