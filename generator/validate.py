@@ -1,8 +1,10 @@
 """Schema and cross-file rules -> every Problem in every file, never just the first.
 
-Each schema has one validator, built once. Schema errors are turned into messages a
-contributor can act on, placed at the line of the offending key or value. A valid file comes
-back as a frozen `Record` with data of its own; the loaded `Document` is never changed.
+Each schema has one validator, built once, and a fast one that only says whether a file is
+valid: most files are, and only the others need jsonschema's errors. Schema errors are
+turned into messages a contributor can act on, placed at the line of the offending key or
+value. A valid file comes back as a frozen `Record` with data of its own; the loaded
+`Document` is never changed.
 """
 
 from __future__ import annotations
