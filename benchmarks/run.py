@@ -51,6 +51,7 @@ PACKAGES = (
     "pyyaml",
     "jinja2",
     "jsonschema",
+    "jsonschema-rs",
     "rapidfuzz",
     "markdown",
     "nh3",

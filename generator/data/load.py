@@ -50,6 +50,9 @@ _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": Fals
 _INT = re.compile(r"^[-+]?[0-9]{1,18}$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_NOT_TEXT_STARTS = frozenset("~nNtTfF+-.0123456789")
+"""The first characters of every plain scalar that resolves to something other than text:
+null, `~`, true, false, numbers and dates. Any other text is text without a pattern tried."""
 # What YAML cannot read, plus the line breaks (U+0085, U+2028, U+2029) that would make
 # reported line numbers disagree with every editor.
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
@@ -209,40 +212,71 @@ class _Builder:
     def _events(
         self, loader: type[yaml.SafeLoader] | type[yaml.CSafeLoader]
     ) -> Iterator[yaml.Event]:
-        return yaml.parse(self.text, Loader=loader)
+        parser = loader(self.text)
+        try:
+            # get_event gives None after the stream's end; iter() asks it in C, without
+            # yaml.parse's generator and its second call per event
+            yield from iter(parser.get_event, None)
+        finally:
+            parser.dispose()
 
     def _fail(self, event: yaml.Event, message: str) -> LoadError:
         line, col = _place(event)
         return LoadError(Problem(self.path, line, col, message))
 
-    def _consume(self, events: Iterator[yaml.Event]) -> Any:
+    def _consume(self, events: Iterator[Any]) -> Any:
+        """The data of the event stream; the loop runs once per event, so it dispatches on
+        the event's exact class and keeps the common case (a scalar) inline."""
         stack: list[_Frame] = []
         root: Any = None
         documents = 0
         for event in events:
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise self._fail(event, "only one YAML document per file; remove the `---`")
-                continue
-            if isinstance(event, yaml.AliasEvent):
-                raise self._fail(event, "aliases (`*name`) are not allowed; write the value out")
-            if isinstance(event, yaml.NodeEvent) and event.anchor is not None:
-                raise self._fail(event, "anchors (`&name`) are not allowed; write values out")
-            if isinstance(event, (yaml.CollectionStartEvent, yaml.ScalarEvent)):
-                self._check_tag(event)
-            if isinstance(event, yaml.CollectionStartEvent):
-                frame = self._start(event, stack)
-                stack.append(frame)
-            elif isinstance(event, yaml.ScalarEvent):
-                value = self._scalar(event, stack)
-                if not stack:
+            kind = type(event)
+            if kind is yaml.ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    self._check_node(event)
+                bad = _NON_PRINTABLE_VALUE.search(event.value)
+                if bad:
+                    raise self._unprintable(event, bad.group())
+                frame = stack[-1] if stack else None
+                if frame is not None and frame.is_mapping and frame.pending is None:
+                    self._key(event, frame)
+                    continue
+                value = _resolve(event)
+                path = self._attach(value, event, frame)
+                if event.implicit[0] and type(value) is not str:
+                    self.raw[path] = event.value
+                if frame is None:
                     root = value
-            elif isinstance(event, yaml.CollectionEndEvent):
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    self._check_node(event)
+                stack.append(self._start(event, stack))
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
                 finished = stack.pop()
                 if not stack:
                     root = finished.value
+            elif kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents > 1:
+                    raise self._fail(event, "only one YAML document per file; remove the `---`")
+            elif kind is yaml.AliasEvent:
+                raise self._fail(event, "aliases (`*name`) are not allowed; write the value out")
         return root
+
+    def _unprintable(self, event: yaml.ScalarEvent, char: str) -> LoadError:
+        return self._fail(
+            event,
+            f"the escape for U+{ord(char):04X} makes a character that cannot be shown or "
+            "saved; write the text itself (an emoji as the emoji, not as \\u escapes)",
+        )
+
+    def _check_node(self, event: Any) -> None:
+        """Refuse an anchor or an explicit tag (asked only when the event has either)."""
+        if event.anchor is not None:
+            raise self._fail(event, "anchors (`&name`) are not allowed; write values out")
+        if getattr(event, "tag", None) is not None:
+            self._check_tag(event)
 
     def _check_tag(self, event: yaml.NodeEvent) -> None:
         tag = getattr(event, "tag", None)
@@ -259,33 +293,16 @@ class _Builder:
     def _start(self, event: yaml.Event, stack: list[_Frame]) -> _Frame:
         if len(stack) >= MAX_DEPTH:
             raise self._fail(event, f"nesting deeper than {MAX_DEPTH} levels is not allowed")
-        container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
-        path = self._attach(container, event, stack)
-        return _Frame(container, path)
-
-    def _scalar(self, event: yaml.ScalarEvent, stack: list[_Frame]) -> Any:
-        bad = _NON_PRINTABLE_VALUE.search(event.value)
-        if bad:
-            raise self._fail(
-                event,
-                f"the escape for U+{ord(bad.group()):04X} makes a character that cannot be "
-                "shown or saved; write the text itself (an emoji as the emoji, not as \\u escapes)",
-            )
-        if stack and stack[-1].expects_key:
-            self._key(event, stack[-1])
-            return None
-        value = self._resolve(event)
-        path = self._attach(value, event, stack)
-        if event.implicit[0] and not isinstance(value, str):
-            self.raw[path] = event.value
-        return value
+        mapping = type(event) is yaml.MappingStartEvent
+        container: Any = {} if mapping else []
+        path = self._attach(container, event, stack[-1] if stack else None)
+        return _Frame(container, path, mapping)
 
     def _key(self, event: yaml.ScalarEvent, frame: _Frame) -> None:
         key = event.value
         if key == "<<" and event.implicit[0]:
             raise self._fail(event, "merge keys (`<<`) are not allowed; write the fields out")
-        assert isinstance(frame.value, dict)
-        if key in frame.value or key in frame.seen:
+        if key in frame.seen:  # every key read so far, its value attached or not
             first = self.keys.get((*frame.path, key), (0, 0))[0]
             raise self._fail(
                 event, f"duplicate key '{key}' (first on line {first}); keep one of them"
@@ -294,43 +311,20 @@ class _Builder:
         frame.seen.add(key)
         self.keys[(*frame.path, key)] = _place(event)
 
-    def _attach(self, value: Any, event: yaml.Event, stack: list[_Frame]) -> JsonPath:
-        if not stack:
+    def _attach(self, value: Any, event: yaml.Event, frame: _Frame | None) -> JsonPath:
+        if frame is None:
             path: JsonPath = ()
+        elif frame.is_mapping:
+            if frame.pending is None:
+                raise self._fail(event, "keys must be plain text, not lists or mappings")
+            path = (*frame.path, frame.pending)
+            frame.value[frame.pending] = value
+            frame.pending = None
         else:
-            frame = stack[-1]
-            if isinstance(frame.value, dict):
-                if frame.pending is None:
-                    raise self._fail(event, "keys must be plain text, not lists or mappings")
-                path = (*frame.path, frame.pending)
-                frame.value[frame.pending] = value
-                frame.pending = None
-            else:
-                path = (*frame.path, len(frame.value))
-                frame.value.append(value)
+            path = (*frame.path, len(frame.value))
+            frame.value.append(value)
         self.values[path] = _place(event)
         return path
-
-    @staticmethod
-    def _resolve(event: yaml.ScalarEvent) -> Any:
-        text = event.value
-        if not event.implicit[0]:  # quoted or block scalar: always a string
-            return text
-        if _NULL.match(text):
-            return None
-        if text in _BOOL:
-            return _BOOL[text]
-        if _INT.match(text):
-            return int(text)
-        if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
-            number = float(text)
-            return number if math.isfinite(number) else text
-        if _DATE.match(text):
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                return text
-        return text
 
     def _syntax_problem(self, exc: yaml.MarkedYAMLError) -> Problem:
         mark = exc.problem_mark or exc.context_mark
@@ -351,19 +345,39 @@ class _Builder:
         )
 
 
+def _resolve(event: yaml.ScalarEvent) -> Any:
+    text = event.value
+    if not event.implicit[0]:  # quoted or block scalar: always a string
+        return text
+    if text and text[0] not in _NOT_TEXT_STARTS:  # most plain scalars: text, no pattern fits
+        return text
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if _INT.match(text):
+        return int(text)
+    if _FLOAT.match(text) and any(ch.isdigit() for ch in text):
+        number = float(text)
+        return number if math.isfinite(number) else text
+    if _DATE.match(text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            return text
+    return text
+
+
 def _place(event: yaml.Event) -> tuple[int, int]:
     """The 1-based line and column where an event starts."""
     mark = event.start_mark
     return (mark.line + 1, mark.column + 1) if mark else (1, 1)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Frame:
     value: Any
     path: JsonPath
+    is_mapping: bool
     pending: str | None = None
     seen: set[str] = field(default_factory=set)
-
-    @property
-    def expects_key(self) -> bool:
-        return isinstance(self.value, dict) and self.pending is None

@@ -1,8 +1,10 @@
 """Schema and cross-file rules -> every Problem in every file, never just the first.
 
-Each schema has one validator, built once. Schema errors are turned into messages a
-contributor can act on, placed at the line of the offending key or value. A valid file comes
-back as a frozen `Record` with data of its own; the loaded `Document` is never changed.
+Each schema has one validator, built once, and a fast one that only says whether a file is
+valid: most files are, and only the others need jsonschema's errors. Schema errors are
+turned into messages a contributor can act on, placed at the line of the offending key or
+value. A valid file comes back as a frozen `Record` with data of its own; the loaded
+`Document` is never changed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from importlib import resources
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
@@ -95,13 +98,46 @@ _TandemValidator: type[Validator] = validators.extend(  # type: ignore[no-untype
 )
 
 
+_FORMATS = FormatChecker(formats=["date"])
+
+
 @cache
 def schema_validator(name: str) -> Validator:
     """The one validator per schema, built on first use."""
     text = resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
     schema = json.loads(text)
     Draft202012Validator.check_schema(schema)
-    return _TandemValidator(schema, format_checker=FormatChecker(formats=["date"]))
+    return _TandemValidator(schema, format_checker=_FORMATS)
+
+
+class _MarkdownKeyword:
+    """`x-markdown` for the fast validator: the same test as `_markdown_keyword`."""
+
+    def __init__(self, parent: dict[str, Any], wanted: Any, schema_path: list[str | int]) -> None:
+        self.wanted = wanted is True
+
+    def validate(self, instance: Any) -> None:
+        if self.wanted and isinstance(instance, str) and markdown_hazard(instance):
+            raise ValueError("Markdown the site cannot render in time")
+
+
+@cache
+def fast_validator(name: str) -> jsonschema_rs.Validator:
+    """The same schema compiled by jsonschema-rs, for the yes/no question only.
+
+    Nearly every file is valid, and jsonschema-rs answers that in a fraction of jsonschema's
+    time. Its answer is trusted only when it is yes; a no sends the file to jsonschema, whose
+    errors make the messages. Dates are checked by jsonschema's own test, which is stricter
+    than jsonschema-rs's (it refuses the year 0), and `x-markdown` by the same function;
+    tests/test_fast_schema.py holds the two validators to the same verdict.
+    """
+    schema: Any = schema_validator(name).schema
+    return jsonschema_rs.Draft202012Validator(
+        schema,
+        validate_formats=True,
+        formats={"date": lambda text: _FORMATS.conforms(text, "date")},
+        keywords={"x-markdown": _MarkdownKeyword},
+    )
 
 
 def iter_data_files(root: Path, folder: str) -> list[Path]:
@@ -189,13 +225,12 @@ def validate_document(doc: Document, schema: str) -> Validated:
     no more than one of 201 (jsonschema's `uniqueItems` is quadratic on mappings) and is
     reported once, as too long, with its real length.
     """
-    validator = schema_validator(schema)
     seen = _as_schema_sees(doc.data)
-    errors = _errors(validator, seen)
+    errors = _schema_errors(schema, seen)
     given_back = _strings_given_back(doc, errors)
     if given_back:
         seen = _replaced(seen, given_back)
-        errors = _errors(validator, seen)
+        errors = _schema_errors(schema, seen)
     if errors:
         problems = sorted({p for e in errors for p in _problems_of(doc, e)})
         return Validated(tuple(problems), None)
@@ -263,6 +298,13 @@ def _json_copy(value: Any, items: int) -> Any:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value
+
+
+def _schema_errors(schema: str, data: Any) -> list[ValidationError]:
+    """`_errors`, asked only when the fast validator finds the data not valid."""
+    if fast_validator(schema).is_valid(data):
+        return []
+    return _errors(schema_validator(schema), data)
 
 
 def _errors(validator: Validator, data: Any) -> list[ValidationError]:
