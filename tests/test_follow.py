@@ -244,8 +244,10 @@ NAME = "</title><script>alert('X1')</script> Zoë, \"the\"; \\ & <b>"
 TITLE = "Evil\r\nBEGIN:VEVENT\r\nUID:pwned\r\nSUMMARY:pwned\r\nEND:VEVENT"
 MILESTONE = "a,b;c\\d\nEND:VCALENDAR\nBEGIN:VCALENDAR " + "Überlänge 🦊 " * 8
 NOTE = "]]><script>alert('X3')</script>"
-GOAL = "<![CDATA[ & ]]> &amp; \u2028 {skill}"
-PACKAGE = "x\u2028BEGIN:VEVENT\u2029SUMMARY:pwned\x85END:VEVENT]]></title><script>"
+GOAL = "<![CDATA[ & ]]> &amp; \n {skill}"
+# U+2028, U+2029 and U+0085 never get this far (the loader refuses them, escaped or not);
+# ics_text's own test above covers them. Here: every line end YAML lets through.
+PACKAGE = "x\nBEGIN:VEVENT\r\nSUMMARY:pwned\rEND:VEVENT]]></title><script>"
 
 
 def q(text: str) -> str:
@@ -329,7 +331,7 @@ def test_hostile_titles_stay_text_in_the_calendar(hostile_site: Path) -> None:
     cal = parsed_calendar(path)
     title = TITLE.replace("\r\n", "\n")  # every line end becomes the one TEXT knows
     package = PACKAGE
-    for end in ("\u2028", "\u2029", "\x85"):
+    for end in ("\r\n", "\r"):
         package = package.replace(end, "\n")
     escaped = b"Evil\\nBEGIN:VEVENT\\nUID:pwned\\nSUMMARY:pwned\\nEND:VEVENT"
     assert b"NAME:" + escaped in lines and b"X-WR-CALNAME:" + escaped in lines  # no TEXT type
