@@ -182,12 +182,12 @@ _ENDINGS = ("en", "es", "s", "e", "n")
 
 
 @lru_cache(maxsize=1 << 16)
-def significant_words(text: str) -> dict[str, str]:
+def significant_words(text: str) -> Mapping[str, str]:
     """Stem -> the word as written, for the words of a goal or note that say what it is about.
 
     Folded as skills are (case, umlauts), without stop words, level words and words shorter
     than three letters; a plural or inflected ending comes off, so `tables` meets `table` and
-    `Tabellen` meets `Tabelle`.
+    `Tabellen` meets `Tabelle`. Cached: one answer per text, shared, never to be changed.
     """
     found: dict[str, str] = {}
     for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
