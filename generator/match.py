@@ -859,11 +859,14 @@ def _reasons(
 ) -> tuple[Reason, ...]:
     reasons = [_skill_reason("they_teach", pair, taxonomy) for pair in they_teach]
     reasons += [_skill_reason("i_teach", pair, taxonomy) for pair in i_teach]
-    for direction, pairs in (("they_teach", they_teach), ("i_teach", i_teach)):
-        reasons += [r for pair in pairs for r in _written_reasons(direction, pair, taxonomy)]
+    directions = (("they_teach", they_teach), ("i_teach", i_teach))
+    reasons += [r for code, pairs in directions for pair in pairs for r in _below(code, pair)]
     if not (they_teach and i_teach):
         reasons.append(Reason("one_way_learn" if they_teach else "one_way_teach"))
     reasons += _commitment_reasons(me, other)  # time and engagement first: where tandems fail
+    reasons += [
+        r for code, pairs in directions for pair in pairs for r in _written(code, pair, taxonomy)
+    ]
     reasons.append(
         Reason("languages", (("languages", tuple(sorted(me.languages & other.languages))),))
     )
@@ -901,18 +904,20 @@ def _skill_reason(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> Reason
     return Reason(code, tuple(params))
 
 
-def _written_reasons(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> list[Reason]:
-    """What the words of a goal and a note add: a level below the one wanted (a caution),
-    and whether the goal and the note speak of the same things."""
-    reasons = []
-    if pair.wanted and LEVELS.index(pair.level) < LEVELS.index(pair.wanted):
-        params = (("seek", pair.seek), ("offer", pair.offer), ("level", pair.level))
-        reasons.append(Reason(f"{direction}_below", (*params, ("wanted", pair.wanted))))
-    if pair.goal and pair.note:
-        agreement = _goal_and_note(pair, taxonomy)
-        if agreement is not None:
-            reasons.append(Reason(f"{direction}_{agreement[0]}", agreement[1]))
-    return reasons
+def _below(direction: str, pair: SkillPair) -> list[Reason]:
+    """A caution when the teacher's level is below the one the seek or its goal asks for."""
+    if not pair.wanted or LEVELS.index(pair.level) >= LEVELS.index(pair.wanted):
+        return []
+    params = (("seek", pair.seek), ("offer", pair.offer), ("level", pair.level))
+    return [Reason(f"{direction}_below", (*params, ("wanted", pair.wanted)))]
+
+
+def _written(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> list[Reason]:
+    """Whether the goal and the note of the offer meeting it speak of the same things."""
+    agreement = _goal_and_note(pair, taxonomy) if pair.goal and pair.note else None
+    if agreement is None:
+        return []
+    return [Reason(f"{direction}_{agreement[0]}", agreement[1])]
 
 
 def _goal_and_note(
