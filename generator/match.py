@@ -371,14 +371,14 @@ class Matcher:
             for key, need in p.needs.items()
             if need.within is None and need.wanted > 0
         )
+        self.plain_seeking = {key: set(entries) for key, entries in self.sought_by.items()}
         # Qualified goals ("Java (Spring Boot)"), under both skills: scored goal by goal.
-        self.qualified = _index(
-            (skill, (j, key))
-            for j, p in enumerate(profiles)
-            for key, need in p.needs.items()
-            if need.within is not None
-            for skill in (key, need.within)
-        )
+        self.qualified: dict[str, dict[int, list[str]]] = defaultdict(dict)
+        for j, p in enumerate(profiles):
+            for key, need in p.needs.items():
+                for skill in (key, need.within) if need.within is not None else ():
+                    self.qualified[skill].setdefault(j, []).append(key)
+        self.qualified_seeking = {key: set(entries) for key, entries in self.qualified.items()}
         self.offering = {key: set(entries) for key, entries in self.offered_by.items()}
         self.seeking = _index((key, j) for j, p in enumerate(profiles) for key in p.seeks)
         # Who seeks a skill, or a goal within it: a teacher of the skill may help them.
@@ -599,15 +599,30 @@ class Matcher:
         """
         parts = dict.fromkeys(candidates, 0.0)
         for key, need in me.needs.items():
+            if need.within is None and need.wanted <= 0:  # most goals: the plain loop
+                offering = self.offered_by.get(key, {})
+                for j in candidates & self.offering.get(key, set()):
+                    parts[j] += offering[j] * me.seek_weight
+                continue
             for j, value in self._covering(candidates, key, need).items():
                 parts[j] += value * me.seek_weight
         ranks = me.offer_ranks
         for key, value in me.offer_values.items():
-            seeking, wanting = self.sought_by.get(key, {}), self.wanting.get(key, {})
-            for j in candidates & seeking.keys():
+            seeking, wanting = self.sought_by.get(key, {}), self.wanting.get(key)
+            found = candidates & self.plain_seeking.get(key, set())
+            if not wanting:  # no one wants a level above basic: the plain loop
+                for j in found:
+                    parts[j] += value * seeking[j]
+                continue
+            for j in found:
                 parts[j] += _at_level(value, ranks[key], wanting.get(j, -1)) * seeking[j]
-        qualified = {pair for key in me.offers for pair in self.qualified.get(key, ())}
-        for j, key in sorted(pair for pair in qualified if pair[0] in candidates):
+        qualified = {
+            (j, goal)
+            for key in me.offers
+            for j in candidates & self.qualified_seeking.get(key, set())
+            for goal in self.qualified[key][j]
+        }
+        for j, key in sorted(qualified):
             learner = self.profiles[j]
             parts[j] += cover(learner, key, me)[0] * learner.seek_weight
         return parts
