@@ -107,25 +107,44 @@ _NUMBER_TOKEN = re.compile(r"(?:^|(?<= ))(\S+) v?\d+$")
 _ATTACHED_VERSION = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[+#]))\d+$")
 _BRACKETS = re.compile(r"\(([^()]*)\)")
 # The level a seek or goal asks for, by the words that say so, highest first: "beyond the
-# basics" is advanced, though it names the basics.
+# basics" is advanced, though it names the basics. A trailing `*` stands for any ending.
 LEVEL_WORDS = (
-    ("expert", r"experts?|experten|expertin(?:nen)?|expert level|expertenwissen|profis?|mastery"),
+    (
+        "expert",
+        "expert experts experten expertin expertinnen expertenwissen profi profis mastery",
+        ("expert level",),
+    ),
     (
         "advanced",
-        r"advanced|fortgeschritten\w*|in depth|deep dive|vertief\w*|weiterführend\w*"
-        r"|aufbaukurs|beyond the basics|past the basics|über die grundlagen hinaus"
-        r"|mehr als die grundlagen|next level",
+        "advanced fortgeschritten* vertief* weiterführend* aufbaukurs",
+        (
+            "in depth",
+            "deep dive",
+            "next level",
+            "beyond the basics",
+            "past the basics",
+            "über die grundlagen hinaus",
+            "mehr als die grundlagen",
+        ),
     ),
     (
         "basic",
-        r"basics?|beginners?|newcomers|dummies|fundamentals|introduction|intro|from scratch"
-        r"|grundlagen|grundkenntnisse|anfänger(?:innen)?|einsteiger(?:innen)?|einführung"
-        r"|von null|neuling\w*",
+        "basic basics beginner beginners newcomers dummies fundamentals introduction intro"
+        " grundlagen grundkenntnisse anfänger anfängerinnen einsteiger einsteigerinnen"
+        " einführung neuling*",
+        ("from scratch", "von null"),
     ),
 )
-_LEVEL_PATTERNS = tuple(
-    (level, re.compile(rf"(?<!\w)(?:{words})(?!\w)")) for level, words in LEVEL_WORDS
+_LEVEL_TERMS = tuple(
+    (
+        level,
+        frozenset(w for w in words.split() if not w.endswith("*")),
+        tuple(w[:-1] for w in words.split() if w.endswith("*")),
+        phrases,
+    )
+    for level, words, phrases in LEVEL_WORDS
 )
+_NOT_WORD = re.compile(r"[\W_]+")
 _SEPARATORS = re.compile(r"[^\w+#]+|_|(?<![\w+#])[+#]+")
 
 
@@ -156,10 +175,19 @@ def wanted_level(text: str) -> str | None:
     """The highest level the words of a seek or goal ask for, None when they name none.
 
     `Python für Fortgeschrittene` -> advanced, `Grundlagen SQL` -> basic,
-    `I know the basics and want to go beyond the basics` -> advanced.
+    `I know the basics and want to go beyond the basics` -> advanced. Whole words only, by set
+    look-ups: it runs once for every seek and goal.
     """
-    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().replace("-", " ").split())
-    return next((level for level, pattern in _LEVEL_PATTERNS if pattern.search(folded)), None)
+    words = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+    padded = f" {' '.join(words)} "
+    for level, exact, prefixes, phrases in _LEVEL_TERMS:
+        if (
+            not exact.isdisjoint(words)
+            or any(word.startswith(prefixes) for word in words)
+            or any(f" {phrase} " in padded for phrase in phrases)
+        ):
+            return level
+    return None
 
 
 # Words that carry no topic of their own, in English and German, for comparing a goal with a
