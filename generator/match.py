@@ -315,8 +315,12 @@ def profile_of(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt
 
 def _wanted_rank(seek: Seek) -> int:
     """The highest level the seek or its goal asks for, as an index in LEVELS."""
-    named = [wanted_level(text) for text in (seek.skill, seek.goal or "")]
-    return max((LEVELS.index(level) for level in named if level), default=-1)
+    rank = -1
+    for text in (seek.skill, seek.goal):
+        level = wanted_level(text) if text else None
+        if level is not None:
+            rank = max(rank, LEVELS.index(level))
+    return rank
 
 
 def place_key(location: str) -> str:
