@@ -173,6 +173,15 @@ class Profile:
     needs: dict[str, Need]  # the keys of `seeks`
 
     @cached_property
+    def plain_needs(self) -> tuple[str, ...]:
+        """The goals without a qualifier or a level above basic: most, and the cheapest."""
+        return tuple(k for k, n in self.needs.items() if n.within is None and n.wanted <= 0)
+
+    @cached_property
+    def other_needs(self) -> tuple[tuple[str, Need], ...]:
+        return tuple((k, n) for k, n in self.needs.items() if k not in self.plain_needs)
+
+    @cached_property
     def offer_ranks(self) -> dict[str, int]:
         return {key: LEVELS.index(offer.level) for key, (offer, _, _) in self.offers.items()}
 
@@ -602,12 +611,11 @@ class Matcher:
         the skills shared, not with every skill of every candidate.
         """
         parts = dict.fromkeys(candidates, 0.0)
-        for key, need in me.needs.items():
-            if need.within is None and need.wanted <= 0:  # most goals: the plain loop
-                offering = self.offered_by.get(key, {})
-                for j in candidates & self.offering.get(key, set()):
-                    parts[j] += offering[j] * me.seek_weight
-                continue
+        for key in me.plain_needs:
+            offering = self.offered_by.get(key, {})
+            for j in candidates & self.offering.get(key, set()):
+                parts[j] += offering[j] * me.seek_weight
+        for key, need in me.other_needs:
             for j, value in self._covering(candidates, key, need).items():
                 parts[j] += value * me.seek_weight
         ranks = me.offer_ranks
