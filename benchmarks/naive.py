@@ -1,9 +1,10 @@
 """The matcher without its indexes: every open ad against every other, pair by pair.
 
-It uses generator/matching/match.py's own pieces (who may meet, the fit, the score, the crowding
-penalty) and only replaces the search: no inverted index, no pruning, no second search after
-crowding. So it must find exactly the matcher's suggestions (tests/test_naive.py holds it to
-that on random markets), and the time it takes is what the indexes save (the benchmark).
+It uses generator/matching/match.py's own pieces (who may meet, how well an offer covers a goal,
+the fit, the score, the crowding penalty) and only replaces the search: no inverted index, no
+pruning, no second search after crowding. So it must find exactly the matcher's suggestions
+(tests/test_naive.py holds it to that on random markets), and the time it takes is what the
+indexes save (the benchmark).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from generator.matching.match import (
     Suggestion,
     _limited,
     _raw_score,
+    cover,
     crowding_penalties,
     fit,
     time_gaps,
@@ -59,16 +61,12 @@ def naive_top(
     for j, other in enumerate(matcher.profiles):
         if j == index or not matcher.can_meet(me, other):
             continue
-        learn = sum(
-            other.offer_values[key] * me.seek_weight for key in me.seeks if key in other.offers
-        )
-        teach = sum(
-            value * other.seek_weight
-            for key, value in me.offer_values.items()
-            if key in other.seeks
-        )
-        they_teach = any(key in other.offers for key in me.seeks)
-        i_teach = any(key in other.seeks for key in me.offers)
+        learning = [cover(me, key, other) for key in me.seeks]
+        teaching = [cover(other, key, me) for key in other.seeks]
+        learn = sum(value * me.seek_weight for value, skill in learning if skill)
+        teach = sum(value * other.seek_weight for value, skill in teaching if skill)
+        they_teach = any(skill for _, skill in learning)
+        i_teach = any(skill for _, skill in teaching)
         if not (they_teach or i_teach):
             continue
         mutual = they_teach and i_teach

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from test_qualifiers import labelled_result
 
 from generator.data.load import load_file
 from generator.data.model import Ad, Partnership, ad_from_data, partnership_from_data
@@ -246,8 +247,10 @@ def test_reasons_name_the_skill_when_neither_spelling_does(result: Result) -> No
 
 
 def test_every_reason_code_is_exercised(result: Result) -> None:
+    """Here or on the labelled ads of what people wrote (tests/test_qualifiers.py)."""
     english = yaml.safe_load((LOCALES / "en" / "match.yml").read_text("utf-8"))
-    codes = {r.code for suggestions in result.values() for s in suggestions for r in s.reasons}
+    results = (result, labelled_result())
+    codes = {r.code for one in results for lists in one.values() for s in lists for r in s.reasons}
     assert codes == {key.removeprefix("reason.") for key in english}
 
 
@@ -265,7 +268,9 @@ def test_reasons_compare_commitment(result: Result) -> None:
 def test_skill_pairs_for_the_renderer(result: Result) -> None:
     tom = result["jana-k8s"][0]
     assert tom.they_teach == (
-        SkillPair("kubernetes basics", "Kubernetes", "kubernetes", "Kubernetes", "expert", 100),
+        SkillPair(
+            "kubernetes basics", "Kubernetes", "kubernetes", "Kubernetes", "expert", 100, "basic"
+        ),
     )
     assert tom.i_teach == (
         SkillPair(

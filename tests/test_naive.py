@@ -19,11 +19,14 @@ from benchmarks.naive import naive_partners
 from generator.data.model import Ad, Commitment, Offer, Partnership, Seek
 from generator.matching.circles import MAX_MEMBERS, Circle, CircleFinder, suggest_circles
 from generator.matching.match import Matcher, Profile, fit, suggest_partners, time_gaps
-from generator.matching.skills import Taxonomy, load_taxonomy
+from generator.matching.skills import Skill, Taxonomy, load_taxonomy
 
 DATA = Path(__file__).parent / "data" / "pairings"
 TODAY = dt.date(2027, 3, 1)
 SKILLS = ["Python", "SQL", "Excel", "k8s", "Kubernetes", "Verhandlungsführung", "Scrum", "Figma"]
+# What people write: a qualifier that is a skill of its own, and level words in a seek or goal.
+WRITTEN = ["Java (Spring Boot)", "Spring Boot", "Java", "Python für Fortgeschrittene"]
+GOALS = [None, None, "Advanced pivot tables", "Grundlagen fürs Reporting", "Expertin werden"]
 PLACES = ["Berlin", "berlin ", "Köln", "Koeln", "Remote"]
 FORMATS = [("tandem",), ("tandem", "wol-circle"), ("wol-circle",), ("lernos-circle",)]
 CIRCLE_FORMATS = [("wol-circle",), ("tandem", "wol-circle", "lernos-circle")]
@@ -50,8 +53,9 @@ def random_market(
 
 
 def _random_ad(rng: random.Random, n: int, formats: list[tuple[str, ...]]) -> Ad:
-    offers = rng.sample(SKILLS, rng.choice([1, 2, 3]))
-    seeks = rng.sample([s for s in SKILLS if s not in offers], rng.choice([1, 2]))
+    skills = SKILLS + WRITTEN
+    offers = rng.sample(skills, rng.choice([1, 2, 3]))
+    seeks = rng.sample([s for s in skills if s not in offers], rng.choice([1, 2]))
     start = rng.choice([None, None, TODAY + dt.timedelta(days=rng.choice([10, 60, 120, 270]))])
     return Ad(
         id=f"ad-{n:03d}",
@@ -61,7 +65,7 @@ def _random_ad(rng: random.Random, n: int, formats: list[tuple[str, ...]]) -> Ad
         location=rng.choice(PLACES),
         languages=tuple(rng.sample(["de", "en", "fr"], rng.choice([1, 1, 2]))),
         offers=tuple(Offer(s, rng.choice(["basic", "advanced", "expert"])) for s in offers),
-        seeks=tuple(Seek(s) for s in seeks),
+        seeks=tuple(Seek(s, rng.choice(GOALS)) for s in seeks),
         commitment=Commitment(rng.choice([0.5, 1, 2, 4, 8]), rng.choice([4, 8, 12, 26])),
         posted=TODAY - dt.timedelta(days=rng.choice([0, 5, 30])),
         expires=TODAY + dt.timedelta(days=90),
@@ -76,7 +80,10 @@ def _random_ad(rng: random.Random, n: int, formats: list[tuple[str, ...]]) -> Ad
 
 @pytest.fixture(scope="module")
 def taxonomy() -> Taxonomy:
-    return load_taxonomy(DATA)
+    listed = load_taxonomy(DATA).skills
+    return Taxonomy(
+        (*listed, Skill("java", "Java", "Java"), Skill("spring-boot", "Spring Boot", "Spring Boot"))
+    )
 
 
 # --- partners -------------------------------------------------------------------------------
@@ -100,6 +107,8 @@ def test_the_markets_exercise_every_branch(taxonomy: Taxonomy) -> None:
     codes = Counter(r.code for lists in found.values() for s in lists for r in s.reasons)
     assert codes["crowded"] and codes["one_way_learn"] and codes["start_gap"]
     assert codes["engagement_gap"] and codes["remote"] and codes["same_location"]
+    assert codes["they_teach_within"] and codes["i_teach_within"]
+    assert codes["they_teach_below"] and codes["i_teach_below"]
     assert any(s.mutual for lists in found.values() for s in lists)
 
 

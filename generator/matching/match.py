@@ -13,6 +13,13 @@ per week or total hours less than a third of the other's, or start dates more th
 apart, cap the score (60 for a mutual pair, 25 for a one-way one) and the reasons say so as a
 caution. Ranking uses the unrounded score; only exact ties break by ad id.
 
+What people wrote: a goal's skill is the qualifier's own when it names one (`Java (Spring
+Boot)` wants Spring Boot; an offer of Java alone covers WITHIN_SHARE of it), and level words
+in a seek or its goal (`advanced`, `für Fortgeschrittene`) are the level wanted: a teacher
+below it counts BELOW_WANTED of their value, and the reasons say so as a caution. A goal and
+the note of the offer that meets it appear in the reasons when they share words or clearly
+differ; they do not change the score.
+
 Capacity: a person among the first three suggestions of more than three others loses two
 points per extra person (at most ten, never leaving the mutual band) in every list, with a
 reason saying so, so one expert is not everyone's first suggestion while a clearly better
@@ -43,10 +50,24 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
-from generator.data.model import FORMATS, Ad, Offer, Partnership, Seek
-from generator.matching.skills import Resolution, Taxonomy, normalise, slug
+from generator.data.model import FORMATS, LEVELS, Ad, Offer, Partnership, Seek
+from generator.matching.skills import (
+    Resolution,
+    Taxonomy,
+    normalise,
+    significant_words,
+    slug,
+    wanted_level,
+)
 
 LEVEL_WEIGHT = {"basic": 0.7, "advanced": 0.9, "expert": 1.0}
+# "Java (Spring Boot)": a teacher of Java alone covers this share of the goal.
+WITHIN_SHARE = 0.6
+# A teacher below the level a seek or its goal asks for counts this share of their value.
+BELOW_WANTED = 0.5
+# A goal and a note "clearly differ" when each has this many words of its own and none shared.
+DIFFER_WORDS = 2
+QUOTE_LENGTH = 60
 MUTUAL_BASE = 50
 SKILL_POINTS = 30
 FIT_POINTS_MUTUAL = 20
@@ -99,6 +120,10 @@ class SkillPair:
     name: str
     level: str
     similarity: int
+    wanted: str | None = None  # the level the seek or its goal asks for
+    focus: str | None = None  # "Java (Spring Boot)" met by Java alone: Spring Boot's key
+    goal: str | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +149,14 @@ class Scored:
 
 
 @dataclass(frozen=True)
+class Need:
+    """One goal as matching reads it, beyond its skill (the key it is filed under)."""
+
+    within: str | None  # "Java (Spring Boot)": java, the broader skill that counts in part
+    wanted: int  # index in LEVELS of the level asked for; -1 when none is named
+
+
+@dataclass(frozen=True)
 class Profile:
     """An open ad as matching sees it: canonical skills, folded place, start day."""
 
@@ -137,6 +170,20 @@ class Profile:
     starts_later: bool
     seeks: dict[str, tuple[Seek, Resolution]]
     offers: dict[str, tuple[Offer, Resolution, float]]
+    needs: dict[str, Need]  # the keys of `seeks`
+
+    @cached_property
+    def plain_needs(self) -> tuple[str, ...]:
+        """The goals without a qualifier or a level above basic: most, and the cheapest."""
+        return tuple(k for k, n in self.needs.items() if n.within is None and n.wanted <= 0)
+
+    @cached_property
+    def other_needs(self) -> tuple[tuple[str, Need], ...]:
+        return tuple((k, n) for k, n in self.needs.items() if k not in self.plain_needs)
+
+    @cached_property
+    def offer_ranks(self) -> dict[str, int]:
+        return {key: LEVELS.index(offer.level) for key, (offer, _, _) in self.offers.items()}
 
     @cached_property
     def seek_weight(self) -> float:
@@ -242,14 +289,20 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def profile_of(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt.date) -> Profile:
     seeks: dict[str, tuple[Seek, Resolution]] = {}
+    needs: dict[str, Need] = {}
     for seek in ad.seeks:
-        seeks.setdefault(resolved[seek.skill].key, (seek, resolved[seek.skill]))
+        found = resolved[seek.skill]
+        key = found.focus or found.key
+        if key not in seeks:
+            seeks[key] = (seek, found)
+            needs[key] = Need(found.key if found.focus else None, _wanted_rank(seek))
     offers: dict[str, tuple[Offer, Resolution, float]] = {}
     for offer in ad.offers:
         found = resolved[offer.skill]
         value = LEVEL_WEIGHT.get(offer.level, 0.7) * found.similarity / 100
-        if found.key not in offers or value > offers[found.key][2]:
-            offers[found.key] = (offer, found, value)
+        for key in (found.key, found.focus) if found.focus else (found.key,):
+            if key not in offers or value > offers[key][2]:
+                offers[key] = (offer, found, value)
     start = max(today, ad.available_from or ad.posted)
     place = place_key(ad.location)
     if place in REMOTE_PLACES:
@@ -265,7 +318,18 @@ def profile_of(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt
         start > today,
         seeks,
         offers,
+        needs,
     )
+
+
+def _wanted_rank(seek: Seek) -> int:
+    """The highest level the seek or its goal asks for, as an index in LEVELS."""
+    rank = -1
+    for text in (seek.skill, seek.goal):
+        level = wanted_level(text) if text else None
+        if level is not None:
+            rank = max(rank, LEVELS.index(level))
+    return rank
 
 
 def place_key(location: str) -> str:
@@ -304,11 +368,40 @@ class Matcher:
         self.offered_by = _postings(
             (key, j, value) for j, p in enumerate(profiles) for key, value in p.offer_values.items()
         )
-        self.sought_by = _postings(
-            (key, j, p.seek_weight) for j, p in enumerate(profiles) for key in p.seeks
+        self.offer_rank = _postings(
+            (key, j, rank) for j, p in enumerate(profiles) for key, rank in p.offer_ranks.items()
         )
+        # Plain goals (no qualifier) carry their weight; who wants a level above basic, its rank.
+        self.sought_by = _postings(
+            (key, j, p.seek_weight)
+            for j, p in enumerate(profiles)
+            for key, need in p.needs.items()
+            if need.within is None
+        )
+        self.wanting = _postings(
+            (key, j, need.wanted)
+            for j, p in enumerate(profiles)
+            for key, need in p.needs.items()
+            if need.within is None and need.wanted > 0
+        )
+        self.plain_seeking = {key: set(entries) for key, entries in self.sought_by.items()}
+        # Qualified goals ("Java (Spring Boot)"), under both skills: scored goal by goal.
+        self.qualified: dict[str, dict[int, list[str]]] = defaultdict(dict)
+        for j, p in enumerate(profiles):
+            for key, need in p.needs.items():
+                for skill in (key, need.within) if need.within is not None else ():
+                    self.qualified[skill].setdefault(j, []).append(key)
+        self.qualified_seeking = {key: set(entries) for key, entries in self.qualified.items()}
         self.offering = {key: set(entries) for key, entries in self.offered_by.items()}
-        self.seeking = {key: set(entries) for key, entries in self.sought_by.items()}
+        self.seeking = _index((key, j) for j, p in enumerate(profiles) for key in p.seeks)
+        # Who seeks a skill, or a goal within it: a teacher of the skill may help them.
+        self.seeking_any = _index(
+            (skill, j)
+            for j, p in enumerate(profiles)
+            for key, need in p.needs.items()
+            for skill in (key, need.within)
+            if skill is not None
+        )
         self.speaking = _index((lang, j) for j, p in enumerate(profiles) for lang in p.languages)
         self.at_place = _index((p.place, j) for j, p in enumerate(profiles) if p.place)
         self.of_owner = _index((p.owner, j) for j, p in enumerate(profiles))
@@ -406,8 +499,7 @@ class Matcher:
         )
         if len(found) >= top:  # fewer scored only when there are fewer candidates
             return Scored(found, bound, [], NO_BOUND)
-        teachers = [self.offering[key] for key in me.seeks if key in self.offering]
-        learners = [self.seeking[key] for key in me.offers if key in self.seeking]
+        teachers, learners = self._teachers(me), self._learners(me)
         one_way = self.eligible(me, set().union(*teachers, *learners) - mutual)
         return Scored(
             found,
@@ -424,9 +516,16 @@ class Matcher:
         )
 
     def _mutual(self, me: Profile) -> set[int]:
-        teachers = [self.offering[key] for key in me.seeks if key in self.offering]
-        learners = [self.seeking[key] for key in me.offers if key in self.seeking]
-        return set().union(*(t & s for t in teachers for s in learners))
+        learners = self._learners(me)
+        return set().union(*(t & s for t in self._teachers(me) for s in learners))
+
+    def _teachers(self, me: Profile) -> list[set[int]]:
+        """Who offers a skill of my goals, or the skill a qualified goal lies within."""
+        skills = dict.fromkeys(k for key, n in me.needs.items() for k in (key, n.within) if k)
+        return [self.offering[key] for key in skills if key in self.offering]
+
+    def _learners(self, me: Profile) -> list[set[int]]:
+        return [self.seeking_any[key] for key in me.offers if key in self.seeking_any]
 
     def eligible(self, me: Profile, candidates: set[int]) -> set[int]:
         """Shared language, same place or both remote, another owner, never partnered."""
@@ -512,15 +611,52 @@ class Matcher:
         the skills shared, not with every skill of every candidate.
         """
         parts = dict.fromkeys(candidates, 0.0)
-        for key in me.seeks:
+        for key in me.plain_needs:
             offering = self.offered_by.get(key, {})
             for j in candidates & self.offering.get(key, set()):
                 parts[j] += offering[j] * me.seek_weight
+        for key, need in me.other_needs:
+            for j, value in self._covering(candidates, key, need).items():
+                parts[j] += value * me.seek_weight
+        ranks = me.offer_ranks
         for key, value in me.offer_values.items():
-            seeking = self.sought_by.get(key, {})
-            for j in candidates & self.seeking.get(key, set()):
-                parts[j] += value * seeking[j]
+            seeking, wanting = self.sought_by.get(key, {}), self.wanting.get(key)
+            found = candidates & self.plain_seeking.get(key, set())
+            if not wanting:  # no one wants a level above basic: the plain loop
+                for j in found:
+                    parts[j] += value * seeking[j]
+                continue
+            for j in found:
+                parts[j] += _at_level(value, ranks[key], wanting.get(j, -1)) * seeking[j]
+        qualified = {
+            (j, goal)
+            for key in me.offers
+            for j in candidates & self.qualified_seeking.get(key, set())
+            for goal in self.qualified[key][j]
+        }
+        for j, key in sorted(qualified):
+            learner = self.profiles[j]
+            parts[j] += cover(learner, key, me)[0] * learner.seek_weight
         return parts
+
+    def _covering(self, candidates: set[int], key: str, need: Need) -> dict[int, float]:
+        """Candidate -> how well they cover one of my goals, as `cover` says."""
+        focus = self._offered(candidates, key, need.wanted)
+        if need.within is None:
+            return focus
+        within = self._offered(candidates, need.within, need.wanted)
+        return {
+            j: _best_cover(focus.get(j, 0.0), within.get(j, 0.0))
+            for j in sorted(focus.keys() | within.keys())
+        }
+
+    def _offered(self, candidates: set[int], key: str, wanted: int) -> dict[int, float]:
+        offering = self.offered_by.get(key, {})
+        found = candidates & self.offering.get(key, set())
+        if wanted <= 0:  # no one is below basic
+            return {j: offering[j] for j in found}
+        ranks = self.offer_rank[key]
+        return {j: _at_level(offering[j], ranks[j], wanted) for j in found}
 
     def _suggestion(self, me: Profile, other: Profile, shown: float) -> Suggestion:
         they_teach = _pairs(me, other, self.taxonomy)
@@ -586,6 +722,31 @@ def _limited(raw: float, *, mutual: bool, gap: bool, crowding: float) -> float:
     """The score shown: capped by a large time gap, lowered by crowding, kept in its band."""
     ceiling = (CAP_MUTUAL if mutual else CAP_ONE_WAY) if gap else raw
     return max(MUTUAL_BASE if mutual else 0.0, min(raw, ceiling) - crowding)
+
+
+def cover(learner: Profile, key: str, teacher: Profile) -> tuple[float, str | None]:
+    """How well the teacher covers one goal of the learner (0–1), and the skill they cover it
+    with (None when they do not): the goal's own skill at the value of the offer, else the
+    skill it lies within at WITHIN_SHARE; either below the wanted level at BELOW_WANTED."""
+    need = learner.needs[key]
+    focus = within = 0.0
+    if key in teacher.offers:
+        focus = _at_level(teacher.offer_values[key], teacher.offer_ranks[key], need.wanted)
+    if need.within is not None and need.within in teacher.offers:
+        ranks = teacher.offer_ranks
+        within = _at_level(teacher.offer_values[need.within], ranks[need.within], need.wanted)
+    best = _best_cover(focus, within)
+    if key in teacher.offers and best == focus:
+        return best, key
+    return best, need.within if within else None
+
+
+def _at_level(value: float, rank: float, wanted: float) -> float:
+    return value * BELOW_WANTED if rank < wanted else value
+
+
+def _best_cover(focus: float, within: float) -> float:
+    return max(focus, WITHIN_SHARE * within)
 
 
 def fit(a: Profile, b: Profile) -> float:
@@ -694,18 +855,25 @@ def _pairs(learner: Profile, teacher: Profile, taxonomy: Taxonomy) -> tuple[Skil
     """The learner's goals the teacher offers, in the learner's order."""
     pairs = []
     for key, (seek, sought) in learner.seeks.items():
-        if key in teacher.offers:
-            offer, offered, _ = teacher.offers[key]
-            pairs.append(
-                SkillPair(
-                    seek.skill,
-                    offer.skill,
-                    key,
-                    taxonomy.display_key(key),
-                    offer.level,
-                    min(sought.similarity, offered.similarity),
-                )
+        _, covered = cover(learner, key, teacher)
+        if covered is None:
+            continue
+        offer, offered, _ = teacher.offers[covered]
+        wanted = learner.needs[key].wanted
+        pairs.append(
+            SkillPair(
+                seek.skill,
+                offer.skill,
+                covered,
+                taxonomy.display_key(covered),
+                offer.level,
+                min(sought.similarity, offered.similarity),
+                LEVELS[wanted] if wanted >= 0 else None,
+                None if covered == key else key,
+                seek.goal,
+                offer.note,
             )
+        )
     return tuple(pairs)
 
 
@@ -718,9 +886,14 @@ def _reasons(
 ) -> tuple[Reason, ...]:
     reasons = [_skill_reason("they_teach", pair, taxonomy) for pair in they_teach]
     reasons += [_skill_reason("i_teach", pair, taxonomy) for pair in i_teach]
+    directions = (("they_teach", they_teach), ("i_teach", i_teach))
+    reasons += [r for code, pairs in directions for pair in pairs for r in _below(code, pair)]
     if not (they_teach and i_teach):
         reasons.append(Reason("one_way_learn" if they_teach else "one_way_teach"))
     reasons += _commitment_reasons(me, other)  # time and engagement first: where tandems fail
+    reasons += [
+        r for code, pairs in directions for pair in pairs for r in _written(code, pair, taxonomy)
+    ]
     reasons.append(
         Reason("languages", (("languages", tuple(sorted(me.languages & other.languages))),))
     )
@@ -738,7 +911,9 @@ def _skill_reason(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> Reason
     """
     german = taxonomy.display_key(pair.key, "de")
     code = direction
-    if pair.seek.strip().casefold() != pair.offer.strip().casefold():
+    if pair.focus is not None:
+        code += "_within"
+    elif pair.seek.strip().casefold() != pair.offer.strip().casefold():
         names = {normalise(pair.name), normalise(german)}
         listed = normalise(pair.seek) in names or normalise(pair.offer) in names
         code += "_as" if listed else "_via"
@@ -750,7 +925,57 @@ def _skill_reason(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> Reason
     ]
     if german != pair.name:
         params.append(("skill_de", german))
+    if pair.focus is not None:
+        params.append(("focus", taxonomy.display_key(pair.focus)))
+        params.append(("focus_de", taxonomy.display_key(pair.focus, "de")))
     return Reason(code, tuple(params))
+
+
+def _below(direction: str, pair: SkillPair) -> list[Reason]:
+    """A caution when the teacher's level is below the one the seek or its goal asks for."""
+    if not pair.wanted or LEVELS.index(pair.level) >= LEVELS.index(pair.wanted):
+        return []
+    params = (("seek", pair.seek), ("offer", pair.offer), ("level", pair.level))
+    return [Reason(f"{direction}_below", (*params, ("wanted", pair.wanted)))]
+
+
+def _written(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> list[Reason]:
+    """Whether the goal and the note of the offer meeting it speak of the same things."""
+    agreement = _goal_and_note(pair, taxonomy) if pair.goal and pair.note else None
+    if agreement is None:
+        return []
+    return [Reason(f"{direction}_{agreement[0]}", agreement[1])]
+
+
+def _goal_and_note(
+    pair: SkillPair, taxonomy: Taxonomy
+) -> tuple[str, tuple[tuple[str, ParamValue], ...]] | None:
+    """("agrees", the goal's words the note shares) or ("differs", both quoted) or None.
+
+    Words are compared folded and without endings (`significant_words`), leaving out the
+    words of the skill itself, which every goal and note of the pair would share.
+    """
+    assert pair.goal is not None and pair.note is not None
+    names = (pair.seek, pair.offer, taxonomy.display_key(pair.key), pair.name)
+    skill = {stem for text in names for stem in significant_words(text)}
+    goal = {k: v for k, v in significant_words(pair.goal).items() if k not in skill}
+    note = {k: v for k, v in significant_words(pair.note).items() if k not in skill}
+    texts: tuple[tuple[str, ParamValue], ...] = (("seek", pair.seek), ("offer", pair.offer))
+    shared = tuple(word for stem, word in goal.items() if stem in note)
+    if shared:
+        return "agrees", (*texts, ("word_names", shared))
+    if len(goal) >= DIFFER_WORDS and len(note) >= DIFFER_WORDS:
+        return "differs", (*texts, ("goal", _quote(pair.goal)), ("note", _quote(pair.note)))
+    return None
+
+
+def _quote(text: str) -> str:
+    """A short fragment of someone's text: one line, cut at a word near QUOTE_LENGTH."""
+    line = " ".join(text.split())
+    if len(line) <= QUOTE_LENGTH:
+        return line
+    cut = line[:QUOTE_LENGTH].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:.-–—") + "…"
 
 
 def _place_reason(me: Profile, other: Profile) -> Reason:

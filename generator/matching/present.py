@@ -35,7 +35,7 @@ def reason_texts(reasons: Iterable[Reason], locale: Locale = ENGLISH) -> list[st
 
 
 def _show(name: str, value: ParamValue, locale: Locale) -> str:
-    if name == "level":
+    if name in ("level", "wanted"):
         return locale.t(f"level.{value}")
     if name in ("date", "my_date") and isinstance(value, str):
         return locale.date(dt.date.fromisoformat(value))

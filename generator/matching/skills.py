@@ -17,7 +17,12 @@ Resolution runs in tiers, cheapest and surest first, on the unique texts of all 
    normalised text, so two people writing `Origami` still meet.
 
 A qualifier in brackets resolves by the words outside it, else by itself:
-`CRM (Salesforce)` is CRM, `NoSQL (MongoDB)` NoSQL, `Origami (Tsuru)` Tsuru if listed.
+`CRM (Salesforce)` is CRM, `NoSQL (MongoDB)` NoSQL, `Origami (Tsuru)` Tsuru if listed. When
+both are listed skills, the qualifier is the resolution's `focus`: `Java (Spring Boot)` is
+filed under Java, and matching looks for Spring Boot first.
+
+Level words (`advanced`, `für Fortgeschrittene`, `Grundlagen`) come off a skill as filler;
+`wanted_level` reads them from a seek or a goal as the level the person wants.
 
 The rules were chosen on `tests/data/skill_pairs.yml`; `tests/test_skills.py` measures
 precision and recall on it.
@@ -101,6 +106,45 @@ _TRAILING = re.compile(
 _NUMBER_TOKEN = re.compile(r"(?:^|(?<= ))(\S+) v?\d+$")
 _ATTACHED_VERSION = re.compile(r"(?:(?<=[^\W\d_]{3})|(?<=[+#]))\d+$")
 _BRACKETS = re.compile(r"\(([^()]*)\)")
+# The level a seek or goal asks for, by the words that say so, highest first: "beyond the
+# basics" is advanced, though it names the basics. A trailing `*` stands for any ending.
+LEVEL_WORDS = (
+    (
+        "expert",
+        "expert experts experten expertin expertinnen expertenwissen profi profis mastery",
+        ("expert level",),
+    ),
+    (
+        "advanced",
+        "advanced fortgeschritten* vertief* weiterführend* aufbaukurs",
+        (
+            "in depth",
+            "deep dive",
+            "next level",
+            "beyond the basics",
+            "past the basics",
+            "über die grundlagen hinaus",
+            "mehr als die grundlagen",
+        ),
+    ),
+    (
+        "basic",
+        "basic basics beginner beginners newcomers dummies fundamentals introduction intro"
+        " grundlagen grundkenntnisse anfänger anfängerinnen einsteiger einsteigerinnen"
+        " einführung neuling*",
+        ("from scratch", "von null"),
+    ),
+)
+_LEVEL_TERMS = tuple(
+    (
+        level,
+        frozenset(w for w in words.split() if not w.endswith("*")),
+        tuple(w[:-1] for w in words.split() if w.endswith("*")),
+        phrases,
+    )
+    for level, words, phrases in LEVEL_WORDS
+)
+_NOT_WORD = re.compile(r"[\W_]+")
 _SEPARATORS = re.compile(r"[^\w+#]+|_|(?<![\w+#])[+#]+")
 
 
@@ -124,6 +168,71 @@ def normalise(text: str) -> str:
         previous = text
         text = _strip_version(_TRAILING.sub("", _LEADING.sub("", text)))
     return text
+
+
+@lru_cache(maxsize=1 << 16)
+def wanted_level(text: str) -> str | None:
+    """The highest level the words of a seek or goal ask for, None when they name none.
+
+    `Python für Fortgeschrittene` -> advanced, `Grundlagen SQL` -> basic,
+    `I know the basics and want to go beyond the basics` -> advanced. Whole words only, by set
+    look-ups: it runs once for every seek and goal.
+    """
+    words = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+    padded = f" {' '.join(words)} "
+    for level, exact, prefixes, phrases in _LEVEL_TERMS:
+        if (
+            not exact.isdisjoint(words)
+            or any(word.startswith(prefixes) for word in words)
+            or any(f" {phrase} " in padded for phrase in phrases)
+        ):
+            return level
+    return None
+
+
+# Words that carry no topic of their own, in English and German, for comparing a goal with a
+# note: what is left are the words that say what someone wants to learn or can teach.
+_STOPWORD_TEXT = """
+    a about after all also an and any are as at be because been being but by can could do
+    does doing for from get getting go going good have how i if in into is it its just know
+    learn learning like make more my not of on one or our out own really so some such than that
+    the their them then there these they this those to up us use using want we well what when
+    which who why will with without would you your
+    aber alle allem als also am an auch auf aus bei beim bin bis da damit dann das dass dem den
+    der des die dies diese diesem dieser doch du ein eine einem einen einer es für ganz gut hat
+    haben ich ihr im in ist ja kann können lernen machen man mehr mein meine meinen mich mit möchte
+    möchten nach nicht noch nur ob oder ohne schon sein selbst sich sie sind so über um und uns
+    unser unsere unseren viel vom von vor was weil wenn wie will wir wird zu zum zur
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_WORD = re.compile(r"[^\W_]+[+#]*")
+_ENDINGS = ("en", "es", "s", "e", "n")
+
+
+@lru_cache(maxsize=1 << 16)
+def significant_words(text: str) -> Mapping[str, str]:
+    """Stem -> the word as written, for the words of a goal or note that say what it is about.
+
+    Folded as skills are (case, umlauts), without stop words, level words and words shorter
+    than three letters; a plural or inflected ending comes off, so `tables` meets `table` and
+    `Tabellen` meets `Tabelle`. Cached: one answer per text, shared, never to be changed.
+    """
+    found: dict[str, str] = {}
+    for word in _WORD.findall(unicodedata.normalize("NFKC", text)):
+        folded = word.casefold()
+        if len(folded) < 3 or folded in STOPWORDS or wanted_level(folded):
+            continue
+        found.setdefault(word_stem(folded), word)
+    return found
+
+
+def word_stem(word: str) -> str:
+    """`tables` -> `table`, `Tabellen` -> `tabell`, `Führung` -> `fuehrung`: for comparing."""
+    squeezed = compact(word)
+    for ending in _ENDINGS:
+        if squeezed.endswith(ending) and len(squeezed) - len(ending) >= 4:
+            return squeezed[: -len(ending)]
+    return squeezed
 
 
 def _strip_version(text: str) -> str:
@@ -358,6 +467,8 @@ class Resolution:
     similarity: int
     closeness: Closeness
     term: str | None = None
+    focus: str | None = None
+    """`Java (Spring Boot)`: the key of the qualifier's own listed skill, matched first."""
 
     @property
     def is_close(self) -> bool:
@@ -391,10 +502,14 @@ class SkillResolver:
         return self._spellings.get(key)
 
     def _resolve(self, text: str) -> Resolution:
-        for part in _qualified_parts(text):  # "CRM (Salesforce)": CRM, else Salesforce
-            found = self.resolve(part)
-            if found.closeness != "unknown":
-                return Resolution(text, found.key, found.similarity, found.closeness, found.term)
+        parts = [self.resolve(part) for part in _qualified_parts(text)]
+        known = [found for found in parts if found.closeness != "unknown"]
+        if known:  # "CRM (Salesforce)": CRM, else Salesforce; a listed qualifier is the focus
+            found = known[0]
+            focus = next((q.key for q in known[1:] if q.key != found.key), None)
+            if parts[0].closeness == "unknown":
+                focus = None
+            return Resolution(text, found.key, found.similarity, found.closeness, found.term, focus)
         folded = normalise(text)
         squeezed = compact(folded)
         if folded in self.taxonomy.terms:
