@@ -12,7 +12,7 @@ import json
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,12 +20,13 @@ import click
 
 from generator.data.load import LoadError
 from generator.data.model import FORMATS as AD_FORMATS
-from generator.data.model import LEVELS
+from generator.data.model import LEVELS, Ad
 from generator.data.problems import Problem, TandemError, has_errors
 from generator.workflow import scaffold
 from generator.workflow.problem_output import OUTPUT_FORMATS, count_line, format_problems
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def _today(_ctx: click.Context, _param: click.Parameter, value: str | None) -> dt.date:
@@ -151,15 +152,28 @@ def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> 
     from generator.pipeline import gather
 
     data = gather(root, today, top=top)
-    result = data.suggestions
-    if ad_id is not None:
-        if ad_id not in {ad.id for ad in data.ads}:
-            raise click.BadParameter(f"no ad '{ad_id}' in ads/", param_hint="AD_ID")
-        result = {ad_id: result.get(ad_id, [])}
+    result = _for_ad(data.suggestions, ad_id, data.ads)
+    names = {ad.id: ad.name for ad in data.ads}
+    _print(fmt, lambda: suggestions_json(result), lambda: suggestions_text(result, names))
+
+
+def _for_ad(
+    result: Mapping[str, Sequence[T]], ad_id: str | None, ads: Iterable[Ad]
+) -> dict[str, Sequence[T]]:
+    """Every ad's list, or only AD_ID's (empty when it has none); an unknown id is a usage error."""
+    if ad_id is None:
+        return dict(result)
+    if ad_id not in {ad.id for ad in ads}:
+        raise click.BadParameter(f"no ad '{ad_id}' in ads/", param_hint="AD_ID")
+    return {ad_id: result.get(ad_id, [])}
+
+
+def _print(fmt: str, as_json: Callable[[], Any], as_text: Callable[[], Iterable[str]]) -> None:
+    """JSON for tools, or lines for people."""
     if fmt == "json":
-        click.echo(json.dumps(suggestions_json(result), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(as_json(), indent=2, ensure_ascii=False))
         return
-    for line in suggestions_text(result, {ad.id: ad.name for ad in data.ads}):
+    for line in as_text():
         click.echo(line)
 
 
@@ -453,18 +467,12 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
     from generator.pipeline import modelled
 
     data = modelled(root, today)
-    result = suggest_circles(
+    found = suggest_circles(
         data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, top=top
     )
-    if ad_id is not None:
-        if ad_id not in {ad.id for ad in data.ads}:
-            raise click.BadParameter(f"no ad '{ad_id}' in ads/", param_hint="AD_ID")
-        result = {ad_id: result.get(ad_id, [])}
-    if fmt == "json":
-        click.echo(json.dumps(circles_json(result), indent=2, ensure_ascii=False))
-        return
-    for line in circles_text(result, {ad.id: ad.name for ad in data.ads}):
-        click.echo(line)
+    result = _for_ad(found, ad_id, data.ads)
+    names = {ad.id: ad.name for ad in data.ads}
+    _print(fmt, lambda: circles_json(result), lambda: circles_text(result, names))
 
 
 @main.command()
@@ -481,8 +489,5 @@ def pairings(fmt: str, root: Path, today: dt.date) -> None:
 
     data = modelled(root, today)
     plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
-    if fmt == "json":
-        click.echo(json.dumps(pairings_json(plan), indent=2, ensure_ascii=False))
-        return
-    for line in pairings_text(plan, {ad.id: ad.name for ad in data.ads}):
-        click.echo(line)
+    names = {ad.id: ad.name for ad in data.ads}
+    _print(fmt, lambda: pairings_json(plan), lambda: pairings_text(plan, names))
