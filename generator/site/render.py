@@ -150,14 +150,33 @@ def _site_environment(site: SiteIndex) -> Environment:
     env = _environment(site.locale)
     env.filters["skill_key"] = site.data.taxonomy.key_of
     env.filters["posted_ago"] = partial(_posted_ago, today=site.data.today, locale=site.locale)
+    env.filters["expires_in"] = partial(_expires_in, today=site.data.today, locale=site.locale)
+    # The build's day, beside every relative date: dates.js rewrites such a text only when the
+    # visitor's day is another one, replacing the words for the build's distance.
+    env.globals["built_on"] = site.data.today.isoformat()
     return env
 
 
+# Worded as `Intl.RelativeTimeFormat` words a distance in days ("yesterday", "3 days ago",
+# "in 3 days"; numeric only beyond one day), so dates.js can find and replace those words.
 def _posted_ago(posted: dt.date, *, today: dt.date, locale: Locale) -> str:
     days = (today - posted).days
     if days <= 0:
         return locale.t("ad.posted_today")
+    if days == 1:
+        return locale.t("ad.posted_yesterday")
     return locale.t("ad.posted_days_ago", days=days)
+
+
+def _expires_in(expires: dt.date, *, today: dt.date, locale: Locale) -> str:
+    days = (expires - today).days
+    if days < 0:
+        return locale.t("ad.expired_on", date=locale.date(expires))
+    if days == 0:
+        return locale.t("ad.expires_today")
+    if days == 1:
+        return locale.t("ad.expires_tomorrow")
+    return locale.t("ad.expires_in_days", days=days)
 
 
 def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
