@@ -504,3 +504,134 @@ def test_german_site(browser: WebDriver, german_url: str) -> None:
     # German stemmer brings them together.
     hrefs = search(browser, "Lernpaketen")
     assert any("/partnerships/" in href for href in hrefs), hrefs
+
+
+# --- tests: dates that stay true between builds (built on TODAY, seen on another day) ---------
+
+
+@contextmanager
+def clock_on(driver: WebDriver, day: dt.date) -> Iterator[None]:
+    """Every page loaded in the block sees `day`, noon in Berlin, as now: a fixed `Date`
+    installed before the page's scripts run, so no test depends on the machine's clock."""
+    noon = dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    source = (
+        f"const fixed = {int(noon.timestamp() * 1000)}; const Real = Date;"
+        "class FixedDate extends Real {"
+        "  constructor(...args) { super(...(args.length ? args : [fixed])); }"
+        "  static now() { return fixed; }"
+        "}"
+        "window.Date = FixedDate;"
+    )
+    driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Europe/Berlin"})
+    script = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": source})
+    try:
+        yield
+    finally:
+        driver.execute_cdp_cmd(
+            "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
+        )
+        driver.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": ""})
+
+
+class TimeParser(HTMLParser):
+    """The text of every `<time data-relative>`, by its datetime, as the generator wrote it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[tuple[str, str]] = []
+        self._open: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "time" and "data-relative" in values:
+            self._open = values["datetime"] or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self.texts.append((self._open, data))
+            self._open = None
+
+
+def relative_times(driver: WebDriver) -> list[tuple[str, str]]:
+    """The `<time data-relative>` elements once dates.js has run: (datetime, text) each."""
+    wait_until(
+        driver,
+        lambda d: d.execute_script("return document.readyState") == "complete",
+        "the page never finished loading",
+    )
+    return [
+        (pair[0], pair[1])
+        for pair in driver.execute_script(
+            "return Array.from(document.querySelectorAll('time[data-relative]'))"
+            ".map(el => [el.getAttribute('datetime'), el.textContent])"
+        )
+    ]
+
+
+def posted_en(posted: dt.date, seen: dt.date) -> str:
+    days = (seen - posted).days
+    return {0: "posted today", 1: "posted yesterday"}.get(days, f"posted {days} days ago")
+
+
+def posted_de(posted: dt.date, seen: dt.date) -> str:
+    days = (seen - posted).days
+    named = {0: "heute aufgegeben", 1: "gestern aufgegeben"}
+    return named.get(days, f"vor {days} Tagen aufgegeben")
+
+
+def test_on_the_build_day_the_dates_keep_the_build_text(
+    browser: WebDriver, site_url: str, sample_site: Path
+) -> None:
+    parser = TimeParser()
+    parser.feed((sample_site / "ads" / "index.html").read_text(encoding="utf-8"))
+    assert len(parser.texts) > 10
+    with clock_on(browser, dt.date.fromisoformat(TODAY)):
+        open_page(browser, site_url + "ads/")
+        assert relative_times(browser) == parser.texts
+
+
+def test_cards_say_how_long_ago_on_the_visitors_day(browser: WebDriver, site_url: str) -> None:
+    seen = dt.date.fromisoformat(TODAY) + dt.timedelta(days=9)
+    with clock_on(browser, seen):
+        open_page(browser, site_url + "ads/")
+        shown = relative_times(browser)
+    assert shown
+    for posted, text in shown:
+        assert text == posted_en(dt.date.fromisoformat(posted), seen)
+    # 9 days on: nothing in the sample can still say "today" or "yesterday".
+    assert not any("today" in text or "yesterday" in text for _, text in shown)
+
+
+@pytest.mark.parametrize(
+    ("seen", "expected"),
+    [
+        ("2026-11-23", "expires in 7 days"),  # the build's own text
+        ("2026-11-28", "expires in 2 days"),
+        ("2026-11-29", "expires tomorrow"),
+        ("2026-11-30", "expires today"),
+        ("2026-12-01", "expired on 30 Nov 2026"),
+    ],
+)
+def test_an_ad_page_says_when_it_expires(
+    browser: WebDriver, site_url: str, seen: str, expected: str
+) -> None:
+    with clock_on(browser, dt.date.fromisoformat(seen)):
+        open_page(browser, site_url + "ads/claudia-neumann/")
+        assert relative_times(browser) == [("2026-11-30", expected)]
+
+
+def test_german_dates_on_the_visitors_day(browser: WebDriver, german_url: str) -> None:
+    seen = dt.date(2026, 11, 25)
+    with clock_on(browser, seen):
+        open_page(browser, german_url + "ads/")
+        shown = relative_times(browser)
+        open_page(browser, german_url + "ads/claudia-neumann/")
+        expiry = relative_times(browser)
+    with clock_on(browser, dt.date(2026, 12, 3)):
+        open_page(browser, german_url + "ads/claudia-neumann/")
+        expired = relative_times(browser)
+    assert shown
+    for posted, text in shown:
+        assert text == posted_de(dt.date.fromisoformat(posted), seen)
+    assert expiry == [("2026-11-30", "läuft in 5 Tagen ab")]
+    assert expired == [("2026-11-30", "abgelaufen am 30.11.2026")]
