@@ -175,3 +175,23 @@ def test_the_add_a_page_checklist_names_every_filter(site: SiteIndex) -> None:
     assert named, "CONTRIBUTING.md: the checklist lists the filters as 'registers (...)'"
     ours = set(_site_environment(site).filters) - set(DEFAULT_FILTERS)
     assert set(re.findall(r"`(\w+)`", named[1])) == ours
+
+
+@pytest.mark.parametrize(
+    ("days", "posted", "expires"),
+    [
+        (-1, "posted today", "expired on 22 Nov 2026"),
+        (0, "posted today", "expires today"),
+        (1, "posted yesterday", "expires tomorrow"),
+        (2, "posted 2 days ago", "expires in 2 days"),
+    ],
+)
+def test_relative_dates_are_worded_as_the_browser_words_them(
+    site: SiteIndex, days: int, posted: str, expires: str
+) -> None:
+    """dates.js finds the build's words by Intl.RelativeTimeFormat's wording: 'yesterday' and
+    'tomorrow' by name, never '1 days'."""
+    env = _site_environment(site)
+    today = dt.date.fromisoformat(TODAY)
+    assert env.filters["posted_ago"](today - dt.timedelta(days=days)) == posted
+    assert env.filters["expires_in"](today + dt.timedelta(days=days)) == expires
