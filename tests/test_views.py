@@ -158,7 +158,9 @@ def test_the_starter_is_the_file_new_partnership_writes_and_it_validates(tmp_pat
     today = dt.date.fromisoformat(TODAY)
     body = next(p.body for p in build(root, today).pages if p.src_uri == "ads/jana-schulz.md")
     path = re.search(r"as (partnerships/[\w-]+\.yml) in", body)
-    shown = re.search(r'<pre class="tandem-starter"><code>(.*?)</code></pre>', body, re.DOTALL)
+    shown = re.search(
+        r'<pre class="tandem-starter"><code tabindex="0">(.*?)</code></pre>', body, re.DOTALL
+    )
     assert path and shown
     partners = ("--partner", "jana-schulz", "--partner", "priya-raman")
     wrote = tandem(root, "new-partnership", "--title", "Our learning partnership", *partners)
