@@ -11,6 +11,7 @@ from generator.data.problems import Problem
 from generator.matching.circles import Circle
 from generator.matching.match import Suggestion
 from generator.matching.skills import Taxonomy
+from generator.site.forge import Forge
 
 
 @dataclass(frozen=True)
@@ -31,3 +32,5 @@ class Gathered:
     """Where the site is served; empty for the commands."""
     circles: Mapping[str, Sequence[Circle]] = field(default_factory=dict)
     """Suggested circles per ad open to one; computed for the site only, not by `match`."""
+    forge: Forge | None = None
+    """The repository the data is edited in; None when `repo_url` is not set."""

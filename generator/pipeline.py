@@ -24,6 +24,7 @@ from generator.matching.skills import (
     reserved_skills,
     skill_warnings,
 )
+from generator.site.forge import Forge
 from generator.site.i18n import locale_for
 from generator.site.render import Page, render_site
 
@@ -133,10 +134,17 @@ def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
     return gather_checked(check(root, today), top=top)
 
 
-def build(root: Path, today: dt.date, *, language: str | None = None, site_url: str = "") -> Site:
+def build(
+    root: Path,
+    today: dt.date,
+    *,
+    language: str | None = None,
+    site_url: str = "",
+    forge: Forge | None = None,
+) -> Site:
     """Gather all data, then render every page of the site (served at `site_url`)."""
     data = gather(root, today)
     circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
-    data = replace(data, site_url=site_url, circles=circles)
+    data = replace(data, site_url=site_url, circles=circles, forge=forge)
     pages, files = render_site(data, locale_for(language))
     return Site(pages=pages, files=files, warnings=data.warnings)

@@ -28,6 +28,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
 from generator.pipeline import Site, build, resolve_today
+from generator.site.forge import FORGE_KINDS, forge_from_config
 from generator.site.i18n import locale_for
 from generator.site.render import render_problems
 
@@ -37,6 +38,10 @@ log = logging.getLogger("mkdocs.plugins.tandem")
 class TandemConfig(Config):
     language = c.Optional(c.Type(str))
     """The site's language; defaults to `theme.language`."""
+    branch = c.Type(str, default="main")
+    """The branch the site is built from: where edits and new files are proposed."""
+    forge = c.Optional(c.Choice(FORGE_KINDS))
+    """`github` or `gitlab`, when `repo_url`'s host does not say (a self-hosted GitLab)."""
 
 
 class TandemPlugin(BasePlugin[TandemConfig]):
@@ -83,6 +88,12 @@ class TandemPlugin(BasePlugin[TandemConfig]):
                 resolve_today(),
                 language=self._language(config),
                 site_url=config.site_url or "",
+                forge=forge_from_config(
+                    config.repo_url,
+                    branch=self.config.branch,
+                    kind=self.config.forge,
+                    source=_config_name(config),
+                ),
             )
         except ValueError as exc:  # a malformed $TANDEM_TODAY or $SOURCE_DATE_EPOCH
             raise PluginError(f"tandem: {exc}") from None
@@ -176,3 +187,7 @@ def _title_of(src_uri: str, *, site_name: str) -> str:
     else:
         return site_name
     return word.replace("-", " ").capitalize()
+
+
+def _config_name(config: MkDocsConfig) -> str:
+    return Path(config.config_file_path or "mkdocs.yml").name
