@@ -17,6 +17,7 @@ from generator.data.validate import CheckedTree, check_tree
 from generator.gathered import Gathered
 from generator.matching.circles import suggest_circles
 from generator.matching.match import suggest_partners
+from generator.matching.places import place_warnings
 from generator.matching.skills import (
     Taxonomy,
     TaxonomyError,
@@ -43,7 +44,7 @@ class Checked:
 
     tree: CheckedTree
     taxonomy: Taxonomy | None
-    """None when skills.yml itself has errors (they are among the problems)."""
+    """None when skills.yml or places.yml itself has errors (they are among the problems)."""
     problems: tuple[Problem, ...]
     """Errors and warnings, sorted and capped per file."""
     today: dt.date
@@ -87,6 +88,7 @@ def check(root: Path, today: dt.date) -> Checked:
         problems.extend(exc.problems)
     else:
         problems.extend(skill_warnings(tree.ads, taxonomy))
+        problems.extend(place_warnings(tree.ads, taxonomy.places))
         problems.extend(reserved_skills(tree.ads, taxonomy))
     return Checked(tree, taxonomy, tuple(capped(problems)), today)
 

@@ -191,6 +191,7 @@ class SuggestedCircle:
 class AdContext:
     title: str
     ad: Ad
+    place: str  # the location by its listed name in the page's language, else as written
     contact_href: str | None
     partnerships: tuple[Partnership, ...]
     suggestions: tuple[SuggestedPartner, ...]
@@ -205,6 +206,7 @@ def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
     return AdContext(
         title=ad.name,
         ad=ad,
+        place=site.data.taxonomy.places.display(ad.location, site.locale.lang),
         contact_href=contact_href(ad.contact),
         partnerships=tuple(p for p in site.data.partnerships if ad.id in p.partners),
         suggestions=suggestions,
