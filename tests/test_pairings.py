@@ -261,9 +261,28 @@ def test_pair_reasons_in_both_languages(market: tuple[list[Ad], Taxonomy]) -> No
     english = [reason_text(r, Locale("en")) for r in anna.reasons]
     german = [reason_text(r, Locale("de")) for r in anna.reasons]
     assert "Bernd Koch teaches Anna Wolf Python" in english
-    assert "Anna Wolf bringt Bernd Koch Negotiation bei" in german
+    assert "Anna Wolf bringt Bernd Koch Verhandlungsführung bei" in german
     assert "Anna Wolf: 2 h/week for 12 weeks" in english
     assert "Anna Wolf: 2 Std./Woche für 12 Wochen" in german
+
+
+def test_pair_reasons_say_what_match_says_of_a_goal_within_a_skill() -> None:
+    """Lena seeks `Java (Spring Boot)`, Marco offers Java alone: the plan pairs them and, like
+    `tandem match`, says the goal lies within Java (before, the plan named no skill at all)."""
+    folder = DATA / "qualifiers"
+    ads = [ad for ad in load_ads(folder) if ad.id in ("sb-seeker", "java-expert")]
+    taxonomy = load_taxonomy(folder)
+    [pair] = plan_pairings(ads, [], today=TODAY, taxonomy=taxonomy)
+    assert pair.members == ("java-expert", "sb-seeker")
+    english = [reason_text(r, Locale("en")) for r in pair.reasons]
+    german = [reason_text(r, Locale("de")) for r in pair.reasons]
+    assert english[:2] == [
+        "Marco Bianchi teaches Lena Hoffmann Java, within which Spring Boot lies",
+        "Lena Hoffmann teaches Marco Bianchi Figma",
+    ]
+    assert german[0] == "Marco Bianchi bringt Lena Hoffmann Java bei, wozu Spring Boot gehört"
+    matched = suggest_partners(ads, [], today=TODAY, taxonomy=taxonomy)["sb-seeker"][0]
+    assert [(p.key, p.focus) for p in matched.they_teach] == [("java", "spring-boot")]
 
 
 def test_json_matches_the_contract(market: tuple[list[Ad], Taxonomy]) -> None:
