@@ -10,6 +10,7 @@ from generator.data.model import Ad, Partnership
 from generator.data.problems import Problem
 from generator.matching.circles import Circle
 from generator.matching.match import Suggestion
+from generator.matching.pairings import Proposal
 from generator.matching.skills import Taxonomy
 
 
@@ -31,3 +32,5 @@ class Gathered:
     """Where the site is served; empty for the commands."""
     circles: Mapping[str, Sequence[Circle]] = field(default_factory=dict)
     """Suggested circles per ad open to one; computed for the site only, not by `match`."""
+    plan: Sequence[Proposal] = ()
+    """The pairing plan: one partner or circle per open ad; for the site only."""

@@ -17,6 +17,7 @@ from generator.data.validate import CheckedTree, check_tree
 from generator.gathered import Gathered
 from generator.matching.circles import suggest_circles
 from generator.matching.match import suggest_partners
+from generator.matching.pairings import plan_pairings
 from generator.matching.places import place_warnings
 from generator.matching.skills import (
     Taxonomy,
@@ -139,6 +140,7 @@ def build(root: Path, today: dt.date, *, language: str | None = None, site_url: 
     """Gather all data, then render every page of the site (served at `site_url`)."""
     data = gather(root, today)
     circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
-    data = replace(data, site_url=site_url, circles=circles)
+    plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
+    data = replace(data, site_url=site_url, circles=circles, plan=plan)
     pages, files = render_site(data, locale_for(language))
     return Site(pages=pages, files=files, warnings=data.warnings)

@@ -11,6 +11,8 @@ import datetime as dt
 import itertools
 import json
 import random
+import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from generator.matching.match import Matcher, suggest_partners
 from generator.matching.pairings import Planner, best_matching, plan_pairings, plan_value
 from generator.matching.present import pairings_json, reason_text
 from generator.matching.skills import Taxonomy, load_taxonomy
+from generator.pipeline import build
 from generator.site.i18n import Locale
 
 DATA = Path(__file__).parent / "data"
@@ -306,3 +309,34 @@ def test_command_prints_the_plan() -> None:
         main, ["pairings", "--root", root, "--today=2027-03-01", "--format=json"]
     )
     assert run.exit_code == 0 and len(json.loads(run.output)) == 5
+
+
+# --- the maintainers' page ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "placed", "heading"),
+    [
+        ("en", "8 of 9 open ads placed", "Pairs"),
+        ("de", "8 von 9 offenen Anzeigen vermittelt", "Tandems"),
+    ],
+)
+def test_the_page_shows_the_plan_of_the_command(
+    tmp_path: Path, language: str, placed: str, heading: str
+) -> None:
+    root = shutil.copytree(DATA / "pairings", tmp_path / "repo")
+    (root / "partnerships").mkdir()
+    site = build(root, TODAY, language=language)
+    page = next(p for p in site.pages if p.src_uri == "pairings/index.md")
+    assert not page.in_nav
+    assert placed in page.body and f'<h2 id="pairs">{heading}</h2>' in page.body
+    ads, taxonomy = load_ads(root), load_taxonomy(root)
+    plan = plan_pairings(ads, [], today=TODAY, taxonomy=taxonomy)
+    names = {ad.id: ad.name for ad in ads}
+    listed = re.findall(r"<li><strong>(.*?)</strong> · <span[^>]*>(\d+)/100</span>", page.body)
+    shown = [
+        (re.findall(r'href="\.\./ads/([^/]+)/"', people), int(score)) for people, score in listed
+    ]
+    assert shown == [(list(p.members), p.score) for p in plan if len(p.members) > 1]
+    [alone] = [p.members[0] for p in plan if len(p.members) == 1]
+    assert f'<a href="../ads/{alone}/">{names[alone]}</a>' in page.body.split('id="alone"')[1]
