@@ -189,6 +189,7 @@ def test_serve_rebuilds_when_data_changes(site_root) -> None:
         str(root / "ads"),
         str(root / "partnerships"),
         str(root / "skills.yml"),
+        str(root / "places.yml"),
     ]
 
 
