@@ -129,6 +129,20 @@ def test_plan_equals_the_optimum_on_the_expert_case(market: tuple[list[Ad], Taxo
     assert value_of(planner) == optimum(planner)
 
 
+def test_plan_equals_the_optimum_where_places_decide() -> None:
+    """tests/data/places: 13 ads on site only, their cities written in English and German
+    (Wien/Vienna, Köln/Koln …) and two look-alike traps. The plan pairs the five couples that
+    one place list makes possible, and nothing better exists."""
+    folder = DATA / "places"
+    ads, taxonomy = load_ads(folder), load_taxonomy(folder)
+    planner = planner_for(ads, taxonomy)
+    groups = {frozenset(planner.profiles[j].ad.id for j in g) for g in planner.plan()}
+    assert frozenset(("katharina-wien", "james-vienna")) in groups
+    assert frozenset(("jonas-frankfurt-oder", "mia-frankfurt")) not in groups
+    assert value_of(planner)[0] == 10
+    assert value_of(planner) == optimum(planner)
+
+
 # --- circles against pairs ------------------------------------------------------------------
 
 
