@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import SAMPLE
 
 from generator.cli import main
 from generator.data.load import load_file
@@ -311,3 +312,17 @@ def test_the_ad_page_shows_the_place_in_the_sites_language(
     site = build(root, TODAY, language=language)
     body = next(p.body for p in site.pages if p.src_uri == f"ads/{ad}.md")
     assert f'<p class="tandem-meta">{shown} · ' in body
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("Halle (Saale)", "halle-saale"),
+        ("Halle (Westf.)", "halle-westf"),  # another town: not read as Halle (Saale)
+        ("Frankfurt (Oder)", "frankfurt-oder"),
+        ("Wien, Österreich", "vienna"),
+        ("Munchen", "munich"),
+    ],
+)
+def test_the_sample_list_keeps_towns_of_one_name_apart(written: str, key: str) -> None:
+    assert load_taxonomy(SAMPLE).places.key_of(written) == key
