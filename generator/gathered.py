@@ -10,6 +10,7 @@ from generator.data.model import Ad, Partnership
 from generator.data.problems import Problem
 from generator.matching.circles import Circle
 from generator.matching.match import Suggestion
+from generator.matching.pairings import Proposal
 from generator.matching.skills import Taxonomy
 from generator.site.forge import Forge
 
@@ -34,3 +35,5 @@ class Gathered:
     """Suggested circles per ad open to one; computed for the site only, not by `match`."""
     forge: Forge | None = None
     """The repository the data is edited in; None when `repo_url` is not set."""
+    plan: Sequence[Proposal] = ()
+    """The pairing plan: one partner or circle per open ad; for the site only."""

@@ -17,6 +17,8 @@ from generator.data.validate import CheckedTree, check_tree
 from generator.gathered import Gathered
 from generator.matching.circles import suggest_circles
 from generator.matching.match import suggest_partners
+from generator.matching.pairings import plan_pairings
+from generator.matching.places import place_warnings
 from generator.matching.skills import (
     Taxonomy,
     TaxonomyError,
@@ -44,7 +46,7 @@ class Checked:
 
     tree: CheckedTree
     taxonomy: Taxonomy | None
-    """None when skills.yml itself has errors (they are among the problems)."""
+    """None when skills.yml or places.yml itself has errors (they are among the problems)."""
     problems: tuple[Problem, ...]
     """Errors and warnings, sorted and capped per file."""
     today: dt.date
@@ -88,6 +90,7 @@ def check(root: Path, today: dt.date) -> Checked:
         problems.extend(exc.problems)
     else:
         problems.extend(skill_warnings(tree.ads, taxonomy))
+        problems.extend(place_warnings(tree.ads, taxonomy.places))
         problems.extend(reserved_skills(tree.ads, taxonomy))
     return Checked(tree, taxonomy, tuple(capped(problems)), today)
 
@@ -145,6 +148,7 @@ def build(
     """Gather all data, then render every page of the site (served at `site_url`)."""
     data = gather(root, today)
     circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
-    data = replace(data, site_url=site_url, circles=circles, forge=forge)
+    plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
+    data = replace(data, site_url=site_url, circles=circles, plan=plan, forge=forge)
     pages, files = render_site(data, locale_for(language))
     return Site(pages=pages, files=files, warnings=data.warnings)

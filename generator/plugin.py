@@ -157,7 +157,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         self.serving = True  # `mkdocs serve --clean` starts up as a build
-        for name in (*DATA_FOLDERS, "skills.yml"):
+        for name in (*DATA_FOLDERS, "skills.yml", "places.yml"):
             path = self.root / name
             if path.exists():
                 server.watch(str(path))

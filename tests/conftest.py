@@ -1,8 +1,8 @@
 """Shared fixtures: the suite's own sample, copies of it, and real `mkdocs build`s.
 
-The sample is tests/data/sample/ (ads, partnerships, skills.yml), frozen; the site's
+The sample is tests/data/sample/ (ads, partnerships, skills.yml, places.yml), frozen; the site's
 configuration (mkdocs.yml, docs/, theme/) comes from the repository. Nothing here reads the
-live `ads/`, `partnerships/` or `skills.yml`: only tests/test_live.py does.
+live `ads/`, `partnerships/`, `skills.yml` or `places.yml`: only tests/test_live.py does.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ SITE_FILES = (REPO / "mkdocs.yml", REPO / "docs", REPO / "theme")
 
 
 def copy_site(dest: Path, *, data: bool = True) -> Path:
-    """A copy of the site's configuration, the sample's taxonomy and, unless told otherwise,
-    the sample's ads and partnership logs."""
+    """A copy of the site's configuration, the sample's skills and places and, unless told
+    otherwise, the sample's ads and partnership logs."""
     dest.mkdir(parents=True, exist_ok=True)
-    sources = [*SITE_FILES, SAMPLE / "skills.yml"]
+    sources = [*SITE_FILES, SAMPLE / "skills.yml", SAMPLE / "places.yml"]
     if data:
         sources += [SAMPLE / "ads", SAMPLE / "partnerships"]
     for source in sources:

@@ -64,6 +64,7 @@ MAIN_PAGES = (
     "partnerships/negotiation-and-numbers/",
     "stories/",
     "stats/",
+    "pairings/",
 )
 
 

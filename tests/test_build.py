@@ -37,6 +37,16 @@ def test_every_page_of_the_contract_exists(sample_site: Path) -> None:
     assert (sample_site / "stories" / "feed.xml").is_file()
 
 
+def test_the_pairing_plan_is_for_maintainers_not_a_tab(sample_site: Path) -> None:
+    """/pairings/ exists and the maintainers' guide links to it, but no navigation tab does."""
+    assert (sample_site / "pairings" / "index.html").is_file()
+    home = (sample_site / "index.html").read_text("utf-8")
+    tabs = home[home.index('<nav class="md-tabs"') : home.index("</nav>", home.index("md-tabs"))]
+    assert "stats/" in tabs and "pairings/" not in tabs
+    guide = (sample_site / "maintainers" / "index.html").read_text("utf-8")
+    assert 'href="../pairings/"' in guide
+
+
 def test_hidden_ads_are_absent_from_pages_search_and_sitemap(sample_site: Path) -> None:
     search = (sample_site / "search" / "search_index.json").read_text("utf-8")
     sitemap = (sample_site / "sitemap.xml").read_text("utf-8")
@@ -179,6 +189,7 @@ def test_serve_rebuilds_when_data_changes(site_root) -> None:
         str(root / "ads"),
         str(root / "partnerships"),
         str(root / "skills.yml"),
+        str(root / "places.yml"),
     ]
 
 

@@ -30,6 +30,7 @@ PAGES = (
     "stories/index.md",
     "stats/index.md",
     "skills/kubernetes.md",
+    "pairings/index.md",
 )
 
 

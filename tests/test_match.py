@@ -21,9 +21,9 @@ from generator.matching.match import (
     Reason,
     SkillPair,
     Suggestion,
-    place_key,
     suggest_partners,
 )
+from generator.matching.places import Places
 from generator.matching.present import reason_text, suggestions_json
 from generator.matching.skills import Taxonomy, load_taxonomy
 from generator.site.i18n import Locale
@@ -310,4 +310,4 @@ def test_locale_tables_agree() -> None:
     ("a", "b"), [("Köln", "koeln"), ("KÖLN ", "Köln"), ("São Paulo", "Sao Paulo")]
 )
 def test_places_compare_folded(a: str, b: str) -> None:
-    assert place_key(a) == place_key(b)
+    assert Places().key_of(a) == Places().key_of(b)

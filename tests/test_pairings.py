@@ -11,6 +11,8 @@ import datetime as dt
 import itertools
 import json
 import random
+import re
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -26,6 +28,7 @@ from generator.matching.match import Matcher, suggest_partners
 from generator.matching.pairings import Planner, best_matching, plan_pairings, plan_value
 from generator.matching.present import pairings_json, reason_text
 from generator.matching.skills import Taxonomy, load_taxonomy
+from generator.pipeline import build
 from generator.site.i18n import Locale
 
 DATA = Path(__file__).parent / "data"
@@ -123,6 +126,20 @@ def test_plan_beats_everyone_taking_their_first_suggestion(
 
 def test_plan_equals_the_optimum_on_the_expert_case(market: tuple[list[Ad], Taxonomy]) -> None:
     planner = planner_for(*market)
+    assert value_of(planner) == optimum(planner)
+
+
+def test_plan_equals_the_optimum_where_places_decide() -> None:
+    """tests/data/places: 13 ads on site only, their cities written in English and German
+    (Wien/Vienna, Köln/Koln …) and two look-alike traps. The plan pairs the five couples that
+    one place list makes possible, and nothing better exists."""
+    folder = DATA / "places"
+    ads, taxonomy = load_ads(folder), load_taxonomy(folder)
+    planner = planner_for(ads, taxonomy)
+    groups = {frozenset(planner.profiles[j].ad.id for j in g) for g in planner.plan()}
+    assert frozenset(("katharina-wien", "james-vienna")) in groups
+    assert frozenset(("jonas-frankfurt-oder", "mia-frankfurt")) not in groups
+    assert value_of(planner)[0] == 10
     assert value_of(planner) == optimum(planner)
 
 
@@ -261,9 +278,28 @@ def test_pair_reasons_in_both_languages(market: tuple[list[Ad], Taxonomy]) -> No
     english = [reason_text(r, Locale("en")) for r in anna.reasons]
     german = [reason_text(r, Locale("de")) for r in anna.reasons]
     assert "Bernd Koch teaches Anna Wolf Python" in english
-    assert "Anna Wolf bringt Bernd Koch Negotiation bei" in german
+    assert "Anna Wolf bringt Bernd Koch Verhandlungsführung bei" in german
     assert "Anna Wolf: 2 h/week for 12 weeks" in english
     assert "Anna Wolf: 2 Std./Woche für 12 Wochen" in german
+
+
+def test_pair_reasons_say_what_match_says_of_a_goal_within_a_skill() -> None:
+    """Lena seeks `Java (Spring Boot)`, Marco offers Java alone: the plan pairs them and, like
+    `tandem match`, says the goal lies within Java (before, the plan named no skill at all)."""
+    folder = DATA / "qualifiers"
+    ads = [ad for ad in load_ads(folder) if ad.id in ("sb-seeker", "java-expert")]
+    taxonomy = load_taxonomy(folder)
+    [pair] = plan_pairings(ads, [], today=TODAY, taxonomy=taxonomy)
+    assert pair.members == ("java-expert", "sb-seeker")
+    english = [reason_text(r, Locale("en")) for r in pair.reasons]
+    german = [reason_text(r, Locale("de")) for r in pair.reasons]
+    assert english[:2] == [
+        "Marco Bianchi teaches Lena Hoffmann Java, within which Spring Boot lies",
+        "Lena Hoffmann teaches Marco Bianchi Figma",
+    ]
+    assert german[0] == "Marco Bianchi bringt Lena Hoffmann Java bei, wozu Spring Boot gehört"
+    matched = suggest_partners(ads, [], today=TODAY, taxonomy=taxonomy)["sb-seeker"][0]
+    assert [(p.key, p.focus) for p in matched.they_teach] == [("java", "spring-boot")]
 
 
 def test_json_matches_the_contract(market: tuple[list[Ad], Taxonomy]) -> None:
@@ -287,3 +323,34 @@ def test_command_prints_the_plan() -> None:
         main, ["pairings", "--root", root, "--today=2027-03-01", "--format=json"]
     )
     assert run.exit_code == 0 and len(json.loads(run.output)) == 5
+
+
+# --- the maintainers' page ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "placed", "heading"),
+    [
+        ("en", "8 of 9 open ads placed", "Pairs"),
+        ("de", "8 von 9 offenen Anzeigen vermittelt", "Tandems"),
+    ],
+)
+def test_the_page_shows_the_plan_of_the_command(
+    tmp_path: Path, language: str, placed: str, heading: str
+) -> None:
+    root = shutil.copytree(DATA / "pairings", tmp_path / "repo")
+    (root / "partnerships").mkdir()
+    site = build(root, TODAY, language=language)
+    page = next(p for p in site.pages if p.src_uri == "pairings/index.md")
+    assert not page.in_nav
+    assert placed in page.body and f'<h2 id="pairs">{heading}</h2>' in page.body
+    ads, taxonomy = load_ads(root), load_taxonomy(root)
+    plan = plan_pairings(ads, [], today=TODAY, taxonomy=taxonomy)
+    names = {ad.id: ad.name for ad in ads}
+    listed = re.findall(r"<li><strong>(.*?)</strong> · <span[^>]*>(\d+)/100</span>", page.body)
+    shown = [
+        (re.findall(r'href="\.\./ads/([^/]+)/"', people), int(score)) for people, score in listed
+    ]
+    assert shown == [(list(p.members), p.score) for p in plan if len(p.members) > 1]
+    [alone] = [p.members[0] for p in plan if len(p.members) == 1]
+    assert f'<a href="../ads/{alone}/">{names[alone]}</a>' in page.body.split('id="alone"')[1]

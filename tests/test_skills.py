@@ -202,6 +202,40 @@ def test_labelled_traps_are_all_kept_apart(taxonomy: Taxonomy) -> None:
             assert taxonomy.key_of(a) != taxonomy.key_of(b), (a, b)
 
 
+def _section(title: str) -> list[tuple[str, str, bool]]:
+    """The labelled pairs under one `# --- <title> ---` heading of skill_pairs.yml."""
+    text = PAIRS.read_text("utf-8").split(f"# --- {title}", 1)[1].split("\n  # --- ", 1)[0]
+    data = yaml.safe_load("pairs:\n" + text.split("\n", 1)[1])
+    return [(str(p["a"]), str(p["b"]), bool(p["same"])) for p in data["pairs"]]
+
+
+@pytest.mark.parametrize(
+    "title", ["Misspellings more than one typo away", "German compounds (listed in skills.yml"]
+)
+def test_listed_misspellings_and_compounds_name_their_source(
+    taxonomy: Taxonomy, title: str
+) -> None:
+    """Each is an alias of its own (no typo rule reaches it), and skills.yml says where the
+    evidence for it is, in a comment above the entry."""
+    comments = [
+        line.strip()
+        for line in (SAMPLE / "skills.yml").read_text("utf-8").splitlines()
+        if line.strip().startswith("#")
+    ]
+    pairs = _section(title)
+    assert len(pairs) >= 15
+    for a, b, same in pairs:
+        assert (taxonomy.key_of(a) == taxonomy.key_of(b)) == same, (a, b)
+        found = taxonomy.resolver.resolve(a)
+        if (
+            same
+            and found.closeness == "exact"
+            and normalise(a) not in {normalise(t) for t in taxonomy.by_key[found.key].terms[:2]}
+        ):
+            assert found.term is not None
+            assert any(found.term in c and ":" in c for c in comments), found.term
+
+
 # --- resolution -----------------------------------------------------------------------------
 
 

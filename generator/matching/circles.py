@@ -266,7 +266,8 @@ class CircleFinder:
         reasons.append(Reason("circle_languages", (("languages", languages),)))
         places = {p.place for p in members}
         if len(places) == 1 and "" not in places:
-            reasons.append(Reason("circle_location", (("location", members[0].ad.location),)))
+            location = self.matcher.taxonomy.places.params("location", members[0].ad.location)
+            reasons.append(Reason("circle_location", location))
         else:
             reasons.append(Reason("circle_remote"))
         short = _short_names(members, formats)

@@ -1,7 +1,8 @@
 """Suggested partners: who can teach whom, both ways, with reasons a person can read.
 
 Who may be suggested to whom: both ads open on the day, different owners, a shared language,
-the same place or both open to remote, and never two people who partner or partnered
+the same place (one place however written, through `places.yml`: `Wien` is `Vienna`) or both
+open to remote, and never two people who partner or partnered
 together in any log (compared by owner, since a person may post a new ad).
 
 Score, 0–100: mutual pairs (each teaches the other something) score 50–100, one-way pairs
@@ -51,12 +52,12 @@ from functools import cached_property
 from typing import TypeVar
 
 from generator.data.model import FORMATS, LEVELS, Ad, Offer, Partnership, Seek
+from generator.matching.places import Places
 from generator.matching.skills import (
     Resolution,
     Taxonomy,
     normalise,
     significant_words,
-    slug,
     wanted_level,
 )
 
@@ -92,10 +93,6 @@ MAX_CROWDING = 10.0
 # The first search of each ad also scores those within SEARCH_SLACK points of its last place,
 # so crowding of up to that much never makes it search again (measured: fastest at 4-10).
 SEARCH_SLACK = 2 * CROWDING_POINTS
-# Locations that name no place: such an ad meets others only remotely.
-REMOTE_PLACES = frozenset(
-    {"remote", "anywhere", "ueberall", "ortsunabhaengig", "home-office", "homeoffice"}
-)
 
 NO_BOUND = -math.inf  # every candidate was scored
 ParamValue = str | int | float | tuple[str, ...]
@@ -164,7 +161,7 @@ class Profile:
     index: int
     owner: str
     languages: frozenset[str]
-    place: str  # folded location; empty for "Remote" and the like
+    place: str  # the listed place's key, else the location folded; empty for "Remote"
     remote: bool
     start: dt.date
     starts_later: bool
@@ -268,7 +265,8 @@ def open_profiles(ads: Sequence[Ad], *, today: dt.date, taxonomy: Taxonomy) -> l
         [seek.skill for ad in open_ads for seek in ad.seeks]
         + [offer.skill for ad in open_ads for offer in ad.offers]
     )
-    return [profile_of(i, ad, resolved, today) for i, ad in enumerate(open_ads)]
+    places = taxonomy.places
+    return [profile_of(i, ad, resolved, today, places) for i, ad in enumerate(open_ads)]
 
 
 @contextmanager
@@ -287,7 +285,13 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def profile_of(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt.date) -> Profile:
+def profile_of(
+    index: int,
+    ad: Ad,
+    resolved: Mapping[str, Resolution],
+    today: dt.date,
+    places: Places,
+) -> Profile:
     seeks: dict[str, tuple[Seek, Resolution]] = {}
     needs: dict[str, Need] = {}
     for seek in ad.seeks:
@@ -304,9 +308,7 @@ def profile_of(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt
             if key not in offers or value > offers[key][2]:
                 offers[key] = (offer, found, value)
     start = max(today, ad.available_from or ad.posted)
-    place = place_key(ad.location)
-    if place in REMOTE_PLACES:
-        place = ""
+    place = places.key_of(ad.location)  # `Wien` and `Vienna` are one place
     return Profile(
         ad,
         index,
@@ -330,11 +332,6 @@ def _wanted_rank(seek: Seek) -> int:
         if level is not None:
             rank = max(rank, LEVELS.index(level))
     return rank
-
-
-def place_key(location: str) -> str:
-    """Locations compared folded: `Köln`, `koeln` and `KÖLN ` are one place."""
-    return slug(normalise(location))
 
 
 def _partnered(ads: Sequence[Ad], partnerships: Sequence[Partnership]) -> set[frozenset[str]]:
@@ -897,7 +894,7 @@ def _reasons(
     reasons.append(
         Reason("languages", (("languages", tuple(sorted(me.languages & other.languages))),))
     )
-    reasons.append(_place_reason(me, other))
+    reasons.append(_place_reason(me, other, taxonomy.places))
     reasons.append(_format_reason(me, other))
     if other.ad.manager_support:
         reasons.append(Reason("manager_both" if me.ad.manager_support else "manager"))
@@ -978,12 +975,17 @@ def _quote(text: str) -> str:
     return cut.rstrip(",;:.-–—") + "…"
 
 
-def _place_reason(me: Profile, other: Profile) -> Reason:
+def _place_reason(me: Profile, other: Profile, places: Places) -> Reason:
+    """Places by their listed names, in each language (`also in Vienna`, `ebenfalls in Wien`)."""
     if _same_place(me, other):
-        return Reason("same_location", (("location", other.ad.location),))
+        return Reason("same_location", places.params("location", other.ad.location))
     if not (me.place and other.place):
         return Reason("remote_only")
-    return Reason("remote", (("location", other.ad.location), ("my_location", me.ad.location)))
+    params = (
+        *places.params("location", other.ad.location),
+        *places.params("my_location", me.ad.location),
+    )
+    return Reason("remote", params)
 
 
 def _commitment_reasons(me: Profile, other: Profile) -> list[Reason]:

@@ -29,7 +29,7 @@ import rustworkx as rx
 
 from generator.data.model import Ad, Partnership
 from generator.matching.circles import Circle, CircleFinder
-from generator.matching.match import Matcher, Profile, Reason
+from generator.matching.match import Matcher, ParamValue, Profile, Reason, cover
 from generator.matching.skills import Taxonomy
 
 EDGE_DEPTH = 10
@@ -246,17 +246,10 @@ def _edge(a: int, b: int) -> tuple[int, int]:
 
 def _pair_reasons(a: Profile, b: Profile, taxonomy: Taxonomy) -> tuple[Reason, ...]:
     reasons = [
-        Reason(
-            "plan_teaches",
-            (
-                ("teacher", teacher.ad.name),
-                ("learner", learner.ad.name),
-                ("skill", taxonomy.display_key(key)),
-            ),
-        )
+        _teaches(teacher, learner, key, taxonomy)
         for teacher, learner in ((a, b), (b, a))
         for key in learner.seeks
-        if key in teacher.offers
+        if cover(learner, key, teacher)[1] is not None
     ]
     reasons += [
         Reason(
@@ -270,3 +263,24 @@ def _pair_reasons(a: Profile, b: Profile, taxonomy: Taxonomy) -> tuple[Reason, .
         for p in (a, b)
     ]
     return tuple(reasons)
+
+
+def _teaches(teacher: Profile, learner: Profile, key: str, taxonomy: Taxonomy) -> Reason:
+    """Who teaches whom what, as `tandem match` covers it: a goal within a skill the teacher
+    offers (`Java (Spring Boot)` met by Java) says so."""
+    covered = cover(learner, key, teacher)[1]
+    assert covered is not None
+    params: list[tuple[str, ParamValue]] = [
+        ("teacher", teacher.ad.name),
+        ("learner", learner.ad.name),
+        *_named("skill", covered, taxonomy),
+    ]
+    if covered == key:
+        return Reason("plan_teaches", tuple(params))
+    return Reason("plan_teaches_within", (*params, *_named("focus", key, taxonomy)))
+
+
+def _named(name: str, key: str, taxonomy: Taxonomy) -> tuple[tuple[str, ParamValue], ...]:
+    """A skill's name, and its German name as `<name>_de` when that differs."""
+    english, german = taxonomy.display_key(key), taxonomy.display_key(key, "de")
+    return ((name, english),) if german == english else ((name, english), (f"{name}_de", german))

@@ -46,6 +46,7 @@ from generator.data.ids import RESERVED, slugify
 from generator.data.load import Document, JsonPath, LoadError, load_file
 from generator.data.problems import Problem, TandemError
 from generator.data.validate import Record
+from generator.matching.places import NO_PLACES, Places, read_places
 
 TAXONOMY_FILE = "skills.yml"
 MIN_FUZZY_LENGTH = 4
@@ -281,17 +282,19 @@ class Skill:
 
 
 class TaxonomyError(TandemError):
-    """`skills.yml` cannot be read or lists one spelling for two skills."""
+    """`skills.yml` or `places.yml` cannot be read or lists one spelling for two entries."""
 
 
 @dataclass(frozen=True)
 class Taxonomy:
-    """The canonical skills, and their spellings in the folded forms compared.
+    """The canonical skills, and their spellings in the folded forms compared; and the
+    canonical places (`places.yml`), the other list curators keep.
 
     The skills are fixed; `resolver` caches what texts resolved to, so each is folded once.
     """
 
     skills: tuple[Skill, ...] = ()
+    places: Places = NO_PLACES
 
     @cached_property
     def by_key(self) -> dict[str, Skill]:
@@ -335,18 +338,30 @@ def _first_wins(rows: Iterable[tuple[str, str, str]]) -> dict[str, tuple[str, st
 
 
 def load_taxonomy(root: Path) -> Taxonomy:
-    """The taxonomy in `root/skills.yml`; empty when there is none.
+    """The skills in `root/skills.yml` and the places in `root/places.yml`; no skills or no
+    places when a file is missing.
 
-    Raises TaxonomyError with every problem found: a file that does not load, entries
-    without a name, and one spelling listed for two skills.
+    Raises TaxonomyError with every problem found in both: a file that does not load,
+    entries without a name, and one spelling listed for two skills or two places.
     """
+    places, problems = read_places(root)
+    try:
+        skills = _load_skills(root)
+    except TaxonomyError as exc:
+        problems += exc.problems
+    if problems:
+        raise TaxonomyError(problems)
+    return Taxonomy(skills, places)
+
+
+def _load_skills(root: Path) -> tuple[Skill, ...]:
     path = root / TAXONOMY_FILE
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise TaxonomyError(
             [Problem(TAXONOMY_FILE, 1, 1, "not a regular file (a link?); commit the file itself")]
         )
     if not path.is_file():
-        return Taxonomy()
+        return ()
     try:
         doc = load_file(path, display=TAXONOMY_FILE)
     except LoadError as exc:
@@ -356,7 +371,7 @@ def load_taxonomy(root: Path) -> Taxonomy:
     problems += _reserved_names(doc, entries)
     if problems:
         raise TaxonomyError(problems)
-    return Taxonomy(tuple(skill for _, skill in entries))
+    return tuple(skill for _, skill in entries)
 
 
 def _read_skills(doc: Document) -> tuple[list[tuple[int, Skill]], list[Problem]]:

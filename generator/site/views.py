@@ -22,6 +22,7 @@ from generator.data.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership
 from generator.gathered import Gathered
 from generator.matching.circles import Circle
 from generator.matching.match import Suggestion
+from generator.matching.pairings import Proposal
 from generator.matching.present import reason_texts
 from generator.site.charts import (
     BarChart,
@@ -191,6 +192,7 @@ class SuggestedCircle:
 class AdContext:
     title: str
     ad: Ad
+    place: str  # the location by its listed name in the page's language, else as written
     contact_href: str | None
     partnerships: tuple[Partnership, ...]
     suggestions: tuple[SuggestedPartner, ...]
@@ -205,6 +207,7 @@ def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
     return AdContext(
         title=ad.name,
         ad=ad,
+        place=site.data.taxonomy.places.display(ad.location, site.locale.lang),
         contact_href=contact_href(ad.contact),
         partnerships=tuple(p for p in site.data.partnerships if ad.id in p.partners),
         suggestions=suggestions,
@@ -559,6 +562,42 @@ def _supply_and_gaps(
     return tuple(supply), tuple(gaps[:SKILLS_IN_GAPS])
 
 
+@dataclass(frozen=True)
+class PlannedGroup:
+    members: tuple[str, ...]  # ad ids, as the plan lists them
+    score: int
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PairingsContext:
+    title: str
+    placed: int  # open ads in a pair or circle
+    everyone: int  # open ads
+    circles: tuple[PlannedGroup, ...]  # best first
+    pairs: tuple[PlannedGroup, ...]  # best first
+    alone: tuple[str, ...]  # ad ids without a good mutual partner in the plan
+
+
+def view_pairings(site: SiteIndex) -> PairingsContext:
+    """The maintainers' view of `tandem pairings`: whom to introduce to whom."""
+    grouped = [p for p in site.data.plan if len(p.members) > 1]
+    alone = tuple(m for p in site.data.plan if len(p.members) == 1 for m in p.members)
+    return PairingsContext(
+        title=site.locale.t("pairings.title"),
+        placed=sum(len(p.members) for p in grouped),
+        everyone=sum(len(p.members) for p in site.data.plan),
+        circles=tuple(_planned(site, p) for p in grouped if len(p.members) > 2),
+        pairs=tuple(_planned(site, p) for p in grouped if len(p.members) == 2),
+        alone=alone,
+    )
+
+
+def _planned(site: SiteIndex, proposal: Proposal) -> PlannedGroup:
+    reasons = reason_texts(proposal.reasons, site.locale)
+    return PlannedGroup(proposal.members, proposal.score, tuple(reasons))
+
+
 # --- the page list --------------------------------------------------------------------------
 
 Pages = Callable[[SiteIndex], Iterable[tuple[str, Context]]]
@@ -648,4 +687,6 @@ PAGES: tuple[PageType, ...] = (
     PageType(
         "stats.html", one("stats/index.md", view_stats), hide=WIDE, searchable=False, in_nav=True
     ),
+    # For maintainers: linked from their guide, not a tab of its own.
+    PageType("pairings.html", one("pairings/index.md", view_pairings), searchable=False),
 )
