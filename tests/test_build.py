@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import SAMPLE, mkdocs_build
 
@@ -66,8 +67,26 @@ def test_navigation_lists_no_single_ad(sample_site: Path) -> None:
 def test_ad_page_has_suggested_partners_and_starter(sample_site: Path) -> None:
     html = (sample_site / "ads" / "jana-schulz" / "index.html").read_text("utf-8")
     assert 'id="suggested-partners"' in html and "Suggested partners" in html
-    assert "partnerships/jana-schulz-" in html
+    assert "post/partnership/?partners=jana-schulz," in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
+
+
+@pytest.mark.parametrize(
+    ("page", "tab"),
+    [
+        ("skills/kubernetes", "Skills"),
+        ("ads/jana-schulz", "Marketplace"),
+        ("partnerships/excel-meets-python", "Partnerships"),
+    ],
+)
+def test_a_page_outside_the_nav_highlights_the_tab_of_its_folder(
+    sample_site: Path, page: str, tab: str
+) -> None:
+    html = (sample_site / page / "index.html").read_text("utf-8")
+    active = re.findall(
+        r'<li class="md-tabs__item md-tabs__item--active">\s*<a [^>]*>\s*([^<]*?)\s*</a>', html
+    )
+    assert active == [tab]
 
 
 def test_partnership_page_shows_every_part(sample_site: Path) -> None:
