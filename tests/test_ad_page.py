@@ -26,7 +26,7 @@ from generator.matching.present import (
     suggestions_json,
 )
 from generator.pipeline import build, gather
-from generator.site.forge import forge_from_config
+from generator.site.forge import Forge, forge_from_config
 from generator.site.i18n import Locale
 from generator.site.views import contact_action
 
@@ -52,8 +52,8 @@ contact: vera.haas@example.com
 """
 
 
-def bodies(root: Path, *, language: str = "en", **options: object) -> dict[str, str]:
-    site = build(root, DAY, language=language, **options)  # type: ignore[arg-type]
+def bodies(root: Path, *, language: str = "en", forge: Forge | None = None) -> dict[str, str]:
+    site = build(root, DAY, language=language, forge=forge)
     return {page.src_uri: page.body for page in site.pages}
 
 
