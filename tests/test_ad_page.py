@@ -3,6 +3,7 @@ suggestion (contact, start a partnership), and change the file in the forge's ed
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -15,6 +16,7 @@ import pytest
 from conftest import REPO, SAMPLE, TODAY
 from mkdocs.config import load_config
 
+from generator.data.validate import expiry_problem
 from generator.matching.match import Reason
 from generator.matching.present import (
     CAUTIONS,
@@ -28,7 +30,7 @@ from generator.matching.present import (
 from generator.pipeline import build, gather
 from generator.site.forge import Forge, forge_from_config
 from generator.site.i18n import Locale
-from generator.site.views import contact_action
+from generator.site.views import Renewal, contact_action, renewal
 
 DAY = dt.date.fromisoformat(TODAY)
 GITHUB = forge_from_config("https://github.com/acme/tandem", branch="main")
@@ -112,6 +114,29 @@ def test_ad_page_links_to_its_file_in_the_forge_editor(sample_bodies: dict[str, 
     statuses = re.findall(r"<code>status: (\w+)</code>", body)
     schema = json.loads((REPO / "generator/schemas/ad.schema.json").read_text("utf-8"))
     assert set(statuses) == set(schema["properties"]["status"]["enum"]) - {"open"}
+
+
+@pytest.mark.parametrize(
+    ("posted", "expires", "renewed"),
+    [
+        ("2026-11-02", "2027-05-02", Renewal(dt.date(2027, 11, 2))),
+        # already at the latest date its `posted` allows: renew from today
+        ("2026-01-31", "2027-01-31", Renewal(dt.date(2027, 11, 23), posted=DAY)),
+        ("2024-02-29", "2025-02-28", Renewal(dt.date(2027, 11, 23), posted=DAY)),
+    ],
+)
+def test_renewal_names_a_date_validation_accepts(
+    posted: str, expires: str, renewed: Renewal
+) -> None:
+    ad = dataclasses.replace(
+        gather(SAMPLE, DAY).ads[0],
+        posted=dt.date.fromisoformat(posted),
+        expires=dt.date.fromisoformat(expires),
+    )
+    found = renewal(ad, today=DAY)
+    assert found == renewed
+    assert found.expires is not None
+    assert expiry_problem(found.posted or ad.posted, found.expires) is None
 
 
 def test_gitlab_and_no_forge(tmp_path: Path) -> None:

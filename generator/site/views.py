@@ -313,7 +313,7 @@ class AdContext:
     suggestions: tuple[SuggestedPartner, ...]
     circles: tuple[SuggestedCircle, ...]
     source: SourceFile
-    latest_expiry: dt.date | None  # the latest `expires` the ad's `posted` allows
+    renewal: Renewal
     start: str  # the partnership-log form with this ad as the first partner
 
 
@@ -328,14 +328,30 @@ def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
         suggestions=tuple(_suggested(site, ad, s) for s in site.data.suggestions.get(ad.id, ())),
         circles=tuple(_circle(site, ad, c) for c in site.data.circles.get(ad.id, ())),
         source=source_file(site, ad.path),
-        latest_expiry=_latest_expiry(ad.posted),
+        renewal=renewal(ad, today=site.data.today),
         start=start_href(ad.id),
     )
 
 
-def _latest_expiry(posted: dt.date) -> dt.date | None:
+@dataclass(frozen=True)
+class Renewal:
+    """How to renew an ad: the latest `expires` allowed, and the `posted` date to write
+    with it when the ad's own `posted` allows nothing later than it has already."""
+
+    expires: dt.date | None  # None only at the end of the calendar
+    posted: dt.date | None = None
+
+
+def renewal(ad: Ad, *, today: dt.date) -> Renewal:
+    latest = _months_later(ad.posted)
+    if latest is None or latest > ad.expires:
+        return Renewal(latest)
+    return Renewal(_months_later(today), posted=today)
+
+
+def _months_later(day: dt.date) -> dt.date | None:
     try:
-        return add_months(posted, MAX_MONTHS)
+        return add_months(day, MAX_MONTHS)
     except OverflowError:
         return None
 
