@@ -91,6 +91,7 @@ def test_a_circle_starts_a_partnership_with_all_its_members(
 ) -> None:
     with_circles = {uri: body for uri, body in sample_bodies.items() if "tandem-circles" in body}
     assert with_circles, "the sample has ads with suggested circles"
+    teachers: list[str] = []
     for uri, body in with_circles.items():
         own = uri.removeprefix("ads/").removesuffix(".md")
         circles = body[body.index('id="circles"') :]
@@ -100,6 +101,8 @@ def test_a_circle_starts_a_partnership_with_all_its_members(
             assert len(starts) == 1 and len(members) >= 2
             query = parse_qs(urlsplit(starts[0]).query)
             assert query["partners"] == [",".join([own, *members])]
+            teachers.extend(re.findall(r"<li>[^<]* teaches (<a .*?</a>)", card))
+    assert teachers and all(chips(t) for t in teachers), "who teaches names the canonical skill"
 
 
 # --- change the file ------------------------------------------------------------------------
@@ -306,7 +309,7 @@ def test_contact_becomes_a_link_only_where_its_form_allows(
 
 def test_every_suggestion_has_a_contact_action(sample_bodies: dict[str, str]) -> None:
     cards = [c for b in sample_bodies.values() for c in items(b, "tandem-suggestion")]
-    with_people = [c for c in cards if "tandem-exchange" in c]
+    with_people = [c for c in cards if "tandem-exchange__title" in c]
     assert with_people
     for card in with_people:
         assert "tandem-contact-action" in card or "tandem-contact-text" in card

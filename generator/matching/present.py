@@ -81,10 +81,11 @@ SHOWN_ELSEWHERE = frozenset(
         "circle_theme_teach_one",
         "circle_theme_all",
         "circle_theme_all_one",
+        "circle_teacher",
     }
 )
 """Said by the page around the reasons: who teaches whom which skill (with the note and the
-goal), the one-way badge, a circle's theme."""
+goal), the one-way badge, a circle's theme and who in it teaches the theme."""
 
 NEARLY_ALL = 0.8
 """A reason given to at least this share of all suggestions tells nobody anything."""

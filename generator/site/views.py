@@ -282,6 +282,7 @@ class SuggestedCircle:
     members: tuple[Ad, ...]  # the others
     score: int
     reasons: ShownReasons
+    teachers: tuple[tuple[Ad, ShownSkill], ...]  # those in the circle who offer its theme
     start: str
 
 
@@ -357,11 +358,18 @@ def _months_later(day: dt.date) -> dt.date | None:
 
 
 def _circle(site: SiteIndex, ad: Ad, circle: Circle) -> SuggestedCircle:
+    members = tuple(site.ads[m] for m in circle.members)
     return SuggestedCircle(
         theme=site.data.taxonomy.display_key(circle.key, site.locale.lang),
-        members=tuple(site.ads[m] for m in circle.members),
+        members=members,
         score=circle.score,
         reasons=shown_reasons(circle.reasons, site.locale, shares=site.circle_shares),
+        teachers=tuple(
+            (person, shown)
+            for person in (ad, *members)
+            for shown in shown_skills(site, offer_rows(site, person.offers))
+            if shown.key == circle.key
+        ),
         start=start_href(ad.id, *circle.members),
     )
 
