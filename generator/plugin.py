@@ -23,6 +23,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.data.ids import DATA_FOLDERS
@@ -53,6 +54,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.serving = False
         self.last_good: Site | None = None
         self.notice = ""  # the errors, shown on every page of a preview while they last
+        self.listing: MkDocsPage | None = None  # marked active while a page of its folder renders
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Having this hook also keeps this one object across the rebuilds of `mkdocs serve`,
@@ -155,6 +157,22 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     ) -> str | None:
         return self.notice + self.bodies.get(page.file.src_uri, html)
 
+    def on_page_context(
+        self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        # A page outside the nav (an ad, a skill, a log) belongs under the listing of its
+        # folder: marking that listing active makes Material highlight its tab and nav entry.
+        self.listing = _listing_of(page, nav)
+        if self.listing is not None:
+            self.listing.active = True
+        return context
+
+    def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
+        if self.listing is not None:
+            self.listing.active = False
+            self.listing = None
+        return output
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         self.serving = True  # `mkdocs serve --clean` starts up as a build
         for name in (*DATA_FOLDERS, "skills.yml", "places.yml"):
@@ -162,6 +180,15 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+def _listing_of(page: MkDocsPage, nav: Navigation) -> MkDocsPage | None:
+    """`skills/index.md` for `skills/kubernetes.md` when the page is not in the nav itself."""
+    if page in nav.pages:
+        return None
+    folder = page.file.src_uri.rpartition("/")[0]
+    listing = f"{folder}/index.md" if folder else None
+    return next((p for p in nav.pages if p.file.src_uri == listing), None)
 
 
 def _nav_entries(nav: Any, title: str | None = None) -> Iterator[tuple[str | None, str]]:

@@ -427,6 +427,39 @@ def test_an_ad_page_suggests_partners(browser: WebDriver, site_url: str) -> None
     assert suggestions[0].find_element(By.CSS_SELECTOR, "a[href*='/ads/']").is_displayed()
 
 
+def test_a_skill_page_opens_the_marketplace_filtered_by_its_skill(
+    browser: WebDriver, site_url: str, cards: dict[str, dict[str, str]]
+) -> None:
+    """The link uses the marketplace's own filter parameter, so the filter shows as chosen."""
+    open_page(browser, site_url + "skills/kubernetes/")
+    browser.find_element(By.CSS_SELECTOR, ".tandem-actions a[href*='ads/?skill=']").click()
+    form = filters(browser)
+    expected = {
+        ad_id
+        for ad_id, card in cards.items()
+        if "kubernetes" in [*card["data-offers"].split("|"), *card["data-seeks"].split("|")]
+    }
+    assert expected
+    wait_until(browser, shows_exactly(expected), "the marketplace did not filter by the skill")
+    chosen = Select(form.find_element(By.NAME, "skill")).first_selected_option
+    assert chosen.get_attribute("value") == "kubernetes"
+
+
+def test_a_suggestion_shows_all_its_reasons_on_request(browser: WebDriver, site_url: str) -> None:
+    open_page(browser, site_url + "ads/jana-schulz/")
+    first = browser.find_element(By.CSS_SELECTOR, ".tandem-suggestion")
+    every = first.find_element(By.CSS_SELECTOR, "details.tandem-more")
+    hidden = every.find_elements(By.CSS_SELECTOR, "li")
+    assert hidden and not hidden[0].is_displayed()
+    summary = every.find_element(By.TAG_NAME, "summary")
+    summary.send_keys(Keys.ENTER)  # by keyboard
+    wait_until(browser, lambda _: hidden[0].is_displayed(), "the reasons did not open")
+    shown = first.find_elements(By.CSS_SELECTOR, ".tandem-reasons > li")
+    assert 0 < len(shown) <= 3 < len(hidden)
+    start = first.find_element(By.PARTIAL_LINK_TEXT, "Start a partnership")
+    assert urlsplit(start.get_attribute("href") or "").path.endswith("/post/partnership/")
+
+
 # --- tests: hygiene on every main page ---------------------------------------------------------
 
 

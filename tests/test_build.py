@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 import yaml
 from conftest import SAMPLE, mkdocs_build
 
@@ -76,8 +77,26 @@ def test_navigation_lists_no_single_ad(sample_site: Path) -> None:
 def test_ad_page_has_suggested_partners_and_starter(sample_site: Path) -> None:
     html = (sample_site / "ads" / "jana-schulz" / "index.html").read_text("utf-8")
     assert 'id="suggested-partners"' in html and "Suggested partners" in html
-    assert "partnerships/jana-schulz-" in html
+    assert "post/partnership/?partners=jana-schulz," in html
     assert '<meta name="robots" content="noindex, nofollow">' in html
+
+
+@pytest.mark.parametrize(
+    ("page", "tab"),
+    [
+        ("skills/kubernetes", "Skills"),
+        ("ads/jana-schulz", "Marketplace"),
+        ("partnerships/excel-meets-python", "Partnerships"),
+    ],
+)
+def test_a_page_outside_the_nav_highlights_the_tab_of_its_folder(
+    sample_site: Path, page: str, tab: str
+) -> None:
+    html = (sample_site / page / "index.html").read_text("utf-8")
+    active = re.findall(
+        r'<li class="md-tabs__item md-tabs__item--active">\s*<a [^>]*>\s*([^<]*?)\s*</a>', html
+    )
+    assert active == [tab]
 
 
 def test_partnership_page_shows_every_part(sample_site: Path) -> None:
@@ -215,7 +234,7 @@ def test_every_internal_link_leads_to_a_page(sample_site: Path) -> None:
         if "assets" in page.parts or page.name == "404.html":  # MkDocs links it from the root
             continue
         for href in re.findall(r'<a [^>]*href="([^"#?]+)', page.read_text("utf-8")):
-            if href.startswith(("http:", "https:", "mailto:", "//")):
+            if re.match(r"[A-Za-z][A-Za-z0-9+.-]*:|//", href):  # another site, or an app's URI
                 continue
             target = (page.parent / href).resolve()
             if target.is_dir():

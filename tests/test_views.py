@@ -9,22 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import html
 import re
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, SAMPLE, TODAY, build_env, copy_site
+from conftest import REPO, SAMPLE, TODAY
 from jinja2 import nodes
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
-from generator.pipeline import build, gather
+from generator.pipeline import gather
 from generator.site import charts
 from generator.site.i18n import locale_for
 from generator.site.render import _site_environment
@@ -140,34 +136,6 @@ def test_timeline_runs_from_start_to_the_last_date(site: SiteIndex) -> None:
     assert all(bar.x >= charts.LEFT and bar.x + bar.w <= charts.RIGHT for bar in timeline.bars)
     after = charts.package_timeline(p, today=timeline.end + dt.timedelta(days=1))
     assert after is not None and after.today_x is None
-
-
-def tandem(root: Path, command: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [str(Path(sys.executable).parent / "tandem"), command, "--root", str(root), *args],
-        cwd=root,
-        env=build_env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
-def test_the_starter_is_the_file_new_partnership_writes_and_it_validates(tmp_path: Path) -> None:
-    root = copy_site(tmp_path / "repo")
-    today = dt.date.fromisoformat(TODAY)
-    body = next(p.body for p in build(root, today).pages if p.src_uri == "ads/jana-schulz.md")
-    path = re.search(r"as (partnerships/[\w-]+\.yml) in", body)
-    shown = re.search(
-        r'<pre class="tandem-starter"><code tabindex="0">(.*?)</code></pre>', body, re.DOTALL
-    )
-    assert path and shown
-    partners = ("--partner", "jana-schulz", "--partner", "priya-raman")
-    wrote = tandem(root, "new-partnership", "--title", "Our learning partnership", *partners)
-    assert wrote.returncode == 0, wrote.stderr
-    assert (root / path[1]).read_text("utf-8") == html.unescape(shown[1])
-    valid = tandem(root, "validate")
-    assert valid.returncode == 0, valid.stdout + valid.stderr
 
 
 def test_the_add_a_page_checklist_names_every_filter(site: SiteIndex) -> None:

@@ -8,7 +8,9 @@ pull-request report and the site all use it, so a reason reads the same everywhe
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from generator.matching.circles import Circle
@@ -48,6 +50,90 @@ def _show(name: str, value: ParamValue, locale: Locale) -> str:
     if isinstance(value, float):
         return locale.number(value)
     return str(value)
+
+
+# --- the few reasons a page shows -----------------------------------------------------------
+
+CAUTIONS = frozenset(
+    {
+        "hours_gap",
+        "engagement_gap",
+        "start_gap",
+        "they_teach_below",
+        "i_teach_below",
+        "circle_short",
+    }
+)
+"""Mismatches in time, engagement or level: where partnerships fail, so pages show them first."""
+
+SHOWN_ELSEWHERE = frozenset(
+    {
+        *(
+            f"{side}{kind}"
+            for side in ("they_teach", "i_teach")
+            for kind in ("", "_as", "_via", "_differs")
+        ),
+        "one_way_learn",
+        "one_way_teach",
+        "circle_theme",
+        "circle_theme_one",
+        "circle_theme_teach",
+        "circle_theme_teach_one",
+        "circle_theme_all",
+        "circle_theme_all_one",
+        "circle_teacher",
+    }
+)
+"""Said by the page around the reasons: who teaches whom which skill (with the note and the
+goal), the one-way badge, a circle's theme and who in it teaches the theme."""
+
+NEARLY_ALL = 0.8
+"""A reason given to at least this share of all suggestions tells nobody anything."""
+MIN_TO_COMPARE = 10
+"""With fewer suggestions than this there is no norm to differ from: nothing counts as common."""
+REASONS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class ShownReasons:
+    """One suggestion's reasons as a page shows them."""
+
+    cautions: tuple[str, ...]  # every mismatch, first
+    distinctive: tuple[str, ...]  # at most REASONS_SHOWN of the rest, the rarest, in order
+    every: tuple[str, ...]  # all of them, as `tandem match` gives them
+
+
+def reason_shares(reason_lists: Iterable[Iterable[Reason]]) -> dict[str, float]:
+    """For each reason code, the share of the lists (suggestions) that give it."""
+    counts: Counter[str] = Counter()
+    lists = 0
+    for reasons in reason_lists:
+        lists += 1
+        counts.update({reason.code for reason in reasons})
+    if lists < MIN_TO_COMPARE:
+        return {}
+    return {code: count / lists for code, count in counts.items()}
+
+
+def shown_reasons(
+    reasons: Sequence[Reason], locale: Locale, *, shares: Mapping[str, float]
+) -> ShownReasons:
+    """Cautions first; then the reasons that differ most from the norm (`shares`), leaving
+    out those nearly every suggestion gives and those the page says otherwise."""
+    cautions = [r for r in reasons if r.code in CAUTIONS]
+    candidates = [
+        (shares.get(r.code, 0.0), i)
+        for i, r in enumerate(reasons)
+        if r.code not in CAUTIONS
+        and r.code not in SHOWN_ELSEWHERE
+        and shares.get(r.code, 0.0) < NEARLY_ALL
+    ]
+    chosen = sorted(i for _, i in sorted(candidates)[:REASONS_SHOWN])
+    return ShownReasons(
+        cautions=tuple(reason_texts(cautions, locale)),
+        distinctive=tuple(reason_text(reasons[i], locale) for i in chosen),
+        every=tuple(reason_texts(reasons, locale)),
+    )
 
 
 def direction(suggestion: Suggestion) -> str:

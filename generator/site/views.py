@@ -13,17 +13,18 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
+from urllib.parse import quote
 
-from generator.data.ids import joined_id
 from generator.data.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
+from generator.data.validate import MAX_MONTHS, add_months
 from generator.gathered import Gathered
 from generator.matching.circles import Circle
-from generator.matching.match import Suggestion
+from generator.matching.match import SkillPair, Suggestion
 from generator.matching.pairings import Proposal
-from generator.matching.present import reason_texts
+from generator.matching.present import ShownReasons, reason_shares, reason_texts, shown_reasons
 from generator.site.charts import (
     BarChart,
     SupplyBar,
@@ -34,11 +35,9 @@ from generator.site.charts import (
 )
 from generator.site.i18n import Locale
 from generator.site.ics import stable_uid
-from generator.workflow.scaffold import partnership_data, to_yaml
 
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
-REASONS_SHOWN = 5
 SKILLS_IN_SUPPLY = 25
 SKILLS_IN_GAPS = 15
 WIDE = ("navigation", "toc")  # pages that use the whole width
@@ -78,6 +77,8 @@ class SiteIndex:
     partnerships: Mapping[str, Partnership]
     ad_names: Mapping[str, str]  # every ad, for naming partners; only live ads get a link
     live_ids: frozenset[str]
+    partner_shares: Mapping[str, float]  # reason code -> share of all suggestions giving it
+    circle_shares: Mapping[str, float]
 
     def skill_name(self, key: str) -> str:
         return self.data.taxonomy.display_key(key, self.locale.lang)
@@ -98,6 +99,10 @@ def index_site(data: Gathered, locale: Locale) -> SiteIndex:
         partnerships={p.id: p for p in data.partnerships},
         ad_names={ad.id: ad.name for ad in data.ads},
         live_ids=frozenset(live),
+        partner_shares=reason_shares(
+            s.reasons for found in data.suggestions.values() for s in found
+        ),
+        circle_shares=reason_shares(c.reasons for found in data.circles.values() for c in found),
     )
 
 
@@ -171,12 +176,105 @@ def view_marketplace(site: SiteIndex) -> MarketplaceContext:
 
 
 @dataclass(frozen=True)
+class ShownSkill:
+    """One skill of an ad as the site names it: the taxonomy's name in the site's language,
+    with the author's own words beside it where they differ. Spellings of one skill in one
+    ad (`Negotiation`, `Verhandlungsführung`) are one ShownSkill."""
+
+    key: str
+    name: str
+    written: tuple[str, ...]  # the author's spellings that differ from `name`
+    level: str | None = None  # an offer's level; the highest when listed twice
+    texts: tuple[str, ...] = ()  # the notes of an offer, the goals of a seek
+
+
+SkillRow = tuple[str, str, str | None, str | None]
+"""(canonical key, skill as written, level, note or goal)."""
+
+
+def shown_skills(site: SiteIndex, rows: Iterable[SkillRow]) -> tuple[ShownSkill, ...]:
+    """One entry per canonical skill, in the order the author first listed each."""
+    grouped: dict[str, list[SkillRow]] = {}
+    for row in rows:
+        grouped.setdefault(row[0], []).append(row)
+    return tuple(_shown_skill(site, key, group) for key, group in grouped.items())
+
+
+def _shown_skill(site: SiteIndex, key: str, rows: Sequence[SkillRow]) -> ShownSkill:
+    name = site.skill_name(key)
+    written = {
+        text.strip(): None for _, text, _, _ in rows if text.strip().casefold() != name.casefold()
+    }
+    levels = [level for _, _, level, _ in rows if level]
+    texts = {text: None for _, _, _, text in rows if text}
+    return ShownSkill(
+        key=key,
+        name=name,
+        written=tuple(written),
+        level=max(levels, key=LEVELS.index) if levels else None,
+        texts=tuple(texts),
+    )
+
+
+def offer_rows(site: SiteIndex, offers: Iterable[Offer]) -> Iterator[SkillRow]:
+    key_of = site.data.taxonomy.key_of
+    return ((key_of(o.skill), o.skill, o.level, o.note) for o in offers)
+
+
+def seek_rows(site: SiteIndex, seeks: Iterable[Seek]) -> Iterator[SkillRow]:
+    key_of = site.data.taxonomy.key_of
+    return ((key_of(s.skill), s.skill, None, s.goal) for s in seeks)
+
+
+@dataclass(frozen=True)
+class ContactAction:
+    """How to reach someone from a page: a link where the contact's form allows one."""
+
+    kind: str  # "email", "web", "chat", "phone" (each a link), or "text" (shown as written)
+    href: str | None
+    text: str
+
+
+_EMAIL = re.compile(r"(?:mailto:)?([^@\s<>\"':/]+@[^@\s<>\"'/]+\.[a-zA-Z]{2,})")
+_WEB = re.compile(r"https?://[^\s<>\"']+")
+_MATRIX = re.compile(r"@[a-z0-9._=/+-]+:[a-z0-9.-]+\.[a-z]{2,}(?::\d+)?", re.IGNORECASE)
+_CHAT_URI = re.compile(r"(?:xmpp|im|msteams|slack):[^\s<>\"']+", re.IGNORECASE)
+_PHONE = re.compile(r"(?:tel:)?(\+[0-9][0-9 ()/-]{5,30}[0-9])")
+
+
+def contact_action(contact: str) -> ContactAction:
+    """An e-mail, a web address, a Matrix ID, a chat URI or a phone number in international
+    form each become a link; anything else (`@jschulz on Chat`) is shown as written. Only
+    these schemes are ever linked, so a `javascript:` contact stays text."""
+    text = contact.strip()
+    if found := _EMAIL.fullmatch(text):
+        return ContactAction("email", f"mailto:{found[1]}", found[1])
+    if _WEB.fullmatch(text):
+        return ContactAction("web", text, text)
+    if _MATRIX.fullmatch(text):
+        return ContactAction("chat", f"https://matrix.to/#/{quote(text, safe='@:')}", text)
+    if _CHAT_URI.fullmatch(text):
+        return ContactAction("chat", text, text)
+    if found := _PHONE.fullmatch(text):
+        return ContactAction("phone", "tel:" + re.sub(r"[^+0-9]", "", found[1]), found[1])
+    return ContactAction("text", None, text)
+
+
+def start_href(*ad_ids: str) -> str:
+    """The partnership-log form, prefilled with these partners (relative to the site root)."""
+    return "post/partnership/?partners=" + ",".join(quote(i, safe="") for i in ad_ids)
+
+
+@dataclass(frozen=True)
 class SuggestedPartner:
     partner: Ad
     score: int
     mutual: bool
-    reasons: tuple[str, ...]  # shown at once
-    more: tuple[str, ...]  # behind a "more" switch
+    reasons: ShownReasons
+    they_teach: tuple[ShownSkill, ...]  # what the ad's author learns from the partner
+    i_teach: tuple[ShownSkill, ...]  # what the partner learns from the author, with their goal
+    contact: ContactAction
+    start: str
 
 
 @dataclass(frozen=True)
@@ -184,8 +282,26 @@ class SuggestedCircle:
     theme: str  # in the page's language
     members: tuple[Ad, ...]  # the others
     score: int
-    reasons: tuple[str, ...]
-    more: tuple[str, ...]
+    reasons: ShownReasons
+    teachers: tuple[tuple[Ad, ShownSkill], ...]  # those in the circle who offer its theme
+    start: str
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A data file and, when `repo_url` is set, its place in the forge."""
+
+    path: str
+    forge: str | None  # "GitHub" or "GitLab"
+    edit_url: str | None
+    history_url: str | None
+
+
+def source_file(site: SiteIndex, path: str) -> SourceFile:
+    forge = site.data.forge
+    if forge is None:
+        return SourceFile(path, None, None, None)
+    return SourceFile(path, forge.label, forge.edit_url(path), forge.view_url(path))
 
 
 @dataclass(frozen=True)
@@ -193,72 +309,104 @@ class AdContext:
     title: str
     ad: Ad
     place: str  # the location by its listed name in the page's language, else as written
-    contact_href: str | None
+    contact: ContactAction
+    offers: tuple[ShownSkill, ...]
+    seeks: tuple[ShownSkill, ...]
     partnerships: tuple[Partnership, ...]
     suggestions: tuple[SuggestedPartner, ...]
     circles: tuple[SuggestedCircle, ...]
-    starter_path: str
-    starter_text: str
+    source: SourceFile
+    renewal: Renewal
+    start: str  # the partnership-log form with this ad as the first partner
 
 
 def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
-    suggestions = tuple(_suggested(site, s) for s in site.data.suggestions.get(ad.id, ()))
-    path, text = _starter(site, ad, suggestions)
     return AdContext(
         title=ad.name,
         ad=ad,
         place=site.data.taxonomy.places.display(ad.location, site.locale.lang),
-        contact_href=contact_href(ad.contact),
+        contact=contact_action(ad.contact),
+        offers=shown_skills(site, offer_rows(site, ad.offers)),
+        seeks=shown_skills(site, seek_rows(site, ad.seeks)),
         partnerships=tuple(p for p in site.data.partnerships if ad.id in p.partners),
-        suggestions=suggestions,
-        circles=tuple(_circle(site, c) for c in site.data.circles.get(ad.id, ())),
-        starter_path=path,
-        starter_text=text,
+        suggestions=tuple(_suggested(site, ad, s) for s in site.data.suggestions.get(ad.id, ())),
+        circles=tuple(_circle(site, ad, c) for c in site.data.circles.get(ad.id, ())),
+        source=source_file(site, ad.path),
+        renewal=renewal(ad, today=site.data.today),
+        start=start_href(ad.id),
     )
 
 
-def _circle(site: SiteIndex, circle: Circle) -> SuggestedCircle:
-    reasons = reason_texts(circle.reasons, site.locale)
+@dataclass(frozen=True)
+class Renewal:
+    """How to renew an ad: the latest `expires` allowed, and the `posted` date to write
+    with it when the ad's own `posted` allows nothing later than it has already."""
+
+    expires: dt.date | None  # None only at the end of the calendar
+    posted: dt.date | None = None
+
+
+def renewal(ad: Ad, *, today: dt.date) -> Renewal:
+    latest = _months_later(ad.posted)
+    if latest is None or latest > ad.expires:
+        return Renewal(latest)
+    return Renewal(_months_later(today), posted=today)
+
+
+def _months_later(day: dt.date) -> dt.date | None:
+    try:
+        return add_months(day, MAX_MONTHS)
+    except OverflowError:
+        return None
+
+
+def _circle(site: SiteIndex, ad: Ad, circle: Circle) -> SuggestedCircle:
+    members = tuple(site.ads[m] for m in circle.members)
     return SuggestedCircle(
         theme=site.data.taxonomy.display_key(circle.key, site.locale.lang),
-        members=tuple(site.ads[m] for m in circle.members),
+        members=members,
         score=circle.score,
-        reasons=tuple(reasons[:REASONS_SHOWN]),
-        more=tuple(reasons[REASONS_SHOWN:]),
+        reasons=shown_reasons(circle.reasons, site.locale, shares=site.circle_shares),
+        teachers=tuple(
+            (person, shown)
+            for person in (ad, *members)
+            for shown in shown_skills(site, offer_rows(site, person.offers))
+            if shown.key == circle.key
+        ),
+        start=start_href(ad.id, *circle.members),
     )
 
 
-def _suggested(site: SiteIndex, suggestion: Suggestion) -> SuggestedPartner:
-    reasons = reason_texts(suggestion.reasons, site.locale)
+def _suggested(site: SiteIndex, ad: Ad, suggestion: Suggestion) -> SuggestedPartner:
+    partner = site.ads[suggestion.partner]
     return SuggestedPartner(
-        partner=site.ads[suggestion.partner],
+        partner=partner,
         score=suggestion.score,
         mutual=suggestion.mutual,
-        reasons=tuple(reasons[:REASONS_SHOWN]),
-        more=tuple(reasons[REASONS_SHOWN:]),
+        reasons=shown_reasons(suggestion.reasons, site.locale, shares=site.partner_shares),
+        they_teach=shown_skills(site, _taught(suggestion.they_teach, by_teacher=True)),
+        i_teach=shown_skills(site, _taught(suggestion.i_teach, by_teacher=False)),
+        contact=contact_action(partner.contact),
+        start=start_href(ad.id, partner.id),
     )
 
 
-def _starter(site: SiteIndex, ad: Ad, suggestions: Sequence[SuggestedPartner]) -> tuple[str, str]:
-    """The partnership log to add when starting with this person, ready to copy: the file
-    `tandem new-partnership` writes for the same partners."""
-    partners = [ad.id, suggestions[0].partner.id if suggestions else "partner-ad-id"]
-    data = partnership_data(
-        title=site.locale.t("start.title_example"),
-        form="tandem",
-        partners=partners,
-        today=site.data.today,
-    )
-    return f"partnerships/{joined_id(partners)}.yml", to_yaml(data, "partnership")
+def _taught(pairs: Iterable[SkillPair], *, by_teacher: bool) -> Iterator[SkillRow]:
+    """What the partner offers (their words, level and note), or what the partner seeks
+    (their words and goal): always the partner's side of each pair."""
+    for pair in pairs:
+        if by_teacher:
+            yield pair.key, pair.offer, pair.level, pair.note
+        else:
+            yield pair.key, pair.seek, None, pair.goal
 
 
-def contact_href(contact: str) -> str | None:
-    """A link for an e-mail address or web address; None for chat handles."""
-    if re.fullmatch(r"[^@\s<>\"']+@[^@\s<>\"']+\.[a-zA-Z]{2,}", contact):
-        return f"mailto:{contact}"
-    if re.fullmatch(r"https?://[^\s<>\"']+", contact):
-        return contact
-    return None
+@dataclass(frozen=True)
+class SkillHolder:
+    """One person who offers or seeks a skill, with their words, level and note or goal."""
+
+    ad: Ad
+    skill: ShownSkill
 
 
 @dataclass(frozen=True)
@@ -266,19 +414,45 @@ class SkillContext:
     title: str
     key: str
     name: str
-    offers: tuple[tuple[Ad, Offer], ...]  # the most experienced first
-    seeks: tuple[tuple[Ad, Seek], ...]
+    aliases: tuple[str, ...]  # the taxonomy's other names and spellings, English and German
+    marketplace: str  # the marketplace filtered by this skill, relative to the site root
+    offers: tuple[SkillHolder, ...]  # the most experienced first
+    seeks: tuple[SkillHolder, ...]
 
 
 def view_skill(site: SiteIndex, use: SkillUse) -> SkillContext:
     name = site.skill_name(use.key)
+    offers = _holders(site, use.offers, lambda o: offer_rows(site, o))
+    seeks = _holders(site, use.seeks, lambda s: seek_rows(site, s))
     return SkillContext(
         title=name,
         key=use.key,
         name=name,
-        offers=tuple(sorted(use.offers, key=lambda e: (-LEVELS.index(e[1].level), e[0].id))),
-        seeks=tuple(sorted(use.seeks, key=lambda e: e[0].id)),
+        aliases=skill_aliases(site, use.key, name),
+        marketplace=f"ads/?skill={quote(use.key, safe='')}",
+        offers=tuple(sorted(offers, key=lambda h: (-LEVELS.index(h.skill.level or ""), h.ad.id))),
+        seeks=tuple(sorted(seeks, key=lambda h: h.ad.id)),
     )
+
+
+def _holders(
+    site: SiteIndex,
+    entries: Iterable[tuple[Ad, T]],
+    rows: Callable[[Sequence[T]], Iterable[SkillRow]],
+) -> list[SkillHolder]:
+    """One holder per ad: an ad that lists two spellings of the skill is one person."""
+    by_ad: dict[str, tuple[Ad, list[T]]] = {}
+    for ad, item in entries:
+        by_ad.setdefault(ad.id, (ad, []))[1].append(item)
+    return [SkillHolder(ad, shown_skills(site, rows(items))[0]) for ad, items in by_ad.values()]
+
+
+def skill_aliases(site: SiteIndex, key: str, name: str) -> tuple[str, ...]:
+    """Every name the taxonomy lists for the skill except the one shown."""
+    skill = site.data.taxonomy.by_key.get(key)
+    if skill is None:
+        return ()
+    return tuple(t for t in skill.terms if t.casefold() != name.casefold())
 
 
 @dataclass(frozen=True)
@@ -304,6 +478,7 @@ class PartnershipContext:
     p: Partnership
     phases: tuple[tuple[str, str], ...]  # (phase, "done" | "current" | "ahead")
     chart: Timeline | None
+    source: SourceFile
 
 
 def view_partnership(site: SiteIndex, p: Partnership) -> PartnershipContext:
@@ -312,6 +487,7 @@ def view_partnership(site: SiteIndex, p: Partnership) -> PartnershipContext:
         p=p,
         phases=phase_steps(p.phase),
         chart=package_timeline(p, today=site.data.today),
+        source=source_file(site, p.path),
     )
 
 
