@@ -50,17 +50,20 @@
     el.textContent = text.replace(old, words(is));
   }
 
-  function init() {
-    var times = document.querySelectorAll("time[data-relative][data-built]");
+  function init(root) {
+    var times = (root || document).querySelectorAll("time[data-relative][data-built]");
     if (!times.length || typeof Intl === "undefined" || !Intl.RelativeTimeFormat) return;
     var words = wordsFor(document.documentElement.lang || "en");
     var now = today();
     times.forEach(function (el) { rewrite(el, words, now); });
   }
 
+  // For the cards tandem.js writes later.
+  window.tandemRelativeDates = init;
+
   // As in tandem.js: Material's `document$` for every page, else the plain DOM event.
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
+    window.document$.subscribe(function () { init(); });
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
