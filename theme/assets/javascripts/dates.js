@@ -21,7 +21,15 @@
     return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / DAY_MS;
   }
 
+  var made = {};
+
+  // One pair of formatters per language: making them costs more than using them.
   function wordsFor(lang) {
+    if (!made[lang]) made[lang] = makeWords(lang);
+    return made[lang];
+  }
+
+  function makeWords(lang) {
     var auto = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
     var always = new Intl.RelativeTimeFormat(lang, { numeric: "always" });
     // "yesterday", "today", "tomorrow" by name; beyond that numbers, as the build words them

@@ -17,6 +17,9 @@
   var FORMATS = ["tandem", "wol-circle", "lernos-circle"]; // bit i of a row's formats
   var GERMAN = { "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss" };
   var MIN_SUGGEST_LENGTH = 4;
+  // Cards written at once when a filter changes (a screenful); the rest of a page of results
+  // follows after the next frame, so a keystroke is answered without waiting for them.
+  var AT_ONCE = 12;
 
   // Case- and accent-insensitive: "Zürich", "zurich" and "ZÜRICH" all become "zurich".
   function fold(text) {
@@ -44,9 +47,10 @@
   // --- the data: ads/index.json, as generator/site/views.py `view_market_data` writes it ----
 
   function skillTable(rows) {
-    return rows.map(function (row) {
+    return rows.map(function (row, index) {
       var spellings = row.slice(1);
       return {
+        index: index,
         key: row[0],
         name: row[1],
         text: foldBoth(spellings.join(" ")),
@@ -75,8 +79,10 @@
       var offers = chipsOf(row[7], skills);
       var seeks = chipsOf(row[8], skills);
       var words = [row[1], team, place, row[5].replace(/\|/g, " ")];
+      var skillIndexes = [];
       offers.concat(seeks).forEach(function (chip) {
-        words.push(chip.skill.text, chip.written);
+        if (chip.written) words.push(chip.written);
+        skillIndexes.push(chip.skill.index);
       });
       return {
         id: row[0],
@@ -95,6 +101,9 @@
         weeks: row[10],
         age: row[11],
         posted: new Date(built - row[11] * 86400000).toISOString().slice(0, 10),
+        skillIndexes: skillIndexes,
+        // Name, team, place, languages and skills as written; the skills' own spellings are
+        // matched once per keystroke in their table (`matcher`), not in every ad.
         text: foldBoth(words.join(" "))
       };
     });
@@ -144,13 +153,31 @@
     return params.toString();
   }
 
-  function matcher(state) {
+  // For each word typed, which skills any of whose spellings contain it.
+  function skillsHit(terms, skills) {
+    return terms.map(function (term) {
+      var hit = new Uint8Array(skills.length);
+      for (var i = 0; i < skills.length; i++) hit[i] = skills[i].text.indexOf(term) !== -1 ? 1 : 0;
+      return hit;
+    });
+  }
+
+  function hasTerm(entry, term, hit) {
+    if (entry.text.indexOf(term) !== -1) return true;
+    for (var i = 0; i < entry.skillIndexes.length; i++) {
+      if (hit[entry.skillIndexes[i]]) return true;
+    }
+    return false;
+  }
+
+  function matcher(state, skills) {
     var terms = state.q ? fold(state.q).split(" ") : [];
+    var hits = skillsHit(terms, skills);
     var hours = state.hours ? parseFloat(state.hours) : NaN;
     var dir = state.dir || "any";
     return function (entry) {
       for (var i = 0; i < terms.length; i++) {
-        if (entry.text.indexOf(terms[i]) === -1) return false;
+        if (!hasTerm(entry, terms[i], hits[i])) return false;
       }
       if (state.skill) {
         var offered = dir !== "seeks" && entry.offerKeys.indexOf(state.skill) !== -1;
@@ -282,6 +309,7 @@
         weeks: entry.weeks
       }) + " · "));
       foot.appendChild(posted(entry));
+      if (window.tandemRelativeDates) window.tandemRelativeDates(card);
       return card;
     };
   }
@@ -333,11 +361,36 @@
       return loading;
     }
 
-    function append(container, entries) {
+    // Results reuse the cards once written; the page's own list gets cards of its own.
+    var written = new Map();
+    var rest = null;
+
+    function resultCard(entry) {
+      var card = written.get(entry.id);
+      if (!card) written.set(entry.id, card = writeCard(entry));
+      return card;
+    }
+
+    function append(container, entries, write) {
       var fragment = document.createDocumentFragment();
-      entries.forEach(function (entry) { fragment.appendChild(writeCard(entry)); });
+      entries.forEach(function (entry) { fragment.appendChild(write(entry)); });
       container.appendChild(fragment);
-      if (window.tandemRelativeDates) window.tandemRelativeDates(container);
+    }
+
+    // The results not written yet, written now: before "more" adds to them or they change.
+    function flush() {
+      if (rest) rest();
+    }
+
+    function later(entries) {
+      var frame = 0, timer = 0;
+      rest = function () {
+        cancelAnimationFrame(frame);
+        clearTimeout(timer);
+        rest = null;
+        append(results, entries, resultCard);
+      };
+      frame = requestAnimationFrame(function () { timer = setTimeout(flush, 0); });
     }
 
     function showSuggestion(state) {
@@ -379,10 +432,12 @@
     }
 
     function showMatches(state) {
-      matches = data.entries.filter(matcher(state));
+      if (rest) rest = null;
+      matches = data.entries.filter(matcher(state, data.skills));
       shown = Math.min(perPage, matches.length);
       results.replaceChildren();
-      append(results, matches.slice(0, shown));
+      append(results, matches.slice(0, Math.min(AT_ONCE, shown)), resultCard);
+      if (shown > AT_ONCE) later(matches.slice(AT_ONCE, shown));
       list.hidden = true;
       results.hidden = false;
       none.hidden = matches.length > 0;
@@ -418,9 +473,11 @@
 
     function showMore() {
       load().then(function () {
-        var container, next;
+        var container, next, write = resultCard;
+        flush();
         if (results.hidden) {
           container = list;
+          write = writeCard;
           next = data.entries.slice(first + listed, first + listed + perPage);
           listed += next.length;
           more.hidden = first + listed >= total;
@@ -431,7 +488,7 @@
           more.hidden = shown >= matches.length;
         }
         var firstNew = container.children.length;
-        append(container, next);
+        append(container, next, write);
         // Keyboard and screen-reader users go on where the new cards begin.
         var link = container.children[firstNew] && container.children[firstNew].querySelector("a");
         if (link) link.focus();
