@@ -260,7 +260,7 @@ def _market_page(
         cards=tuple(card_of(site, ad) for ad in chunk),
         page=page,
         pages=pages,
-        page_links=_page_links(page, pages),
+        page_links=page_links(page, pages),
         previous=market_page_path(page - 1) if page > 1 else "",
         next=market_page_path(page + 1) if page < pages else "",
     )
@@ -309,7 +309,7 @@ def _market_words(locale: Locale) -> dict[str, str]:
     return {key: locale.t(key) for key in MARKET_WORDS}
 
 
-def _page_links(page: int, pages: int) -> tuple[PageLink, ...]:
+def page_links(page: int, pages: int) -> tuple[PageLink, ...]:
     """The first and last page, and those around this one; a gap where pages are left out."""
     shown = sorted(
         {1, pages} | set(range(page - PAGE_LINKS_AROUND, page + PAGE_LINKS_AROUND + 1))
@@ -389,10 +389,15 @@ def market_row(
         sum(FORMAT_BITS[f] for f in set(ad.formats)),
         [_chip_cell(chip, skills) for chip in card.offers],
         [_chip_cell(chip, skills) for chip in card.seeks],
-        ad.commitment.hours_per_week,
+        _plain_number(ad.commitment.hours_per_week),
         ad.commitment.weeks,
         (today - ad.posted).days,
     ]
+
+
+def _plain_number(value: float) -> float | int:
+    """`2` rather than `2.0`: the same number in fewer bytes."""
+    return int(value) if float(value).is_integer() else value
 
 
 def _chip_cell(chip: Chip, skills: _TableOf[str]) -> object:
@@ -401,8 +406,8 @@ def _chip_cell(chip: Chip, skills: _TableOf[str]) -> object:
 
 
 def _skill_entry(site: SiteIndex, key: str) -> list[str]:
-    """[key, name, spellings…]: every spelling the taxonomy lists for the skill, and those
-    the ads use, so the filter finds an ad by any of them."""
+    """[key, name, spellings…]: every spelling the taxonomy lists for the skill, so the
+    filter finds an ad by any of them (how the ad itself wrote it is in the ad's row)."""
     skill = site.data.taxonomy.by_key.get(key)
     spellings = skill.terms if skill else ()
     name = site.skill_name(key)
