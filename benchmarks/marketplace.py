@@ -158,7 +158,9 @@ def measure(site: Path, *, runs: int) -> dict[str, Any]:
     try:
         with served(site) as root:
             url = root + "ads/"
-            figures["cls_desktop"] = max(layout_shift(driver, url, phone=False) for _ in range(runs))
+            figures["cls_desktop"] = max(
+                layout_shift(driver, url, phone=False) for _ in range(runs)
+            )
             figures["cls_phone"] = max(layout_shift(driver, url, phone=True) for _ in range(runs))
             times: list[float] = []
             frames: list[float] = []

@@ -8,6 +8,7 @@ timings; benchmarks/marketplace.py measures the rest in a browser.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from html.parser import HTMLParser
@@ -23,11 +24,11 @@ from generator.site.views import (
     CARDS_PER_PAGE,
     PageLink,
     SiteIndex,
-    page_links,
     card_of,
     index_site,
     market_order,
     market_page_path,
+    page_links,
 )
 
 MEAN_CARD_BYTES = 1_500  # a card's markup on average: name, meta, chips, the foot
@@ -116,7 +117,7 @@ def test_pages_hold_every_open_ad_once_newest_first(synthetic_site: Path) -> Non
 def test_page_links_go_both_ways(synthetic_site: Path) -> None:
     pages = market_pages(synthetic_site)
     assert "prev" not in pages[0][1].links
-    for (path, page), (after, _) in zip(pages, pages[1:], strict=False):
+    for (path, page), (after, _) in itertools.pairwise(pages):
         assert (path.parent / page.links["next"]).resolve() == after.parent
         back = read_page(after).links["prev"]
         assert (after.parent / back).resolve() == path.parent

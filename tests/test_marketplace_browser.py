@@ -16,24 +16,19 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import test_browser
 import test_xss
-from test_browser import (  # noqa: F401 - fixtures, used by name
-    browser,
-    filters,
-    new_driver,
-    open_page,
-    result_count,
-    serve,
-    site_url,
-    visible_cards,
-    wait_until,
-)
-
-from generator.site.views import CARDS_PER_PAGE
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import Select
+from test_browser import filters, open_page, result_count, serve, wait_until
 
+from generator.site.views import CARDS_PER_PAGE
+
+# test_browser's browsers and sample server, and test_xss's hostile site, as fixtures here.
+new_driver = test_browser.new_driver
+browser = test_browser.browser
+site_url = test_browser.site_url
 hostile_site = test_xss.hostile_site
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
 MAX_LAYOUT_SHIFT = 0.1
@@ -203,9 +198,12 @@ def test_filtered_results_come_a_page_at_a_time(
 CARD_FACTS = """
 return Array.from(document.querySelectorAll(arguments[0] + ' .tandem-card')).map(card => [
   card.dataset.id,
-  Array.from(card.children).map(el => [el.tagName, el.className, el.textContent.replace(/\\s+/g, ' ').trim()]),
-  Array.from(card.querySelectorAll('a')).map(a => [a.getAttribute('href'), a.title, a.className]),
-  Array.from(card.querySelectorAll('time')).map(t => [t.dateTime, t.dataset.built, t.dataset.relative]),
+  Array.from(card.children).map(el =>
+    [el.tagName, el.className, el.textContent.replace(/\\s+/g, ' ').trim()]),
+  Array.from(card.querySelectorAll('a')).map(a =>
+    [a.getAttribute('href'), a.title, a.className]),
+  Array.from(card.querySelectorAll('time')).map(t =>
+    [t.dateTime, t.dataset.built, t.dataset.relative]),
 ]);
 """
 
@@ -230,7 +228,7 @@ def choose_value(driver: WebDriver, name: str, value: str) -> None:
     Select(filters(driver).find_element(By.NAME, name)).select_by_value(value)
 
 
-# --- filters: every spelling, did you mean, the skill's feed ---------------------------------------
+# --- filters: every spelling, did you mean, the skill's feed -----------------------------------
 
 
 @pytest.mark.parametrize(
@@ -263,8 +261,10 @@ def test_did_you_mean_offers_the_closest_skill_and_applies_it(
     type_text(browser, "kuberntes")
     suggestion = wait_until(
         browser,
-        lambda d: d.find_element(By.ID, "tandem-did-you-mean").is_displayed()
-        and d.find_element(By.ID, "tandem-did-you-mean"),
+        lambda d: (
+            d.find_element(By.ID, "tandem-did-you-mean").is_displayed()
+            and d.find_element(By.ID, "tandem-did-you-mean")
+        ),
         "a text that finds nothing offered no skill",
     )
     assert result_count(browser) == 0
@@ -287,8 +287,10 @@ def test_a_chosen_skill_links_its_feed(browser: WebDriver, site_url: str) -> Non
     open_page(browser, site_url + "ads/?skill=kubernetes")
     link = wait_until(
         browser,
-        lambda d: d.find_element(By.ID, "tandem-skill-feed").is_displayed()
-        and d.find_element(By.CSS_SELECTOR, "#tandem-skill-feed a"),
+        lambda d: (
+            d.find_element(By.ID, "tandem-skill-feed").is_displayed()
+            and d.find_element(By.CSS_SELECTOR, "#tandem-skill-feed a")
+        ),
         "the chosen skill's feed is not linked",
     )
     href = link.get_attribute("href")
@@ -314,8 +316,10 @@ def test_on_a_phone_the_filters_fold_away(browser: WebDriver, site_url: str) -> 
         open_page(browser, site_url + "ads/")
         toggle = wait_until(
             browser,
-            lambda d: d.find_element(By.ID, "tandem-filters-toggle").is_displayed()
-            and d.find_element(By.ID, "tandem-filters-toggle"),
+            lambda d: (
+                d.find_element(By.ID, "tandem-filters-toggle").is_displayed()
+                and d.find_element(By.ID, "tandem-filters-toggle")
+            ),
             "no 'Filters' button on a phone",
         )
         assert toggle.text == "Filters (0)"
@@ -366,7 +370,9 @@ def test_cards_from_the_data_show_hostile_text_as_text(
         open_page(browser, url + "ads/?dir=offers")
         card = wait_until(
             browser,
-            lambda d: d.find_elements(By.CSS_SELECTOR, "#tandem-results .tandem-card[data-id=mallory]"),
+            lambda d: d.find_elements(
+                By.CSS_SELECTOR, "#tandem-results .tandem-card[data-id=mallory]"
+            ),
             "the hostile ad's card was not written",
         )[0]
         live = browser.execute_script(

@@ -312,7 +312,8 @@ def _market_words(locale: Locale) -> dict[str, str]:
 def page_links(page: int, pages: int) -> tuple[PageLink, ...]:
     """The first and last page, and those around this one; a gap where pages are left out."""
     shown = sorted(
-        {1, pages} | set(range(page - PAGE_LINKS_AROUND, page + PAGE_LINKS_AROUND + 1))
+        {1, pages}
+        | set(range(page - PAGE_LINKS_AROUND, page + PAGE_LINKS_AROUND + 1))
         & set(range(1, pages + 1))
     )
     links: list[PageLink] = []
