@@ -431,9 +431,23 @@
       more.hidden = first + listed >= total;
     }
 
+    // The ads a filter pass needs to look at: when only more text was typed after the last
+    // pass's text (and nothing else changed), the last pass's matches are all that can match.
+    var last = null;
+
+    function candidates(state) {
+      var others = queryOf(Object.assign({}, state, { q: "" }));
+      var text = state.q ? fold(state.q) : "";
+      var narrower = last && last.others === others && last.text && text.indexOf(last.text) === 0;
+      var pool = narrower ? last.matches : data.entries;
+      return { others: others, text: text, pool: pool };
+    }
+
     function showMatches(state) {
       if (rest) rest = null;
-      matches = data.entries.filter(matcher(state, data.skills));
+      var pass = candidates(state);
+      matches = pass.pool.filter(matcher(state, data.skills));
+      last = { others: pass.others, text: pass.text, matches: matches };
       shown = Math.min(perPage, matches.length);
       results.replaceChildren();
       append(results, matches.slice(0, Math.min(AT_ONCE, shown)), resultCard);
