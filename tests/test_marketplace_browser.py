@@ -29,6 +29,7 @@ from generator.site.views import CARDS_PER_PAGE
 new_driver = test_browser.new_driver
 browser = test_browser.browser
 site_url = test_browser.site_url
+german_url = test_browser.german_url
 hostile_site = test_xss.hostile_site
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
 MAX_LAYOUT_SHIFT = 0.1
@@ -305,6 +306,29 @@ def test_a_chosen_skill_links_its_feed(browser: WebDriver, site_url: str) -> Non
         lambda d: not d.find_element(By.ID, "tandem-skill-feed").is_displayed(),
         "the feed link stayed without a skill",
     )
+
+
+def test_the_german_site_filters_and_suggests_in_german(
+    browser: WebDriver, german_url: str
+) -> None:
+    open_page(browser, german_url + "ads/")
+    type_text(browser, "Projektmanagment")
+    suggestion = wait_until(
+        browser,
+        lambda d: (
+            d.find_element(By.ID, "tandem-did-you-mean").is_displayed()
+            and d.find_element(By.ID, "tandem-did-you-mean")
+        ),
+        "no German suggestion",
+    )
+    assert suggestion.text == "Meintest du Projektmanagement?"
+    type_text(browser, "data analysis")  # the English name finds the German chips
+    wait_until(browser, lambda d: result_count(d) > 0, "the English name found nothing")
+    chips = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#tandem-results .tandem-chip'))"
+        ".map(chip => chip.textContent)"
+    )
+    assert "Datenanalyse" in chips and "Data analysis" not in chips
 
 
 # --- the phone, and a page that holds still ------------------------------------------------------
