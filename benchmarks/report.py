@@ -109,6 +109,11 @@ def human_bytes(count: int) -> str:
     return f"{count / 1024:.0f} KB"
 
 
+def _data_size(result: SizeResult) -> str:
+    count = int(result.figures.get("marketplace_data_bytes", 0))
+    return human_bytes(count) if count else "none"
+
+
 def _bytes_at_most(key: str, limit: int) -> Callable[[SizeResult], bool | None]:
     return lambda result: int(result.figures[key]) <= limit
 
@@ -153,6 +158,7 @@ ROWS = (
         "≤ 300 KB",
         _bytes_at_most("marketplace_bytes", 300 * 1024),
     ),
+    Row("marketplace data (`ads/index.json`, fetched on the first filter)", _data_size),
     Row("site on disk", _size("site_bytes")),
 )
 

@@ -219,12 +219,15 @@ def _full_build(
 
 
 def site_figures(site: Path) -> dict[str, int]:
-    """Pages built, the search index and the marketplace page in bytes, the site on disk."""
+    """Pages built, the search index, the marketplace's first page and its data (fetched
+    when someone filters; 0 where a checkout has none) in bytes, the site on disk."""
     files = [p for p in site.rglob("*") if p.is_file()]
+    data = site / "ads" / "index.json"
     return {
         "pages": sum(1 for p in files if p.name == "index.html"),
         "search_index_bytes": (site / "search" / "search_index.json").stat().st_size,
         "marketplace_bytes": (site / "ads" / "index.html").stat().st_size,
+        "marketplace_data_bytes": data.stat().st_size if data.is_file() else 0,
         "site_bytes": sum(p.stat().st_size for p in files),
     }
 

@@ -7,6 +7,7 @@ live `ads/`, `partnerships/`, `skills.yml` or `places.yml`: only tests/test_live
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -84,3 +85,21 @@ def site_root(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return make
+
+
+SYNTHETIC_ADS = 200
+"""A few hundred ads: more open ones than one marketplace page holds."""
+
+
+@pytest.fixture(scope="session")
+def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """benchmarks/synth.py's marketplace of SYNTHETIC_ADS ads, built once for the session
+    with this checkout's configuration; tests only read it."""
+    from benchmarks.synth import write_site
+
+    root = tmp_path_factory.mktemp("synthetic") / "root"
+    write_site(root, ads=SYNTHETIC_ADS, logs=10, today=dt.date.fromisoformat(TODAY), repo=REPO)
+    out = root / "site"
+    result = mkdocs_build(root, out)
+    assert result.returncode == 0, result.stderr
+    return out

@@ -46,6 +46,7 @@ FILES = (
     "stories/feed.xml",
     "skills/kubernetes/feed.xml",
     "partnerships/excel-meets-python/calendar.ics",
+    "ads/index.json",
 )
 
 

@@ -182,3 +182,13 @@ def test_search_index_and_feed_stay_inert(hostile_site: Path) -> None:
         parser = LiveMarkup()
         parser.feed(story)
         assert parser.live == [] and "<script" not in story
+
+
+def test_marketplace_data_stays_inert(hostile_site: Path) -> None:
+    """ads/index.json carries contributor text as data; tandem.js shows it with textContent.
+    Even so no markup character is left raw in it, wherever the file may land."""
+    raw = (hostile_site / "ads" / "index.json").read_text("utf-8")
+    for char in "<>&":
+        assert char not in raw, char
+    rows = {row[0]: row for row in json.loads(raw)["ads"]}
+    assert rows["mallory"][1] == PAYLOADS[2]  # the text itself survives, as data

@@ -142,7 +142,18 @@ def _environment(locale: Locale) -> Environment:
     env.filters["ics_text"] = ics_text
     env.filters["ics_date"] = ics_date
     env.filters["content_lines"] = content_lines
+    env.filters["compact_json"] = compact_json
     return env
+
+
+_JSON_INERT = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
+def compact_json(value: Any) -> Markup:
+    """JSON without spaces, safe inside HTML too: `<`, `>` and `&` written as escapes, so
+    contributor text in it can never close a `<script>` or start markup wherever it lands."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.translate(_JSON_INERT))  # noqa: S704 - no markup character is left
 
 
 def _site_environment(site: SiteIndex) -> Environment:
@@ -187,7 +198,7 @@ def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[
     files: dict[str, str] = {}
     for kind in PAGES:
         template = env.get_template(kind.template)
-        for src_uri, context in kind.pages(site):
+        for number, (src_uri, context) in enumerate(kind.pages(site)):
             body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
             if kind.as_file:
                 files[src_uri] = body
@@ -200,7 +211,8 @@ def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[
                         body,
                         kind.hide,
                         kind.searchable,
-                        kind.in_nav,
+                        # the nav names a type's first page: /ads/, not /ads/page/2/
+                        kind.in_nav and number == 0,
                         alternates,
                     )
                 )

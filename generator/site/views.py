@@ -9,13 +9,14 @@ filters, never an object to call back into.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 from urllib.parse import quote
 
 from generator.data.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
@@ -131,10 +132,41 @@ def _stories(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
 
 
 @dataclass(frozen=True)
+class Chip:
+    """One skill of an ad as the site names it, and as its author wrote it when otherwise."""
+
+    key: str
+    name: str  # the taxonomy's name in the site's language
+    written: str  # the author's own spellings, when they differ from `name`; else ""
+
+
+@dataclass(frozen=True)
+class Card:
+    """An ad as the marketplace and home show it: each skill once, by its canonical name."""
+
+    ad: Ad
+    offers: tuple[Chip, ...]
+    seeks: tuple[Chip, ...]
+
+
+def card_of(site: SiteIndex, ad: Ad) -> Card:
+    return Card(
+        ad=ad,
+        offers=tuple(_chip(s) for s in shown_skills(site, offer_rows(site, ad.offers))),
+        seeks=tuple(_chip(s) for s in shown_skills(site, seek_rows(site, ad.seeks))),
+    )
+
+
+def _chip(skill: ShownSkill) -> Chip:
+    """`k8s` and `Kubernetes` in one ad are one chip, Kubernetes, written as `k8s`."""
+    return Chip(skill.key, skill.name, ", ".join(skill.written))
+
+
+@dataclass(frozen=True)
 class HomeContext:
     title: str
     counts: Mapping[str, int]
-    newest: tuple[Ad, ...]
+    newest: tuple[Card, ...]
     stories: tuple[Partnership, ...]
 
 
@@ -149,30 +181,233 @@ def view_home(site: SiteIndex) -> HomeContext:
     return HomeContext(
         title=site.locale.t("nav.home"),
         counts=counts,
-        newest=tuple(newest[:NEWEST_ADS_ON_HOME]),
+        newest=tuple(card_of(site, ad) for ad in newest[:NEWEST_ADS_ON_HOME]),
         stories=site.stories[:STORIES_ON_HOME],
     )
+
+
+# --- the marketplace: a page of cards each, and every open ad as compact data -----------------
+
+CARDS_PER_PAGE = 48
+"""Cards on each marketplace page; the rest come from MARKET_DATA as people need them."""
+MARKET_DATA = "ads/index.json"
+PAGE_LINKS_AROUND = 2  # page links either side of the current one, besides the first and last
+
+
+def market_page_uri(page: int) -> str:
+    """Where page `page` of the marketplace lives: `ads/index.md`, `ads/page/2.md`, …"""
+    return "ads/index.md" if page == 1 else f"ads/page/{page}.md"
+
+
+def market_page_path(page: int) -> str:
+    """Its address from the site's root: `ads/`, `ads/page/2/`, …"""
+    return market_page_uri(page).removesuffix("index.md").removesuffix(".md").rstrip("/") + "/"
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int  # 0 for a gap ("…")
+    path: str  # from the site's root; "" for a gap
 
 
 @dataclass(frozen=True)
 class MarketplaceContext:
     title: str
-    ads: tuple[Ad, ...]
+    heading: str
+    cards: tuple[Card, ...]  # this page's
+    total: int  # open ads on all pages
+    page: int
+    pages: int
+    per_page: int
+    page_links: tuple[PageLink, ...]
+    previous: str  # path of the previous page, "" on the first
+    next: str  # path of the next page, "" on the last
+    data_path: str  # MARKET_DATA
+    words: Mapping[str, str]  # what the script writes on cards it makes, in the site's language
     languages: tuple[str, ...]
     locations: tuple[str, ...]
     skills: tuple[tuple[str, str], ...]  # (key, name), by name
 
 
-def view_marketplace(site: SiteIndex) -> MarketplaceContext:
-    ads = sorted(site.open, key=lambda a: (-a.posted.toordinal(), a.id))
+def market_order(site: SiteIndex) -> tuple[Ad, ...]:
+    """Every open ad, newest first: the order of the pages and of MARKET_DATA."""
+    return tuple(sorted(site.open, key=lambda a: (-a.posted.toordinal(), a.id)))
+
+
+def marketplace_pages(site: SiteIndex) -> Iterable[tuple[str, MarketplaceContext]]:
+    ads = market_order(site)
+    pages = max(1, -(-len(ads) // CARDS_PER_PAGE))
+    shared = _market_shared(site, ads)
+    for page in range(1, pages + 1):
+        chunk = ads[(page - 1) * CARDS_PER_PAGE : page * CARDS_PER_PAGE]
+        yield market_page_uri(page), _market_page(site, shared, chunk, page=page, pages=pages)
+
+
+def _market_page(
+    site: SiteIndex, shared: MarketplaceContext, chunk: Sequence[Ad], *, page: int, pages: int
+) -> MarketplaceContext:
+    t = site.locale.t
+    title = t("market.title") if page == 1 else t("market.page_title", page=page, pages=pages)
+    return dataclasses.replace(
+        shared,
+        title=title,
+        heading=title,
+        cards=tuple(card_of(site, ad) for ad in chunk),
+        page=page,
+        pages=pages,
+        page_links=page_links(page, pages),
+        previous=market_page_path(page - 1) if page > 1 else "",
+        next=market_page_path(page + 1) if page < pages else "",
+    )
+
+
+def _market_shared(site: SiteIndex, ads: Sequence[Ad]) -> MarketplaceContext:
     named = ((key, site.skill_name(key)) for key in site.listed_skills)
     return MarketplaceContext(
-        title=site.locale.t("market.title"),
-        ads=tuple(ads),
+        title="",
+        heading="",
+        cards=(),
+        total=len(ads),
+        page=1,
+        pages=1,
+        per_page=CARDS_PER_PAGE,
+        page_links=(),
+        previous="",
+        next="",
+        data_path=MARKET_DATA,
+        words=_market_words(site.locale),
         languages=tuple(sorted({lang for ad in ads for lang in ad.languages})),
         locations=tuple(sorted({ad.location for ad in ads}, key=str.casefold)),
         skills=tuple(sorted(named, key=lambda k: k[1].casefold())),
     )
+
+
+MARKET_WORDS = (
+    "ad.offers",
+    "ad.seeks",
+    "ad.remote_ok",
+    "ad.languages",
+    "ad.hours_weeks",
+    "ad.posted_today",
+    "ad.posted_yesterday",
+    "ad.posted_days_ago",
+    "market.written_as",
+    "market.did_you_mean",
+    "market.skill_feed",
+    "number.decimal",
+)
+
+
+def _market_words(locale: Locale) -> dict[str, str]:
+    """The strings tandem.js needs to write a card as the template does, with their
+    placeholders (`{hours}`) left for the script to fill."""
+    return {key: locale.t(key) for key in MARKET_WORDS}
+
+
+def page_links(page: int, pages: int) -> tuple[PageLink, ...]:
+    """The first and last page, and those around this one; a gap where pages are left out."""
+    shown = sorted(
+        {1, pages}
+        | set(range(page - PAGE_LINKS_AROUND, page + PAGE_LINKS_AROUND + 1))
+        & set(range(1, pages + 1))
+    )
+    links: list[PageLink] = []
+    for number in shown:
+        if links and number > links[-1].number + 1:
+            links.append(PageLink(0, ""))
+        links.append(PageLink(number, market_page_path(number)))
+    return tuple(links) if pages > 1 else ()
+
+
+@dataclass(frozen=True)
+class MarketDataContext:
+    """Every open ad in a compact form for tandem.js: tables of skills, places and teams,
+    then one row per ad that points into them (see `market_row`)."""
+
+    title: str
+    data: Mapping[str, object]
+
+
+def view_market_data(site: SiteIndex) -> MarketDataContext:
+    ads = market_order(site)
+    cards = [card_of(site, ad) for ad in ads]
+    skills = _TableOf[str]()
+    places = _TableOf[str]()
+    teams = _TableOf[str]()
+    teams.index("")
+    rows = [market_row(card, site.data.today, skills, places, teams) for card in cards]
+    return MarketDataContext(
+        title=site.locale.t("market.title"),
+        data={
+            "built": site.data.today.isoformat(),
+            "skills": [_skill_entry(site, key) for key in skills.items],
+            "places": places.items,
+            "teams": teams.items,
+            "ads": rows,
+        },
+    )
+
+
+class _TableOf(Generic[T]):
+    """Distinct values in order of first use; a row names one by its index."""
+
+    def __init__(self) -> None:
+        self.items: list[T] = []
+        self._index: dict[T, int] = {}
+
+    def index(self, value: T) -> int:
+        found = self._index.get(value)
+        if found is None:
+            found = self._index[value] = len(self.items)
+            self.items.append(value)
+        return found
+
+
+FORMAT_BITS = {form: 1 << i for i, form in enumerate(FORMATS)}
+
+
+def market_row(
+    card: Card, today: dt.date, skills: _TableOf[str], places: _TableOf[str], teams: _TableOf[str]
+) -> list[object]:
+    """[id, name, team, place, remote, languages, formats, offers, seeks, hours, weeks, age]:
+    team and place index their tables; remote is 0 or 1; languages joined by `|`; formats a
+    bit set in FORMATS' order; offers and seeks lists of a skill's index, or of [index, how
+    the author wrote it] when that differs from the skill's name; age in days before the
+    build's day."""
+    ad = card.ad
+    return [
+        ad.id,
+        ad.name,
+        teams.index(ad.team or ""),
+        places.index(ad.location),
+        int(ad.remote),
+        "|".join(ad.languages),
+        sum(FORMAT_BITS[f] for f in set(ad.formats)),
+        [_chip_cell(chip, skills) for chip in card.offers],
+        [_chip_cell(chip, skills) for chip in card.seeks],
+        _plain_number(ad.commitment.hours_per_week),
+        ad.commitment.weeks,
+        (today - ad.posted).days,
+    ]
+
+
+def _plain_number(value: float) -> float | int:
+    """`2` rather than `2.0`: the same number in fewer bytes."""
+    return int(value) if float(value).is_integer() else value
+
+
+def _chip_cell(chip: Chip, skills: _TableOf[str]) -> object:
+    index = skills.index(chip.key)
+    return [index, chip.written] if chip.written else index
+
+
+def _skill_entry(site: SiteIndex, key: str) -> list[str]:
+    """[key, name, spellings…]: every spelling the taxonomy lists for the skill, so the
+    filter finds an ad by any of them (how the ad itself wrote it is in the ad's row)."""
+    skill = site.data.taxonomy.by_key.get(key)
+    spellings = skill.terms if skill else ()
+    name = site.skill_name(key)
+    return [key, name, *(s for s in dict.fromkeys(spellings) if s != name)]
 
 
 @dataclass(frozen=True)
@@ -831,13 +1066,8 @@ class PageType:
 
 PAGES: tuple[PageType, ...] = (
     PageType("home.html", one("index.md", view_home), hide=WIDE, in_nav=True),
-    PageType(
-        "marketplace.html",
-        one("ads/index.md", view_marketplace),
-        hide=WIDE,
-        searchable=False,
-        in_nav=True,
-    ),
+    PageType("marketplace.html", marketplace_pages, hide=WIDE, searchable=False, in_nav=True),
+    PageType("marketplace.json", one(MARKET_DATA, view_market_data), as_file=True),
     PageType("ad.html", each("ads", lambda site: site.live, view_ad)),
     PageType("skills.html", one("skills/index.md", view_skills), searchable=False, in_nav=True),
     PageType(

@@ -21,7 +21,15 @@
     return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) / DAY_MS;
   }
 
+  var made = {};
+
+  // One pair of formatters per language: making them costs more than using them.
   function wordsFor(lang) {
+    if (!made[lang]) made[lang] = makeWords(lang);
+    return made[lang];
+  }
+
+  function makeWords(lang) {
     var auto = new Intl.RelativeTimeFormat(lang, { numeric: "auto" });
     var always = new Intl.RelativeTimeFormat(lang, { numeric: "always" });
     // "yesterday", "today", "tomorrow" by name; beyond that numbers, as the build words them
@@ -50,17 +58,20 @@
     el.textContent = text.replace(old, words(is));
   }
 
-  function init() {
-    var times = document.querySelectorAll("time[data-relative][data-built]");
+  function init(root) {
+    var times = (root || document).querySelectorAll("time[data-relative][data-built]");
     if (!times.length || typeof Intl === "undefined" || !Intl.RelativeTimeFormat) return;
     var words = wordsFor(document.documentElement.lang || "en");
     var now = today();
     times.forEach(function (el) { rewrite(el, words, now); });
   }
 
+  // For the cards tandem.js writes later.
+  window.tandemRelativeDates = init;
+
   // As in tandem.js: Material's `document$` for every page, else the plain DOM event.
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(init);
+    window.document$.subscribe(function () { init(); });
   } else if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
   } else {
