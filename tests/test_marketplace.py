@@ -199,7 +199,8 @@ def test_a_card_names_each_skill_once_by_its_canonical_name(sample_index: SiteIn
     negotiation = [chip for chip in card.offers if chip.key == "negotiation"]
     assert len(negotiation) == 1, "Negotiation and Verhandlungsführung are one skill"
     assert negotiation[0].name == "Negotiation"
-    assert negotiation[0].written == "Negotiation, Verhandlungsführung"
+    # as on the ad page: the tooltip names only the spellings that differ from the name
+    assert negotiation[0].written == "Verhandlungsführung"
 
 
 def test_a_chip_keeps_the_authors_words_only_when_they_differ(sample_index: SiteIndex) -> None:
