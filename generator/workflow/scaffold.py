@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.data.ids import SUFFIXES, id_problem, slugify
 from generator.data.load import JsonPath, load_bytes
 from generator.data.model import LEVELS
@@ -29,6 +27,7 @@ from generator.data.validate import (
     schema_validator,
     validate_document,
 )
+from generator.workflow.layout import yaml_text
 
 DEFAULT_LEVEL = "advanced"
 DEFAULT_MONTHS = 6
@@ -212,9 +211,8 @@ def partnership_data(
 
 
 def to_yaml(data: dict[str, Any], schema: str) -> str:
-    """YAML with the schema modeline; PyYAML quotes what would otherwise change type."""
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    return f"# yaml-language-server: $schema=../generator/schemas/{schema}.schema.json\n{body}"
+    """The file with the schema modeline, laid out as the site's forms lay it out."""
+    return yaml_text(data, schema_validator(schema).schema, schema)
 
 
 def ad_id_for(name: str) -> str:
