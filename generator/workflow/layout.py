@@ -20,8 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
+
+Schema = Mapping[str, Any]
+"""A JSON Schema, or the part of one that describes a field."""
 
 MODELINE = "# yaml-language-server: $schema=../generator/schemas/{schema}.schema.json"
 INDENT = 2
@@ -58,15 +62,13 @@ def _pattern(name: str) -> re.Pattern[str]:
     return re.compile(STYLE[name])
 
 
-def yaml_text(data: dict[str, Any], schema: dict[str, Any], name: str) -> str:
+def yaml_text(data: dict[str, Any], schema: Schema, name: str) -> str:
     """The file for `data`: the modeline for schema `name`, then the fields in schema order."""
     lines = [MODELINE.format(schema=name), *_mapping(data, schema, schema, 0)]
     return "\n".join(lines) + "\n"
 
 
-def _mapping(
-    data: dict[str, Any], node: dict[str, Any], root: dict[str, Any], indent: int
-) -> list[str]:
+def _mapping(data: dict[str, Any], node: Schema, root: Schema, indent: int) -> list[str]:
     node = _resolved(node, root)
     known = list(node.get("properties", {}))
     keys = [k for k in known if k in data] + [k for k in data if k not in known]
@@ -77,9 +79,7 @@ def _mapping(
     return lines
 
 
-def _field(
-    head: str, value: Any, node: dict[str, Any], root: dict[str, Any], indent: int
-) -> list[str]:
+def _field(head: str, value: Any, node: Schema, root: Schema, indent: int) -> list[str]:
     if isinstance(value, dict) and value:
         return [head, *_mapping(value, node, root, indent + INDENT)]
     if isinstance(value, list) and value:
@@ -87,9 +87,7 @@ def _field(
     return [f"{head} {scalar(value, indent + INDENT)}"]
 
 
-def _sequence(
-    items: list[Any], node: dict[str, Any], root: dict[str, Any], indent: int
-) -> list[str]:
+def _sequence(items: list[Any], node: Schema, root: Schema, indent: int) -> list[str]:
     lines: list[str] = []
     dash = f"{' ' * indent}- "
     for item in items:
@@ -101,10 +99,10 @@ def _sequence(
     return lines
 
 
-def _resolved(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+def _resolved(node: Schema, root: Schema) -> Schema:
     ref = node.get("$ref", "")
     if ref.startswith("#/$defs/"):
-        found: dict[str, Any] = root["$defs"][ref.removeprefix("#/$defs/")]
+        found: Schema = root["$defs"][ref.removeprefix("#/$defs/")]
         return found
     return node
 
