@@ -212,7 +212,8 @@ def partnership_data(
 
 def to_yaml(data: dict[str, Any], schema: str) -> str:
     """The file with the schema modeline, laid out as the site's forms lay it out."""
-    return yaml_text(data, schema_validator(schema).schema, schema)
+    rules: Any = schema_validator(schema).schema
+    return yaml_text(data, rules, schema)
 
 
 def ad_id_for(name: str) -> str:
