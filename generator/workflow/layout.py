@@ -36,7 +36,7 @@ STYLE: dict[str, Any] = {
     "quote": [
         r"^$",
         r"^[ \t]|[ \t]$|\t",
-        r"^[-?:,\[\]{}#&*!|>'\"%@`]",
+        r"^[-?:,\[\]{}#&*!|>'" + '"' + r"%@`]",
         r": |:$| #",
         r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON"
         r"|off|Off|OFF|~|null|Null|NULL|<<|=)$",

@@ -89,13 +89,17 @@ def _languages(given: Given) -> list[str]:
     return [code.lower() for code in re.split(r"[\s,;]+", _text(given)) if code]
 
 
+NUMBER = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
+"""A number as people type it: `2`, `1.5` or `1,5` (the form reads it by the same rule)."""
+
+
 def _number(given: Given) -> Any:
-    """`1.5`, `1,5` or `2` as a number; anything else stays text for the schema to name."""
-    text = _text(given).replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return _text(given)
+    """A number by `NUMBER`, whole when it is (`2.0` is 2); anything else stays text for
+    the schema to name (`'lots' is not a number`)."""
+    text = _text(given)
+    if not re.fullmatch(NUMBER, text):
+        return text
+    number = float(text.replace(",", "."))
     return int(number) if number.is_integer() else number
 
 
