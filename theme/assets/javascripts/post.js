@@ -468,6 +468,7 @@
   }
 
   function isTouched(name) {
+    if (name === "id" && isTouched(rules.kind === "ad" ? "name" : "partners")) return true;
     return submitted || Object.keys(touched).some(function (t) { return t === name || t.indexOf(name + ".") === 0; });
   }
 
