@@ -30,6 +30,8 @@ PAGES = (
     "stories/index.md",
     "stats/index.md",
     "skills/kubernetes.md",
+    "post/index.md",
+    "post/partnership/index.md",
 )
 
 

@@ -461,7 +461,8 @@ def test_a_file_too_long_for_a_link_is_downloaded(
     open_form(browser, github_url + "post/")
     fill_ad(browser, ANSWERS)
     browser.execute_script(
-        "const e = document.getElementsByName('about')[0]; e.value = 'Grüße! ' + 'üöäß'.repeat(498);"
+        "const e = document.getElementsByName('about')[0];"
+        "e.value = 'Grüße! ' + 'üöäß'.repeat(498);"
         "e.dispatchEvent(new Event('input', {bubbles: true}));"
     )
     assert problems(browser) == []

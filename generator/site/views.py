@@ -638,7 +638,7 @@ def _skill_terms(site: SiteIndex) -> tuple[tuple[str, str], ...]:
 
 
 def _json(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":"))  # no lone surrogate in a page
 
 
 # --- the page list --------------------------------------------------------------------------
