@@ -310,7 +310,7 @@ def answer_prompts(argv: list[str], prompts: list[tuple[str, str]]) -> str:
 def test_new_ad_asks_for_what_is_missing_in_a_terminal(tmp_path: Path) -> None:
     prompts = [
         ("Your name", "Ayşe Yılmaz"),
-        ("Your forge login", "ayilmaz"),
+        ("Your GitHub or GitLab login", "ayilmaz"),
         ("Location", "Wien"),
         ("Languages", "tr,de"),
         ("You offer", "GDPR:expert;Moderation"),
@@ -328,3 +328,83 @@ def test_new_ad_asks_for_what_is_missing_in_a_terminal(tmp_path: Path) -> None:
     ]
     assert data["commitment"] == {"hours_per_week": 2, "weeks": 12}
     assert data["contact"] == "@ayilmaz"
+
+
+def test_new_ad_asks_again_for_a_wrong_answer_and_keeps_the_others(tmp_path: Path) -> None:
+    prompts = [
+        ("Your name", "Ana Lima"),
+        ("Your GitHub or GitLab login", "ana lima"),  # a space: not a login
+        ("Your GitHub or GitLab login", "alima"),
+        ("Location", "Lisboa"),
+        ("Languages", "pt, en"),
+        ("You offer", "Excel:intermediate"),  # not a level
+        ("You offer", "Excel:expert;Moderation"),
+        ("You seek", "SQL:Pull my own numbers"),
+        ("Hours per week, a number such as 1.5", "lots"),
+        ("Hours per week", "1,5"),
+        ("Weeks, a whole number such as 12", "12.5"),
+        ("Weeks", "12"),
+        ("Contact", "ana@example.com"),
+    ]
+    screen = answer_prompts([TANDEM, "new-ad", "--root", str(tmp_path)], prompts)
+    assert screen.count("please try again") == 4, screen
+    assert "'intermediate' is not a level; write one of basic, advanced, expert" in screen
+    assert "'lots' is not a number (write a number such as 1.5)" in screen
+    assert "12.5 is not a whole number (write a whole number such as 12)" in screen
+    data = yaml.safe_load((tmp_path / "ads" / "ana-lima.yml").read_text("utf-8"))
+    assert data["owner"] == "alima" and data["location"] == "Lisboa"
+    assert data["languages"] == ["pt", "en"]
+    assert data["offers"] == [
+        {"skill": "Excel", "level": "expert"},
+        {"skill": "Moderation", "level": "advanced"},
+    ]
+    assert data["commitment"] == {"hours_per_week": 1.5, "weeks": 12}
+    assert tandem("validate", "--root", str(tmp_path), "--today", TODAY).returncode == 0
+
+
+NEW_AD_OPTIONS = [
+    "new-ad",
+    "--name",
+    "Ben Okafor",
+    "--owner",
+    "bokafor",
+    "--location",
+    "Hamburg",
+    "--languages",
+    "en",
+    "--offer",
+    "Negotiation:expert",
+    "--seek",
+    "Excel",
+    "--weeks",
+    "8",
+    "--contact",
+    "@ben",
+]
+
+
+def test_new_ad_in_a_terminal_asks_again_for_a_wrong_option(tmp_path: Path) -> None:
+    argv = [TANDEM, *NEW_AD_OPTIONS, "--hours", "2h", "--root", str(tmp_path)]
+    screen = answer_prompts(argv, [("Hours per week", "2")])
+    assert "--hours: commitment.hours_per_week: '2h' is not a number" in screen
+    data = yaml.safe_load((tmp_path / "ads" / "ben-okafor.yml").read_text("utf-8"))
+    assert data["commitment"] == {"hours_per_week": 2, "weeks": 8}
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--hours", "1e3", "'1e3' is not a number (write a number such as 1.5)"),
+        ("--hours", "25", "25 is more than the maximum 20"),
+        ("--offer", "Excel:Intermediate", "'Intermediate' is not a level"),
+        ("--owner", "-x", "has the wrong form (write your GitHub or GitLab login"),
+    ],
+)
+def test_new_ad_without_a_terminal_refuses_a_wrong_option(
+    tmp_path: Path, option: str, value: str, said: str
+) -> None:
+    result = tandem(
+        *NEW_AD_OPTIONS, "--hours", "2", option, value, "--root", str(tmp_path), stdin=""
+    )
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+    assert not (tmp_path / "ads").exists()
