@@ -8,6 +8,7 @@ copies built with GitLab and without a forge. The browser's clock is the build's
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
@@ -510,3 +511,32 @@ def test_no_console_errors_and_no_sideways_scrolling(
                 browser.set_window_size(1280, 900)
             errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
             assert errors == [], errors
+
+
+AXE = os.environ.get("TANDEM_AXE", "")
+"""axe-core's axe.min.js (`npm install axe-core` into a folder outside the repository)."""
+
+
+@pytest.mark.skipif(not Path(AXE).is_file(), reason="set TANDEM_AXE to axe-core's axe.min.js")
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_serious_or_critical_accessibility_problem(
+    browser: WebDriver, github_url: str, no_forge_url: str, width: int
+) -> None:
+    """With every message showing (the form was checked empty). Material's search dialog,
+    on every page of the site, is left out: it is the theme's, not the form's."""
+    source = Path(AXE).read_text("utf-8")
+    browser.set_window_size(width, 900)
+    try:
+        for url in (github_url + "post/", no_forge_url + "post/partnership/?partners=x,y"):
+            open_form(browser, url)
+            browser.find_element(By.CSS_SELECTOR, "#tandem-post button[type=submit]").click()
+            browser.execute_script(source)
+            violations = browser.execute_async_script(
+                "const done = arguments[0];"
+                "axe.run({exclude: [['.md-search']]}).then(r => done(r.violations"
+                "  .filter(v => ['serious', 'critical'].includes(v.impact))"
+                "  .map(v => [v.id, v.nodes.map(n => n.target.join(' '))])))"
+            )
+            assert violations == [], f"{url}: {violations}"
+    finally:
+        browser.set_window_size(1280, 900)
