@@ -342,7 +342,8 @@ def new_ad(
     try:
         path = scaffold.write_new(root, "ads", ident, text, "ad", today=today)
     except (TandemError, OSError):
-        click.echo(f"Your answers, kept so you need not type them again:\n\n{text}", err=True)
+        if sys.stdin.isatty():  # typed at the prompts: not in the shell's history
+            click.echo(f"Your answers, kept so you need not type them again:\n\n{text}", err=True)
         raise
     click.echo(
         f"wrote {path.relative_to(root).as_posix()}; check it with 'tandem validate' "

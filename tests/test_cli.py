@@ -330,38 +330,6 @@ def test_new_ad_asks_for_what_is_missing_in_a_terminal(tmp_path: Path) -> None:
     assert data["contact"] == "@ayilmaz"
 
 
-def test_new_ad_asks_again_for_a_wrong_answer_and_keeps_the_others(tmp_path: Path) -> None:
-    prompts = [
-        ("Your name", "Ana Lima"),
-        ("Your GitHub or GitLab login", "ana lima"),  # a space: not a login
-        ("Your GitHub or GitLab login", "alima"),
-        ("Location", "Lisboa"),
-        ("Languages", "pt, en"),
-        ("You offer", "Excel:intermediate"),  # not a level
-        ("You offer", "Excel:expert;Moderation"),
-        ("You seek", "SQL:Pull my own numbers"),
-        ("Hours per week, a number such as 1.5", "lots"),
-        ("Hours per week", "1,5"),
-        ("Weeks, a whole number such as 12", "12.5"),
-        ("Weeks", "12"),
-        ("Contact", "ana@example.com"),
-    ]
-    screen = answer_prompts([TANDEM, "new-ad", "--root", str(tmp_path)], prompts)
-    assert screen.count("please try again") == 4, screen
-    assert "'intermediate' is not a level; write one of basic, advanced, expert" in screen
-    assert "'lots' is not a number (write a number such as 1.5)" in screen
-    assert "12.5 is not a whole number (write a whole number such as 12)" in screen
-    data = yaml.safe_load((tmp_path / "ads" / "ana-lima.yml").read_text("utf-8"))
-    assert data["owner"] == "alima" and data["location"] == "Lisboa"
-    assert data["languages"] == ["pt", "en"]
-    assert data["offers"] == [
-        {"skill": "Excel", "level": "expert"},
-        {"skill": "Moderation", "level": "advanced"},
-    ]
-    assert data["commitment"] == {"hours_per_week": 1.5, "weeks": 12}
-    assert tandem("validate", "--root", str(tmp_path), "--today", TODAY).returncode == 0
-
-
 NEW_AD_OPTIONS = [
     "new-ad",
     "--name",
