@@ -540,3 +540,91 @@ def test_no_serious_or_critical_accessibility_problem(
             assert violations == [], f"{url}: {violations}"
     finally:
         browser.set_window_size(1280, 900)
+
+
+VALID_AD: dict[str, Any] = {
+    "name": "Jana Schulz",
+    "owner": "jschulz",
+    "location": "Berlin",
+    "remote": True,
+    "languages": ["de", "en"],
+    "formats": ["tandem"],
+    "offers": [{"skill": "Python", "level": "expert"}],
+    "seeks": [{"skill": "Public speaking", "goal": "Give a talk"}],
+    "commitment": {"hours_per_week": 2, "weeks": 12},
+    "posted": TODAY,
+    "expires": "2027-05-23",
+    "status": "open",
+    "contact": "@jschulz",
+}
+WRONG: list[tuple[str, Any]] = [
+    ("name", ""),
+    ("name", "x" * 101),
+    ("owner", "-jschulz"),
+    ("owner", "j" * 40),
+    ("team", ""),
+    ("languages", []),
+    ("languages", ["deu"]),
+    ("languages", ["de", "de"]),
+    ("formats", []),
+    ("formats", ["pair"]),
+    ("offers", []),
+    ("offers", [{"skill": "Python", "level": "guru"}]),
+    ("offers", [{"skill": "", "level": "basic"}]),
+    ("offers", [{"skill": "P", "level": "basic", "note": "n" * 301}]),
+    ("offers", [{"skill": f"S{i}", "level": "basic"} for i in range(9)]),
+    ("seeks", [{"skill": "SQL", "goal": "g" * 301}]),
+    ("commitment", {"hours_per_week": 0.4, "weeks": 12}),
+    ("commitment", {"hours_per_week": 20.5, "weeks": 12}),
+    ("commitment", {"hours_per_week": "lots", "weeks": 12}),
+    ("commitment", {"hours_per_week": 2, "weeks": 12.5}),
+    ("commitment", {"hours_per_week": 2, "weeks": 53}),
+    ("available_from", "2026-02-30"),
+    ("expires", TODAY),
+    ("expires", "2027-11-24"),
+    ("posted", "2026-11-25"),
+    ("contact", ""),
+    ("contact", "bell\x07"),
+    ("about", "a" * 2001),
+    ("about", "Grüße 🎉 " * 200),
+]
+
+
+def python_problems(data: dict[str, Any]) -> set[str]:
+    """The fields `tandem validate` finds wrong in the file of `data`, by dotted path."""
+    from generator.data.load import LoadError, load_bytes
+    from generator.data.validate import ad_rules, validate_document
+    from generator.workflow.scaffold import to_yaml
+
+    text = to_yaml(data, "ad")
+    try:
+        doc = load_bytes(text.encode("utf-8"), "ads/jana.yml")
+    except LoadError as exc:
+        return {"load: " + exc.problem.message.split(":")[0]}
+    validated = validate_document(doc, "ad")
+    found = list(validated.problems)
+    if validated.record is not None:
+        found = list(ad_rules(validated.record, DAY))
+    return {p.message.split(":")[0] for p in found}
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), WRONG, ids=[f"{f}-{i}" for i, (f, _) in enumerate(WRONG)]
+)
+def test_the_form_and_validate_agree_on_what_is_wrong(
+    browser: WebDriver, github_url: str, field: str, value: Any
+) -> None:
+    if browser.execute_script("return !window.tandemPost"):
+        open_form(browser, github_url + "post/")
+    assert python_problems(VALID_AD) == set()
+    assert browser.execute_script("return tandemPost.check(arguments[0])", VALID_AD) == []
+    data = {**VALID_AD, field: value}
+    paths = browser.execute_script("return tandemPost.check(arguments[0]).map(p => p.path)", data)
+    from generator.data.validate import dotted
+
+    from_script = {dotted(path) for path in paths}
+    from_python = python_problems(data)
+    if any(p.startswith("load: ") for p in from_python):  # a character YAML files cannot hold
+        assert from_script == {field}
+    else:
+        assert from_script == from_python
