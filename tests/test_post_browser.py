@@ -398,6 +398,20 @@ def test_a_partnership_from_a_suggestion_is_valid(
     assert str(data["started"]) == TODAY and data["phase"] == "preparation"
 
 
+def test_a_circle_loses_a_partner_and_becomes_a_tandem(browser: WebDriver, github_url: str) -> None:
+    open_form(browser, github_url + "post/partnership/?partners=jana-schulz,priya-raman,ben-taylor")
+    assert Select(browser.find_element(By.NAME, "format")).first_selected_option.text == (
+        "Working Out Loud circle"
+    )
+    assert len(browser.find_elements(By.CSS_SELECTOR, "[name$='.goal']")) == 3
+    browser.find_element(By.XPATH, "//button[text()='Remove partner 3']").click()
+    assert len(browser.find_elements(By.CSS_SELECTOR, "[name$='.goal']")) == 2
+    assert "a wol-circle has 3 to 5 partners; this names 2" in " ".join(problems(browser))
+    Select(browser.find_element(By.NAME, "format")).select_by_value("tandem")
+    assert problems(browser) == []
+    assert yaml.safe_load(preview(browser))["partners"] == ["jana-schulz", "priya-raman"]
+
+
 def test_partners_from_the_address_never_become_markup(browser: WebDriver, github_url: str) -> None:
     hostile = "%3Cimg%20src%3Dx%20onerror%3D%22document.title%3D1%22%3E"
     open_form(browser, github_url + f"post/partnership/?partners=jana-schulz,{hostile},x,y,z,w")

@@ -250,6 +250,7 @@
     var index = rows.indexOf(row);
     rowsOf(kind).removeChild(row);
     renumber(kind);
+    if (kind === "partners") syncGoals();
     var left = rowsOf(kind).children[Math.max(0, index - 1)];
     var focus = left && left.querySelector("input, select, textarea");
     if (focus) focus.focus();
@@ -286,9 +287,7 @@
 
   // generator/workflow/scaffold.py _number: `1.5`, `1,5`, `2`; anything else stays text.
   function number(given) {
-    if (!NUMBER.test(given)) return given;
-    var parsed = parseFloat(given.replace(",", "."));
-    return parsed;
+    return NUMBER.test(given) ? parseFloat(given.replace(",", ".")) : given;
   }
 
   function indexes(kind) {
