@@ -271,6 +271,8 @@
       var named = ROW_WORDS[kind];
       var legend = row.querySelector("[data-legend]");
       if (legend && named) legend.textContent = say(named[0], { n: i + 1 });
+      var label = kind === "partners" && row.querySelector("label");
+      if (label) label.textContent = say(named[0], { n: i + 1 });
       var remove = row.querySelector("[data-remove]");
       if (remove && named) {
         remove.textContent = say(named[1], { n: i + 1 });
