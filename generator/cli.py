@@ -196,13 +196,19 @@ def _many(value: tuple[str, ...], prompt: str, flag: str) -> list[str]:
 
 
 def _answer(field: str, given: Any, prompt: str, *, flag: str) -> Any:
-    """One field of a new ad: from its option, else asked until the answer is right."""
+    """One field of a new ad: from its option, else asked until the answer is right.
+
+    In a terminal a wrong option is explained and asked for again, like a wrong answer;
+    the answers given so far are kept either way.
+    """
     if given not in (None, (), ""):
         try:
             return scaffold.answer(field, given)
         except scaffold.AnswerError as exc:
-            raise click.BadParameter(str(exc), param_hint=flag) from None
-    if not sys.stdin.isatty():
+            if not sys.stdin.isatty():
+                raise click.BadParameter(str(exc), param_hint=flag) from None
+            click.echo(f"  {flag}: {exc}; please answer again", err=True)
+    elif not sys.stdin.isatty():
         raise click.UsageError(f"missing {flag} (or run in a terminal to be asked)")
     while True:
         try:
@@ -225,7 +231,7 @@ def _new_id(root: Path, ident: str) -> str:
 @click.option("--name", help="Your name as colleagues know it.")
 @click.option("--owner", help="Your GitHub or GitLab login (only you may change the ad).")
 @click.option("--location", help="Site or city.")
-@click.option("--languages", help="Languages you can learn in, as ISO codes: de,en.")
+@click.option("--languages", help="Languages you can learn and teach in, as codes: de,en.")
 @click.option(
     "--offer",
     "offers",
@@ -241,8 +247,16 @@ def _new_id(root: Path, ident: str) -> str:
     metavar="SKILL[:GOAL]",
     help="What you want to learn, with your goal. Repeat for more.",
 )
-@click.option("--hours", metavar="H", help=f"Hours per week ({scaffold.bounds('hours')}).")
-@click.option("--weeks", metavar="W", help=f"For how many weeks ({scaffold.bounds('weeks')}).")
+@click.option(
+    "--hours",
+    metavar="H",
+    help=f"Hours per week, a number such as 1.5 ({scaffold.bounds('hours')}).",
+)
+@click.option(
+    "--weeks",
+    metavar="W",
+    help=f"For how many weeks, a whole number such as 12 ({scaffold.bounds('weeks')}).",
+)
 @click.option("--contact", help="Chat handle, profile link or e-mail.")
 @click.option("--team", help="Team or department.")
 @click.option("--remote/--no-remote", default=True, show_default=True)
@@ -290,29 +304,47 @@ def new_ad(
     ident = _new_id(root, ident or scaffold.ad_id_for(ad_name))
     data = scaffold.ad_data(
         name=ad_name,
-        owner=_answer("owner", owner, "Your forge login (GitHub or GitLab)", flag="--owner"),
-        location=_answer("location", location, "Location (site or city)", flag="--location"),
-        languages=_answer("languages", languages, "Languages, e.g. de,en", flag="--languages"),
+        owner=_answer("owner", owner, "Your GitHub or GitLab login", flag="--owner"),
+        location=_answer("location", location, "Location: your site or city", flag="--location"),
+        languages=_answer(
+            "languages",
+            languages,
+            "Languages you can learn and teach in, two-letter codes such as de,en",
+            flag="--languages",
+        ),
         offers=_answer(
             "offers", offers, f"You offer, SKILL:LEVEL ({levels}), ';' between", flag="--offer"
         ),
         seeks=_answer("seeks", seeks, "You seek, SKILL:GOAL, ';' between", flag="--seek"),
         hours=_answer(
-            "hours", hours, f"Hours per week ({scaffold.bounds('hours')})", flag="--hours"
+            "hours",
+            hours,
+            f"Hours per week, a number such as 1.5 ({scaffold.bounds('hours')})",
+            flag="--hours",
         ),
-        weeks=_answer("weeks", weeks, f"Weeks ({scaffold.bounds('weeks')})", flag="--weeks"),
+        weeks=_answer(
+            "weeks",
+            weeks,
+            f"Weeks, a whole number such as 12 ({scaffold.bounds('weeks')})",
+            flag="--weeks",
+        ),
         contact=_answer(
             "contact", contact, "Contact (chat handle, profile link or e-mail)", flag="--contact"
         ),
         today=today,
-        team=_answer("team", team, "", flag="--team") if team else None,
+        team=_answer("team", team, "Team or department", flag="--team") if team else None,
         remote=remote,
         formats=list(formats) or None,
         expires=last_day,
         manager_support=manager_support,
     )
     text = scaffold.to_yaml(data, "ad")
-    path = scaffold.write_new(root, "ads", ident, text, "ad", today=today)
+    try:
+        path = scaffold.write_new(root, "ads", ident, text, "ad", today=today)
+    except (TandemError, OSError):
+        if sys.stdin.isatty():  # typed at the prompts: not in the shell's history
+            click.echo(f"Your answers, kept so you need not type them again:\n\n{text}", err=True)
+        raise
     click.echo(
         f"wrote {path.relative_to(root).as_posix()}; check it with 'tandem validate' "
         "and open a pull request"

@@ -310,7 +310,7 @@ def answer_prompts(argv: list[str], prompts: list[tuple[str, str]]) -> str:
 def test_new_ad_asks_for_what_is_missing_in_a_terminal(tmp_path: Path) -> None:
     prompts = [
         ("Your name", "Ayşe Yılmaz"),
-        ("Your forge login", "ayilmaz"),
+        ("Your GitHub or GitLab login", "ayilmaz"),
         ("Location", "Wien"),
         ("Languages", "tr,de"),
         ("You offer", "GDPR:expert;Moderation"),
@@ -328,3 +328,51 @@ def test_new_ad_asks_for_what_is_missing_in_a_terminal(tmp_path: Path) -> None:
     ]
     assert data["commitment"] == {"hours_per_week": 2, "weeks": 12}
     assert data["contact"] == "@ayilmaz"
+
+
+NEW_AD_OPTIONS = [
+    "new-ad",
+    "--name",
+    "Ben Okafor",
+    "--owner",
+    "bokafor",
+    "--location",
+    "Hamburg",
+    "--languages",
+    "en",
+    "--offer",
+    "Negotiation:expert",
+    "--seek",
+    "Excel",
+    "--weeks",
+    "8",
+    "--contact",
+    "@ben",
+]
+
+
+def test_new_ad_in_a_terminal_asks_again_for_a_wrong_option(tmp_path: Path) -> None:
+    argv = [TANDEM, *NEW_AD_OPTIONS, "--hours", "2h", "--root", str(tmp_path)]
+    screen = answer_prompts(argv, [("Hours per week", "2")])
+    assert "--hours: commitment.hours_per_week: '2h' is not a number" in screen
+    data = yaml.safe_load((tmp_path / "ads" / "ben-okafor.yml").read_text("utf-8"))
+    assert data["commitment"] == {"hours_per_week": 2, "weeks": 8}
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "said"),
+    [
+        ("--hours", "1e3", "'1e3' is not a number (write a number such as 1.5)"),
+        ("--hours", "25", "25 is more than the maximum 20"),
+        ("--offer", "Excel:Intermediate", "'Intermediate' is not a level"),
+        ("--owner", "-x", "has the wrong form (write your GitHub or GitLab login"),
+    ],
+)
+def test_new_ad_without_a_terminal_refuses_a_wrong_option(
+    tmp_path: Path, option: str, value: str, said: str
+) -> None:
+    result = tandem(
+        *NEW_AD_OPTIONS, "--hours", "2", option, value, "--root", str(tmp_path), stdin=""
+    )
+    assert result.returncode == 2 and said in result.stderr, result.stderr
+    assert not (tmp_path / "ads").exists()

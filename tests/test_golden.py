@@ -31,6 +31,8 @@ PAGES = (
     "stats/index.md",
     "skills/kubernetes.md",
     "pairings/index.md",
+    "post/index.md",
+    "post/partnership/index.md",
 )
 
 

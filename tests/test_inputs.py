@@ -330,8 +330,8 @@ def test_new_ad_in_a_terminal_asks_again_and_keeps_every_answer(tmp_path: Path) 
     prompts = [
         ("Your name", "Index"),
         ("Id for your ad", "index-fan"),
-        ("Your forge login", "J Schulz"),
-        ("Your forge login", "jschulz"),
+        ("Your GitHub or GitLab login", "J Schulz"),
+        ("Your GitHub or GitLab login", "jschulz"),
         ("Location", "Wien"),
         ("Languages", "Spanish, English"),
         ("Languages", "es, EN"),
@@ -340,6 +340,7 @@ def test_new_ad_in_a_terminal_asks_again_and_keeps_every_answer(tmp_path: Path) 
         ("You seek", "Python:Automate reports"),
         ("Hours per week", "lots"),
         ("Hours per week", "1,5"),
+        ("Weeks, a whole number such as 12", "12.5"),
         ("Weeks", "12"),
         ("Contact", "@jschulz"),
     ]
@@ -350,6 +351,7 @@ def test_new_ad_in_a_terminal_asks_again_and_keeps_every_answer(tmp_path: Path) 
         "use two-letter ISO 639-1 codes such as de, en, fr); please try again",
         "'intermediate' is not a level; write one of basic, advanced, expert",
         "'lots' is not a number (write a number such as 1.5); please try again",
+        "12.5 is not a whole number (write a whole number such as 12); please try again",
     ):
         assert hint in screen
     data = yaml.safe_load((tmp_path / "ads" / "index-fan.yml").read_text("utf-8"))

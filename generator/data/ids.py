@@ -61,7 +61,7 @@ def joined_id(idents: Sequence[str]) -> str:
     return "-".join(idents)[:ID_MAX].strip("-")
 
 
-_TRANSLITERATE = str.maketrans(
+TRANSLITERATION = str.maketrans(
     {
         "ä": "ae",
         "ö": "oe",
@@ -86,7 +86,7 @@ _TRANSLITERATE = str.maketrans(
 
 def slugify(text: str) -> str:
     """`Jürgen Müller` -> `juergen-mueller`: the id a person's name gives (may be reserved)."""
-    text = text.translate(_TRANSLITERATE)
+    text = text.translate(TRANSLITERATION)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:ID_MAX].strip("-")
 

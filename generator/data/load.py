@@ -58,7 +58,7 @@ null, `~`, true, false, numbers and dates. Any other text is text without a patt
 _NON_PRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 # The same characters written as escapes in a quoted value ("\x1b", "\u2028"), and lone
 # surrogates ("\ud83e", half of an emoji) that no UTF-8 page or file can hold.
-_NON_PRINTABLE_VALUE = re.compile(
+NON_PRINTABLE_VALUE = re.compile(
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]"
 )
 
@@ -235,7 +235,7 @@ class _Builder:
             if kind is yaml.ScalarEvent:
                 if event.anchor is not None or event.tag is not None:
                     self._check_node(event)
-                bad = _NON_PRINTABLE_VALUE.search(event.value)
+                bad = NON_PRINTABLE_VALUE.search(event.value)
                 if bad:
                     raise self._unprintable(event, bad.group())
                 frame = stack[-1] if stack else None

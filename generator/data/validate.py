@@ -35,6 +35,8 @@ SCHEMA_OF = {ADS: "ad", PARTNERSHIPS: "partnership"}
 ACTIVE_PHASES = ("planning", "learning", "closing")
 MAX_MONTHS = 12
 """An ad's `expires` is at most this many months after its `posted`."""
+PARTNERS_PER_FORMAT = {"tandem": (2, 2), "wol-circle": (3, 5), "lernos-circle": (3, 5)}
+"""How many partners a log of each format names, at least and at most."""
 POSTED_AHEAD_DAYS = 1
 """How far `posted` may run ahead of today: a day, for people east of the build's clock.
 Without a limit an ad posted in 9999 would stay first among the newest and never expire."""
@@ -683,17 +685,20 @@ def _partnership_rules(
 
 
 def _partner_count(record: Record, form: str, count: int) -> Iterator[Problem]:
+    least, most = PARTNERS_PER_FORMAT[form]
     if form == "tandem" and count != 2:
         yield _problem(
             record,
             ("partners",),
-            f"partners: a tandem has exactly 2 partners, "
+            f"partners: a tandem has exactly {least} partners, "
             f"this log names {count}; use wol-circle or "
             "lernos-circle for 3 to 5",
         )
-    elif form != "tandem" and not 3 <= count <= 5:
+    elif not least <= count <= most:
         yield _problem(
-            record, ("partners",), f"partners: a {form} has 3 to 5 partners, this log names {count}"
+            record,
+            ("partners",),
+            f"partners: a {form} has {least} to {most} partners, this log names {count}",
         )
 
 

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import re
 import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import quote
 
 from generator.data.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
-from generator.data.validate import MAX_MONTHS, add_months
+from generator.data.validate import MAX_MONTHS, add_months, schema_validator
 from generator.gathered import Gathered
 from generator.matching.circles import Circle
 from generator.matching.match import SkillPair, Suggestion
@@ -34,6 +35,7 @@ from generator.site.charts import (
     package_timeline,
     supply_bar,
 )
+from generator.site.forms import ad_form, partnership_form
 from generator.site.i18n import Locale
 from generator.site.ics import stable_uid
 
@@ -1009,6 +1011,85 @@ def _planned(site: SiteIndex, proposal: Proposal) -> PlannedGroup:
     return PlannedGroup(proposal.members, proposal.score, tuple(reasons))
 
 
+@dataclass(frozen=True)
+class PostContext:
+    title: str
+    form: str  # the rules and data of the form, as JSON for its script (see site/forms.py)
+    forge: str  # "GitHub", "GitLab", or "" without a repository
+    skills: tuple[tuple[str, str], ...]  # (spelling, skill name): the picker's suggestions
+    levels: tuple[tuple[str, str], ...]  # (level, its word)
+    limits: Mapping[str, str]  # the schema's limits that the help texts name, as worded
+
+
+def view_post(site: SiteIndex) -> PostContext:
+    """/post/: a form that writes a new ad."""
+    t, number = site.locale.t, site.locale.number
+    schema: Any = schema_validator("ad").schema
+    fields = schema["properties"]
+    hours, weeks = fields["commitment"]["properties"].values()
+    return PostContext(
+        title=t("post.title"),
+        form=_json(ad_form(site.data.forge, site.locale, taken=site.ads)),
+        forge=site.data.forge.label if site.data.forge else "",
+        skills=_skill_terms(site),
+        levels=tuple((level, t(f"level.{level}")) for level in LEVELS),
+        limits={
+            "hours_min": number(hours["minimum"]),
+            "hours_max": number(hours["maximum"]),
+            "weeks_min": str(weeks["minimum"]),
+            "weeks_max": str(weeks["maximum"]),
+            "about_max": f"{fields['about']['maxLength']:,}".replace(",", t("post.thousands")),
+            "months": str(MAX_MONTHS),
+        },
+    )
+
+
+@dataclass(frozen=True)
+class PostPartnershipContext:
+    title: str
+    form: str
+    forge: str
+    formats: tuple[tuple[str, str], ...]  # (format, its name)
+    phases: tuple[tuple[str, str], ...]  # the phases a new log starts in
+    open_ads: tuple[tuple[str, str], ...]  # (id, name) of every open ad
+
+
+def view_post_partnership(site: SiteIndex) -> PostPartnershipContext:
+    """/post/partnership/: a form that writes a new partnership log."""
+    t = site.locale.t
+    rules = partnership_form(site.open, site.data.forge, site.locale, taken=site.partnerships)
+    return PostPartnershipContext(
+        title=t("post.partnership_title"),
+        form=_json(rules),
+        forge=site.data.forge.label if site.data.forge else "",
+        formats=tuple((f, t(f"format.{f}")) for f in FORMATS),
+        phases=tuple((p, t(f"phase.{p}")) for p in PHASES[:2]),
+        open_ads=tuple((ad.id, ad.name) for ad in site.open),
+    )
+
+
+def _skill_terms(site: SiteIndex) -> tuple[tuple[str, str], ...]:
+    """Every spelling the taxonomy knows, each with the skill's name in the page's language,
+    the names first: the picker suggests them, and any other text is a new skill."""
+    lang = site.locale.lang
+    skills = site.data.taxonomy.skills
+    names = {
+        site.data.taxonomy.display(s, lang): site.data.taxonomy.display(s, lang) for s in skills
+    }
+    aliases = {
+        term: site.data.taxonomy.display(s, lang)
+        for s in skills
+        for term in s.terms
+        if term not in names
+    }
+    ordered = sorted(names.items(), key=lambda kv: kv[0].casefold())
+    return (*ordered, *sorted(aliases.items(), key=lambda kv: kv[0].casefold()))
+
+
+def _json(data: object) -> str:
+    return json.dumps(data, ensure_ascii=True, separators=(",", ":"))  # no lone surrogate in a page
+
+
 # --- the page list --------------------------------------------------------------------------
 
 Pages = Callable[[SiteIndex], Iterable[tuple[str, Context]]]
@@ -1095,4 +1176,11 @@ PAGES: tuple[PageType, ...] = (
     ),
     # For maintainers: linked from their guide, not a tab of its own.
     PageType("pairings.html", one("pairings/index.md", view_pairings), searchable=False),
+    PageType("post.html", one("post/index.md", view_post), hide=WIDE, searchable=False),
+    PageType(
+        "post_partnership.html",
+        one("post/partnership/index.md", view_post_partnership),
+        hide=WIDE,
+        searchable=False,
+    ),
 )

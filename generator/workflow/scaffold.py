@@ -15,8 +15,6 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from generator.data.ids import SUFFIXES, id_problem, slugify
 from generator.data.load import JsonPath, load_bytes
 from generator.data.model import LEVELS
@@ -29,6 +27,7 @@ from generator.data.validate import (
     schema_validator,
     validate_document,
 )
+from generator.workflow.layout import yaml_text
 
 DEFAULT_LEVEL = "advanced"
 DEFAULT_MONTHS = 6
@@ -90,13 +89,17 @@ def _languages(given: Given) -> list[str]:
     return [code.lower() for code in re.split(r"[\s,;]+", _text(given)) if code]
 
 
+NUMBER = r"^[+-]?[0-9]+(?:[.,][0-9]+)?$"
+"""A number as people type it: `2`, `1.5` or `1,5` (the form reads it by the same rule)."""
+
+
 def _number(given: Given) -> Any:
-    """`1.5`, `1,5` or `2` as a number; anything else stays text for the schema to name."""
-    text = _text(given).replace(",", ".")
-    try:
-        number = float(text)
-    except ValueError:
-        return _text(given)
+    """A number by `NUMBER`, whole when it is (`2.0` is 2); anything else stays text for
+    the schema to name (`'lots' is not a number`)."""
+    text = _text(given)
+    if not re.fullmatch(NUMBER, text):
+        return text
+    number = float(text.replace(",", "."))
     return int(number) if number.is_integer() else number
 
 
@@ -212,9 +215,9 @@ def partnership_data(
 
 
 def to_yaml(data: dict[str, Any], schema: str) -> str:
-    """YAML with the schema modeline; PyYAML quotes what would otherwise change type."""
-    body = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-    return f"# yaml-language-server: $schema=../generator/schemas/{schema}.schema.json\n{body}"
+    """The file with the schema modeline, laid out as the site's forms lay it out."""
+    rules: Any = schema_validator(schema).schema
+    return yaml_text(data, rules, schema)
 
 
 def ad_id_for(name: str) -> str:
