@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import REPO, mkdocs_build
 
 GERMAN_DOCS = REPO / "docs" / "de"
@@ -90,3 +91,18 @@ def test_a_german_page_that_translates_nothing_fails_the_build(
     assert result.returncode != 0
     assert "docs/de/wirte-an-ad.md translates no page" in result.stderr
     assert "docs/wirte-an-ad.md does not exist" in result.stderr
+
+
+def outline(text: str) -> tuple[int, list[str]]:
+    """How many section headings a page has, and its code blocks, verbatim."""
+    headings = len(re.findall(r"^#{2,4} ", text, flags=re.MULTILINE))
+    return headings, re.findall(r"^ *```.*?^ *```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in GERMAN_DOCS.glob("*.md")))
+def test_a_german_page_keeps_step_with_its_english_one(name: str) -> None:
+    """Same sections, same examples: a section or example added in English only shows here."""
+    english = outline((REPO / "docs" / name).read_text("utf-8"))
+    german = outline((GERMAN_DOCS / name).read_text("utf-8"))
+    assert german[0] == english[0], f"docs/de/{name}: {german[0]} sections, English {english[0]}"
+    assert german[1] == english[1], f"docs/de/{name}: the examples differ from docs/{name}"
