@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import copy_site, mkdocs_build
-from test_browser import new_driver, open_page, serve, site_url  # noqa: F401 - fixtures
+from test_browser import new_driver, open_page, serve, site_url, wait_until  # noqa: F401 - fixtures
 
 axe_package = pytest.importorskip(
     "axe_playwright_python",
@@ -24,6 +24,8 @@ axe_package = pytest.importorskip(
 )
 
 from selenium.webdriver.chrome.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 AXE_SOURCE = resources.files(axe_package).joinpath("axe.min.js").read_text("utf-8")
 FAILING_IMPACTS = ("serious", "critical")
@@ -127,3 +129,89 @@ def test_axe_finds_what_it_should(axe_browser: WebDriver, tmp_path: Path) -> Non
     with serve(tmp_path) as url:
         found = {v["id"] for v in axe_violations(axe_browser, url, screen="desktop")}
     assert {"link-name", "image-alt", "color-contrast"} <= found
+
+
+# --- layout that holds ---------------------------------------------------------------------
+
+
+def on_screen(driver: WebDriver, url: str, *, screen: str) -> None:
+    width, height, mobile = SCREENS[screen]
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile},
+    )
+    open_page(driver, url)
+
+
+@pytest.fixture()
+def emulated(axe_browser: WebDriver) -> Iterator[WebDriver]:
+    yield axe_browser
+    axe_browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_the_timeline_fits_the_column_on_a_desktop(emulated: WebDriver, site_url: str) -> None:  # noqa: F811
+    on_screen(emulated, site_url + "partnerships/excel-meets-python/", screen="desktop")
+    sizes = emulated.execute_script(
+        "const f = document.querySelector('figure.tandem-gantt');"
+        "return [f.scrollWidth, f.clientWidth];"
+    )
+    assert sizes[0] <= sizes[1], f"the timeline is {sizes[0]} px wide in a {sizes[1]} px column"
+
+
+def test_on_a_phone_the_timeline_scrolls_by_keyboard_and_says_so(
+    emulated: WebDriver,
+    site_url: str,  # noqa: F811
+) -> None:
+    on_screen(emulated, site_url + "partnerships/excel-meets-python/", screen="phone")
+    figure = emulated.find_element(By.CSS_SELECTOR, "figure.tandem-gantt")
+    assert emulated.execute_script(
+        "return arguments[0].scrollWidth > arguments[0].clientWidth", figure
+    )
+    assert figure.get_attribute("tabindex") == "0" and figure.get_attribute("aria-label")
+    assert emulated.find_element(By.CSS_SELECTOR, ".tandem-scroll-hint").is_displayed()
+    figure.send_keys(Keys.ARROW_RIGHT)
+    wait_until(
+        emulated,
+        lambda d: d.execute_script("return arguments[0].scrollLeft > 0", figure),
+        "the arrow key does not scroll the timeline",
+    )
+
+
+SMALLEST_TEXT_PX = 12
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+def test_statistics_stay_readable(emulated: WebDriver, site_url: str, screen: str) -> None:  # noqa: F811
+    on_screen(emulated, site_url + "stats/", screen=screen)
+    sizes = emulated.execute_script(
+        "return [...document.querySelectorAll('.md-content .tandem-bars li > span, "
+        ".md-content table.tandem-supply td')].filter((e) => e.offsetParent)"
+        ".map((e) => [e.textContent.trim(), parseFloat(getComputedStyle(e).fontSize)]);"
+    )
+    assert sizes, "no chart labels or table cells found"
+    assert [(text, px) for text, px in sizes if px < SMALLEST_TEXT_PX] == []
+
+
+@pytest.mark.parametrize("page", ["stats/", "partnerships/excel-meets-python/"])
+def test_table_words_do_not_break_on_a_phone(
+    emulated: WebDriver,
+    german_site_url: str,
+    page: str,
+) -> None:
+    on_screen(emulated, german_site_url + page, screen="phone")
+    broken = emulated.execute_script(
+        "const words = [];"
+        "for (const cell of document.querySelectorAll('table.tandem-table td')) {"
+        "  const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);"
+        "  for (let node = walker.nextNode(); node; node = walker.nextNode()) {"
+        "    for (const m of node.data.matchAll(/\\S+/g)) {"
+        "      const range = document.createRange();"
+        "      range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);"
+        "      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));"
+        "      if (lines.size > 1) words.push(m[0]);"
+        "    }"
+        "  }"
+        "}"
+        "return words;"
+    )
+    assert broken == [], f"/{page}: words broken across lines: {broken}"
