@@ -12,6 +12,7 @@ The next good rebuild replaces them, and livereload brings the browser along.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,14 +24,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.nav import Navigation
+from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
 from generator.pipeline import Site, build, resolve_today
 from generator.site.forge import FORGE_KINDS, forge_from_config
-from generator.site.i18n import locale_for
+from generator.site.i18n import DEFAULT_LANGUAGE, SUPPORTED, Locale, locale_for
 from generator.site.render import render_problems
 
 log = logging.getLogger("mkdocs.plugins.tandem")
@@ -55,6 +56,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.last_good: Site | None = None
         self.notice = ""  # the errors, shown on every page of a preview while they last
         self.listing: MkDocsPage | None = None  # marked active while a page of its folder renders
+        self.untranslated: set[str] = set()  # hand-written pages left in English
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Having this hook also keeps this one object across the rebuilds of `mkdocs serve`,
@@ -68,6 +70,15 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.untranslated, strays = _use_translations(files, config, lang=self._locale(config).lang)
+        for stray in strays:
+            message = (
+                f"tandem: docs/{stray} translates no page: docs/{stray.partition('/')[2]} "
+                "does not exist; rename it after the page it translates, or remove it"
+            )
+            if not self.serving:
+                raise PluginError(message)
+            log.warning("%s", message)
         try:
             site = self._build_site(files, config)
         except TandemError as exc:
@@ -82,6 +93,9 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def _language(self, config: MkDocsConfig) -> str | None:
         return self.config.language or config.theme.get("language")
+
+    def _locale(self, config: MkDocsConfig) -> Locale:
+        return locale_for(self._language(config))
 
     def _build_site(self, files: Files, config: MkDocsConfig) -> Site:
         try:
@@ -155,6 +169,8 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str | None:
+        if page.file.src_uri in self.untranslated:
+            html = f'<div lang="{DEFAULT_LANGUAGE}">{html}</div>'
         return self.notice + self.bodies.get(page.file.src_uri, html)
 
     def on_page_context(
@@ -173,6 +189,10 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             self.listing = None
         return output
 
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        _translate_sections(nav.items, self._locale(config))
+        return nav
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         self.serving = True  # `mkdocs serve --clean` starts up as a build
         for name in (*DATA_FOLDERS, "skills.yml", "places.yml"):
@@ -189,6 +209,45 @@ def _listing_of(page: MkDocsPage, nav: Navigation) -> MkDocsPage | None:
     folder = page.file.src_uri.rpartition("/")[0]
     listing = f"{folder}/index.md" if folder else None
     return next((p for p in nav.pages if p.file.src_uri == listing), None)
+
+
+def _use_translations(
+    files: Files, config: MkDocsConfig, *, lang: str
+) -> tuple[set[str], list[str]]:
+    """Hand-written pages in the site's language: `docs/<lang>/<page>.md`, where it exists,
+    is published as `<page>.md` (same address, same nav entry, so links stay). The language
+    folders are never published themselves. Returns the pages left in English, and the
+    translations of pages that do not exist."""
+    folders = tuple(f"{other}/" for other in SUPPORTED if other != DEFAULT_LANGUAGE)
+    strays = []
+    for file in [f for f in files if f.src_uri.startswith(folders) and not f.generated_by]:
+        files.remove(file)
+        original = file.src_uri.partition("/")[2]
+        if file.is_documentation_page() and not files.get_file_from_path(original):
+            strays.append(file.src_uri)
+    if lang == DEFAULT_LANGUAGE:
+        return set(), strays
+    translations = Path(config.docs_dir) / lang
+    untranslated = set()
+    for file in files.documentation_pages():
+        translated = translations / file.src_uri
+        if file.generated_by:
+            continue
+        if translated.is_file():
+            file.abs_src_path = str(translated)
+        else:
+            untranslated.add(file.src_uri)
+    return untranslated, strays
+
+
+def _translate_sections(items: list[Any], locale: Locale) -> None:
+    """Section titles of mkdocs.yml's nav (`Guides`) in the site's language, from the locale
+    key `nav.<title in lower case>` where there is one."""
+    for item in items:
+        if isinstance(item, Section):
+            with contextlib.suppress(KeyError):
+                item.title = locale.t(f"nav.{item.title.lower()}")
+            _translate_sections(item.children, locale)
 
 
 def _nav_entries(nav: Any, title: str | None = None) -> Iterator[tuple[str | None, str]]:

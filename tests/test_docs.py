@@ -14,7 +14,14 @@ from generator.cli import main
 from generator.data.load import load_bytes
 from generator.data.validate import check_document
 
-DOCS = sorted([*(REPO / "docs").glob("*.md"), REPO / "README.md", REPO / "CONTRIBUTING.md"])
+DOCS = sorted(
+    [
+        *(REPO / "docs").glob("*.md"),
+        *(REPO / "docs" / "de").glob("*.md"),
+        REPO / "README.md",
+        REPO / "CONTRIBUTING.md",
+    ]
+)
 MODELINE = re.compile(r"\$schema=\.\./generator/schemas/(ad|partnership)\.schema\.json")
 
 

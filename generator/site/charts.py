@@ -1,7 +1,8 @@
 """Chart geometry: every coordinate of the site's SVG charts, so templates hold no numbers.
 
-Charts are drawn on a viewBox `WIDTH` units wide: labels on the left, the track from `LEFT`
-to `RIGHT`. Templates place what these functions return and add only class names and text.
+The package timeline is drawn on a viewBox `WIDTH` units wide: labels on the left, the track
+from `LEFT` to `RIGHT`. The statistics' bars are percentages of a small stretched viewBox.
+Templates place what these functions return and add only class names and text.
 """
 
 from __future__ import annotations
@@ -21,51 +22,40 @@ RADIUS = 3  # rounded corners of every bar
 
 
 # --- bar charts (statistics) -------------------------------------------------------------------
+# Drawn as rows of HTML (label, bar, count), so labels are text at the page's own size on every
+# screen; only the bar is an SVG, stretched across its row like the supply bars below.
 
-BAR_ROW, BAR_HEIGHT, BAR_SCALE = 34, 22, 5.6  # scale: track units per percent of the largest
-BAR_MIN_WIDTH = 2  # an empty row still shows a sliver
-COUNT_GAP = 10  # between a bar's end and its count
+BAR_SCALE = 100  # a bar's viewBox is this wide: lengths are percentages of the largest count
+BAR_MIN_LENGTH = 1  # an empty row still shows a sliver
 
 
 @dataclass(frozen=True)
 class Bar:
     key: str
     count: int
-    y: int  # top of the bar
-    text_y: int  # baseline of its label and count
-    width: float | int
-    count_x: float
+    length: float  # percent of the largest count, at least BAR_MIN_LENGTH
 
 
 @dataclass(frozen=True)
 class BarChart:
     bars: tuple[Bar, ...]
-    height: int
-    width: int = WIDTH
-    left: int = LEFT
-    bar_height: int = BAR_HEIGHT
-    radius: int = RADIUS
+    width: int = BAR_SCALE
+    height: int = 10
 
 
 def bar_chart(counts: Counter[str], order: Iterable[str]) -> BarChart:
     """One bar per key in a fixed order, each as long as its share of the largest count."""
     largest = max(counts.values(), default=0) or 1
-    bars = []
-    for index, key in enumerate(order):
-        count = counts.get(key, 0)
-        share = round(100 * count / largest, 1)
-        length = round(share * BAR_SCALE, 1)
-        bars.append(
+    return BarChart(
+        tuple(
             Bar(
                 key=key,
-                count=count,
-                y=index * BAR_ROW + 6,
-                text_y=index * BAR_ROW + 23,
-                width=length if share > 0 else BAR_MIN_WIDTH,
-                count_x=LEFT + COUNT_GAP + length,
+                count=counts.get(key, 0),
+                length=max(round(BAR_SCALE * counts.get(key, 0) / largest, 1), BAR_MIN_LENGTH),
             )
+            for key in order
         )
-    return BarChart(tuple(bars), height=len(bars) * BAR_ROW + 4)
+    )
 
 
 # --- supply and demand, one small stacked bar per skill ----------------------------------------

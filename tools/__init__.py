@@ -1,0 +1,1 @@
+"""Maintainers' tools that are neither part of the site nor tests."""
