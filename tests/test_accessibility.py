@@ -41,6 +41,9 @@ PAGES = {
     "stats": "stats/",
     "guide": "write-an-ad/",
     "guide-with-tables": "phases/",
+    "post": "post/",
+    "post-partnership": "post/partnership/?partners=jana-schulz,priya-raman",
+    "pairings": "pairings/",
 }
 SCREENS = {"desktop": (1280, 900, False), "phone": (390, 844, True)}
 # Two animation frames after load: Material has mounted the page and every observer that
