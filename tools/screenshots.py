@@ -26,11 +26,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
-SITE_FILES = ("mkdocs.yml", "docs", "theme", "skills.yml", "ads", "partnerships")
+SITE_FILES = ("mkdocs.yml", "docs", "theme", "skills.yml", "places.yml", "ads", "partnerships")
 LANGUAGES = ("en", "de")
 SCREENS = {"desktop": (1280, 800, False), "phone": (390, 844, True)}
 PAGE_TYPES = ("home", "marketplace", "ad", "skill", "skills", "partnership", "partnerships",
-              "stories", "stats", "guide")  # fmt: skip
+              "stories", "stats", "guide", "post", "post-partnership")  # fmt: skip
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
@@ -94,6 +94,8 @@ def page_paths(site: Path) -> dict[str, str]:
         "stories": "stories/",
         "stats": "stats/",
         "guide": "write-an-ad/",
+        "post": "post/",
+        "post-partnership": "post/partnership/",
     }
 
 
