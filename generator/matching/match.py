@@ -39,17 +39,16 @@ to a loop over every pair.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import heapq
 import math
 from bisect import insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+from generator.cycles import paused_cycle_collection
 from generator.data.model import FORMATS, LEVELS, Ad, Offer, Partnership, Seek
 from generator.matching.skills import (
     Resolution,
@@ -227,7 +226,7 @@ def suggest_partners(
     others ranks a little lower in every list (see `crowding_penalties`); None turns that off.
     """
     matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
-    with _no_cycle_collection():
+    with paused_cycle_collection():
         # One search each, without crowding; the lists with crowding are ranked from the same
         # scores, and searched again only where someone left unscored could now rank.
         depth = max(top, DEMAND_DEPTH) if capacity is not None else top
@@ -269,22 +268,6 @@ def open_profiles(ads: Sequence[Ad], *, today: dt.date, taxonomy: Taxonomy) -> l
         + [offer.skill for ad in open_ads for offer in ad.offers]
     )
     return [profile_of(i, ad, resolved, today) for i, ad in enumerate(open_ads)]
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector while matching allocates its many small, acyclic objects.
-
-    With 10,000 ads the collector would otherwise rescan the whole heap again and again and
-    take a fifth of the time; nothing built here forms a cycle, so nothing waits for it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def profile_of(index: int, ad: Ad, resolved: Mapping[str, Resolution], today: dt.date) -> Profile:
