@@ -27,6 +27,7 @@ from generator.matching.match import (
     suggest_partners,
     time_gaps,
 )
+from generator.matching.pairings import Planner
 from generator.matching.skills import Skill, Taxonomy, load_taxonomy
 
 DATA = Path(__file__).parent / "data" / "pairings"
@@ -226,3 +227,21 @@ def test_the_circle_markets_form_circles(taxonomy: Taxonomy) -> None:
         found = suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy)
         sizes.update(len(c.members) + 1 for circles in found.values() for c in circles)
     assert sizes[3] and sizes[4] and sizes[5], sizes
+
+
+# --- the pairing plan -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_plan_is_the_same_with_the_matching_in_a_second_process(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    """The first matching of a large plan runs in a spawned process beside the circle search;
+    forced here on small markets, it must give the plan of one process exactly."""
+    ads, logs = random_market(300 + seed, 60, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    alone = Planner(matcher, parallel_from=10**9)
+    beside = Planner(matcher, parallel_from=0)
+    assert alone.pairs and beside.plan() == alone.plan()
+    solved = {ads: sorted(pairs) for ads, pairs in alone._solved.items()}
+    assert {ads: sorted(pairs) for ads, pairs in beside._solved.items()} == solved
