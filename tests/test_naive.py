@@ -13,6 +13,7 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.naive import naive_partners
@@ -159,6 +160,20 @@ def test_the_order_of_search_equals_a_pair_by_pair_sum(taxonomy: Taxonomy, seed:
             found = matcher.eligible(me, candidates)
             expected = pairwise_order(matcher, me, found, mutual=is_mutual)
             assert matcher._order(me, found, is_mutual) == expected, (seed, me.ad.id)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fits_of_many_equal_the_fit_of_each_pair(taxonomy: Taxonomy, seed: int) -> None:
+    """`TimeFit.many`, which the circle search uses, gives the very floats and gaps of a
+    call per pair."""
+    ads, logs = random_market(400 + seed, 60, formats=FORMATS)
+    times = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy).time_fit
+    everyone = np.arange(len(times.profiles))
+    for a in everyone.tolist():
+        values, gaps = times.many(a, everyone)
+        assert list(zip(values.tolist(), gaps.tolist(), strict=True)) == [
+            times(a, b) for b in everyone.tolist()
+        ]
 
 
 # --- circles --------------------------------------------------------------------------------

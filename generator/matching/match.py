@@ -790,9 +790,15 @@ class TimeFit:
         self.example = {kind: j for j, kind in reversed(list(enumerate(self.kind)))}
         self.parts: dict[int, tuple[float, bool]] = {}
         self.rows: dict[tuple[int, bool], Array] = {}
+        self.columns: dict[int, tuple[Array, npt.NDArray[np.bool_]]] = {}
         self.start = [p.start.toordinal() for p in profiles]
         self.formats = [frozenset(p.ad.formats) for p in profiles]
         self.manager = [p.ad.manager_support for p in profiles]
+        # The same, as columns for `many`; formats as bits, so "a shared format" is an `&`.
+        self.kinds = np.array(self.kind, dtype=np.intp)
+        self.starts = np.array(self.start, dtype=np.int64)
+        self.format_bits = np.array([_bits(p.ad.formats) for p in profiles], dtype=np.int64)
+        self.managers = np.array(self.manager, dtype=np.int64)
 
     def __call__(self, a: int, b: int) -> tuple[float, bool]:
         value, gap = self.commitment(a, self.kind[b])
@@ -804,6 +810,31 @@ class TimeFit:
             + FIT_MANAGER * (self.manager[a] + self.manager[b]) / 2
         )
         return value, gap or days > START_LIMIT_DAYS  # the start rule of `_gaps`
+
+    def many(self, a: int, others: Indexes) -> tuple[Array, npt.NDArray[np.bool_]]:
+        """`self(a, j)` for every j in `others` at once, in the same floating-point steps."""
+        values, gaps = self._commitments(a)
+        kinds = self.kinds[others]
+        days = np.abs(self.starts[others] - self.start[a])
+        value = (
+            values[kinds]
+            + FIT_START * _start_fits(days)
+            + FIT_FORMAT * ((self.format_bits[others] & self.format_bits[a]) != 0)
+            + FIT_MANAGER * (self.manager[a] + self.managers[others]) / 2
+        )
+        gap = gaps[kinds] | (days > START_LIMIT_DAYS)
+        return value, gap
+
+    def _commitments(self, a: int) -> tuple[Array, npt.NDArray[np.bool_]]:
+        """`commitment(a, kind)` for every kind, as two columns; one pair per kind of a."""
+        columns = self.columns.get(self.kind[a])
+        if columns is None:
+            parts = [self.commitment(a, kind) for kind in range(self.width)]
+            columns = self.columns[self.kind[a]] = (
+                np.array([value for value, _ in parts]),
+                np.array([gap for _, gap in parts], dtype=np.bool_),
+            )
+        return columns
 
     def commitment(self, a: int, kind: int) -> tuple[float, bool]:
         """The commitment part of `fit` between the ad at `a` and any ad of `kind`."""
@@ -867,6 +898,16 @@ def _gaps(hours_ratio: float, engagement: float, days: int) -> tuple[str, ...]:
         ("start", days > START_LIMIT_DAYS),
     )
     return tuple(name for name, large in gaps if large)
+
+
+def _start_fits(gap_days: npt.NDArray[np.int64]) -> Array:
+    """`_start_fit` of many gaps at once."""
+    late = 1 - (gap_days - START_SLACK_DAYS) / (START_LIMIT_DAYS - START_SLACK_DAYS)
+    return np.where(gap_days <= START_SLACK_DAYS, 1.0, np.maximum(0.0, late))
+
+
+def _bits(formats: Iterable[str]) -> int:
+    return sum(1 << FORMATS.index(f) for f in set(formats))
 
 
 def _start_fit(gap_days: int) -> float:
