@@ -251,12 +251,13 @@ def test_the_circle_markets_form_circles(taxonomy: Taxonomy) -> None:
 def test_the_plan_is_the_same_with_the_matching_in_a_second_process(
     taxonomy: Taxonomy, seed: int
 ) -> None:
-    """The first matching of a large plan runs in a spawned process beside the circle search;
+    """The first matching of a large plan runs in a forked process beside the circle search;
     forced here on small markets, it must give the plan of one process exactly."""
     ads, logs = random_market(300 + seed, 60, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
     matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
     alone = Planner(matcher, parallel_from=10**9)
     beside = Planner(matcher, parallel_from=0)
     assert alone.pairs and beside.plan() == alone.plan()
+    assert beside.forked and not alone.forked
     solved = {ads: sorted(pairs) for ads, pairs in alone._solved.items()}
     assert {ads: sorted(pairs) for ads, pairs in beside._solved.items()} == solved

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -38,7 +39,7 @@ from generator.matching.skills import Taxonomy
 EDGE_DEPTH = 10
 PARALLEL_PAIRS = 2_000
 """From this many good pairs, the first matching (seconds of Rust at 10,000 ads, holding the
-GIL) runs in a second process while this one finds the candidate circles: both are needed
+GIL) runs in a forked process while this one finds the candidate circles: both are needed
 before circles are chosen, neither reads the other, and the answer is the same either way."""
 
 
@@ -70,6 +71,7 @@ class Planner:
         self.circles = CircleFinder(matcher)
         self.pairs = good_pairs(matcher)
         self.parallel_from = parallel_from
+        self.forked = False  # whether the first matching ran in a second process
         self._solved: dict[tuple[int, ...], list[tuple[int, int]]] = {}
 
     def plan(self) -> list[tuple[int, ...]]:
@@ -95,17 +97,21 @@ class Planner:
     ) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, ...], Circle]]]:
         """The matching of all good pairs and the candidate circles, side by side on two cores
         when the graph is large (see PARALLEL_PAIRS); in this process when that fails."""
-        if len(self.pairs) >= self.parallel_from:
+        # Forked, not spawned: a spawned process would import the caller's main script again
+        # (and run it, if it has no `__main__` guard). A fork beside other threads may
+        # deadlock, so only a process with one thread (the command line) forks.
+        if len(self.pairs) >= self.parallel_from and threading.active_count() == 1:
             try:
-                spawn = multiprocessing.get_context("spawn")  # safe beside threads, unlike fork
-                with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+                fork = multiprocessing.get_context("fork")
+                with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
                     future = pool.submit(solved_matching, self.pairs)
                     candidates = self._candidate_circles()
                     matching, solved = future.result()
-            except (OSError, BrokenProcessPool):
+            except (OSError, ValueError, BrokenProcessPool):  # ValueError: no fork here
                 pass  # no second process here: the same work, one after the other
             else:
                 self._solved.update(solved)
+                self.forked = True
                 return matching, candidates
         return self._matching(self.pairs), self._candidate_circles()
 
