@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import click
 
+from generator.cycles import paused_cycle_collection
 from generator.data.load import LoadError
 from generator.data.model import FORMATS as AD_FORMATS
 from generator.data.model import LEVELS, Ad
@@ -66,7 +67,8 @@ def problems_exit(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return func(*args, **kwargs)
+            with paused_cycle_collection():  # one run's data is acyclic: see generator/cycles.py
+                return func(*args, **kwargs)
         except BrokenPipeError:
             _silence_output()
             sys.exit(EXIT_BROKEN_PIPE)

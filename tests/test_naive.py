@@ -13,12 +13,22 @@ import random
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.naive import naive_partners
 from generator.data.model import Ad, Commitment, Offer, Partnership, Seek
 from generator.matching.circles import MAX_MEMBERS, Circle, CircleFinder, suggest_circles
-from generator.matching.match import Matcher, Profile, fit, suggest_partners, time_gaps
+from generator.matching.match import (
+    Matcher,
+    Profile,
+    _raw_score,
+    cover,
+    fit,
+    suggest_partners,
+    time_gaps,
+)
+from generator.matching.pairings import Planner
 from generator.matching.skills import Skill, Taxonomy, load_taxonomy
 
 DATA = Path(__file__).parent / "data" / "pairings"
@@ -112,6 +122,60 @@ def test_the_markets_exercise_every_branch(taxonomy: Taxonomy) -> None:
     assert any(s.mutual for lists in found.values() for s in lists)
 
 
+def pairwise_order(
+    matcher: Matcher, me: Profile, candidates: set[int], *, mutual: bool
+) -> list[tuple[float, float, int]]:
+    """The order of search, candidate by candidate: each skill part summed from `cover`, goal
+    by goal, in the order the matcher's columns add them (mine, then theirs that I teach)."""
+    rows = []
+    for j in candidates:
+        other = matcher.profiles[j]
+        skill = 0.0
+        for key in (*me.plain_needs, *(key for key, _ in me.other_needs)):
+            skill += cover(me, key, other)[0] * me.seek_weight
+        plain = [k for k in me.offer_values if k in other.needs and not other.needs[k].within]
+        qualified = sorted(
+            key
+            for key, need in other.needs.items()
+            if need.within is not None and (key in me.offers or need.within in me.offers)
+        )
+        for key in (*plain, *qualified):
+            skill += cover(other, key, me)[0] * other.seek_weight
+        best = matcher.time_fit.best_case(me.index, matcher.time_fit.kind[j])[0]
+        rows.append((-_raw_score(skill, best, mutual=mutual), -skill, j))
+    return sorted(rows)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_order_of_search_equals_a_pair_by_pair_sum(taxonomy: Taxonomy, seed: int) -> None:
+    """The skill parts and ceilings, computed for all candidates at once, are the very floats
+    a loop over the candidates gives, so the search visits them in the same order."""
+    ads, logs = random_market(200 + seed, 60)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    for me in matcher.profiles:
+        mutual = matcher._mutual(me)
+        teachers, learners = matcher._teachers(me), matcher._learners(me)
+        one_way = set().union(*teachers, *learners) - mutual
+        for candidates, is_mutual in ((mutual, True), (one_way, False)):
+            found = matcher.eligible(me, candidates)
+            expected = pairwise_order(matcher, me, found, mutual=is_mutual)
+            assert matcher._order(me, found, is_mutual) == expected, (seed, me.ad.id)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_fits_of_many_equal_the_fit_of_each_pair(taxonomy: Taxonomy, seed: int) -> None:
+    """`TimeFit.many`, which the circle search uses, gives the very floats and gaps of a
+    call per pair."""
+    ads, logs = random_market(400 + seed, 60, formats=FORMATS)
+    times = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy).time_fit
+    everyone = np.arange(len(times.profiles))
+    for a in everyone.tolist():
+        values, gaps = times.many(a, everyone)
+        assert list(zip(values.tolist(), gaps.tolist(), strict=True)) == [
+            times(a, b) for b in everyone.tolist()
+        ]
+
+
 # --- circles --------------------------------------------------------------------------------
 
 
@@ -178,3 +242,22 @@ def test_the_circle_markets_form_circles(taxonomy: Taxonomy) -> None:
         found = suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy)
         sizes.update(len(c.members) + 1 for circles in found.values() for c in circles)
     assert sizes[3] and sizes[4] and sizes[5], sizes
+
+
+# --- the pairing plan -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_plan_is_the_same_with_the_matching_in_a_second_process(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    """The first matching of a large plan runs in a forked process beside the circle search;
+    forced here on small markets, it must give the plan of one process exactly."""
+    ads, logs = random_market(300 + seed, 60, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    alone = Planner(matcher, parallel_from=10**9)
+    beside = Planner(matcher, parallel_from=0)
+    assert alone.pairs and beside.plan() == alone.plan()
+    assert beside.forked and not alone.forked
+    solved = {ads: sorted(pairs) for ads, pairs in alone._solved.items()}
+    assert {ads: sorted(pairs) for ads, pairs in beside._solved.items()} == solved

@@ -15,18 +15,17 @@ the theme, weighted by level.
 Fast at scale: the members come from the match indexes (who seeks or offers the theme, who
 can meet me), the closest RECRUIT_POOL by fit, and are added greedily, best fit to the
 circle first, so the work grows with the size of a theme, never with all pairs of ads. The
-pool is filled by commitment (hours and weeks), most promising first, skipping commitments
-with a large gap and stopping once no one left could reach it; `tests/test_naive.py` holds
-it to a scan of every ad.
+fits of a pool's candidates are computed together (`TimeFit.many`, the floats of a pair-by-pair
+loop); `tests/test_naive.py` holds the pool to a scan of every ad.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from bisect import insort
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 from generator.data.model import FORMATS, Ad, Partnership
 from generator.matching.match import (
@@ -147,23 +146,11 @@ class CircleFinder:
         near = self.matcher.seeking.get(key, set()) | self.matcher.offering.get(key, set())
         candidates = self.matcher.eligible(me, (near & self.open_to_circle) - {me.index})
         # `eligible` checked language, place and owners; only the time is left to compare.
-        # Candidates come by commitment (hours and weeks), most promising first, and no
-        # further once no one of a commitment could reach the pool.
-        times = self.matcher.time_fit
-        of_kind: dict[int, list[int]] = defaultdict(list)
-        for j in candidates:
-            of_kind[times.kind[j]].append(j)
-        promising = [(*times.best_case(me.index, kind), kind) for kind in of_kind]
-        best: list[tuple[float, int]] = []
-        for bound, kind in sorted(((b, k) for b, gap, k in promising if not gap), reverse=True):
-            if len(best) >= RECRUIT_POOL and bound < -best[-1][0]:
-                break
-            for j in of_kind[kind]:
-                value, gap = times(me.index, j)
-                if not gap and (len(best) < RECRUIT_POOL or (-value, j) < best[-1]):
-                    insort(best, (-value, j))
-                    del best[RECRUIT_POOL:]
-        return [j for _, j in best]
+        found = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
+        value, gap = self.matcher.time_fit.many(me.index, found)
+        found, value = found[~gap], value[~gap]
+        best: list[int] = found[np.lexsort((found, -value))[:RECRUIT_POOL]].tolist()
+        return best
 
     def _recruit(self, me: Profile, key: str, pool: list[int]) -> list[int]:
         """Add, one at a time, the candidate that fits the circle so far best (id breaks ties)."""

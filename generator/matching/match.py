@@ -40,17 +40,19 @@ to a loop over every pair.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import heapq
 import math
 from bisect import insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+import numpy as np
+import numpy.typing as npt
+
+from generator.cycles import paused_cycle_collection
 from generator.data.model import FORMATS, LEVELS, Ad, Offer, Partnership, Seek
 from generator.matching.places import Places
 from generator.matching.skills import (
@@ -97,6 +99,9 @@ SEARCH_SLACK = 2 * CROWDING_POINTS
 NO_BOUND = -math.inf  # every candidate was scored
 ParamValue = str | int | float | tuple[str, ...]
 T = TypeVar("T")
+Array = npt.NDArray[np.float64]  # one value per candidate (or per open ad)
+Indexes = npt.NDArray[np.intp]
+Score = TypeVar("Score", float, Array)
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,7 @@ def suggest_partners(
     others ranks a little lower in every list (see `crowding_penalties`); None turns that off.
     """
     matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
-    with _no_cycle_collection():
+    with paused_cycle_collection():
         # One search each, without crowding; the lists with crowding are ranked from the same
         # scores, and searched again only where someone left unscored could now rank.
         depth = max(top, DEMAND_DEPTH) if capacity is not None else top
@@ -267,22 +272,6 @@ def open_profiles(ads: Sequence[Ad], *, today: dt.date, taxonomy: Taxonomy) -> l
     )
     places = taxonomy.places
     return [profile_of(i, ad, resolved, today, places) for i, ad in enumerate(open_ads)]
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Pause the cycle collector while matching allocates its many small, acyclic objects.
-
-    With 10,000 ads the collector would otherwise rescan the whole heap again and again and
-    take a fifth of the time; nothing built here forms a cycle, so nothing waits for it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def profile_of(
@@ -362,6 +351,8 @@ class Matcher:
         self.taxonomy = taxonomy
         self.crowding: dict[int, float] = {}
         self.time_fit = TimeFit(profiles)
+        self.kinds = np.array(self.time_fit.kind, dtype=np.intp)
+        self.columns: dict[tuple[str, str], Array] = {}
         self.offered_by = _postings(
             (key, j, value) for j, p in enumerate(profiles) for key, value in p.offer_values.items()
         )
@@ -588,72 +579,93 @@ class Matcher:
         """(-highest score possible, -skill part, index), best first: the order of search.
 
         The highest score takes the skill part and the best fit their commitments allow.
+        Computed for all candidates at once, in the same floating-point steps as for one, so
+        the order is the one a loop over the candidates would give, exactly.
         """
-        times, kinds = self.time_fit, self.time_fit.kind
-        best_fit: dict[int, float] = {}
-        order = []
-        for j, skill in self._skill_parts(me, candidates).items():
-            kind = kinds[j]
-            ceiling = best_fit.get(kind)
-            if ceiling is None:
-                ceiling = best_fit[kind] = times.best_case(me.index, kind)[0]
-            order.append((-_raw_score(skill, ceiling, mutual=mutual), -skill, j))
-        order.sort()
-        return order
+        found = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
+        skill = self._skill_parts(me, candidates, found)
+        best_fit = self.time_fit.best_cases(me.index)[self.kinds[found]]
+        ceiling = _raw_score(skill, best_fit, mutual=mutual)
+        negative_ceiling, negative_skill = -ceiling, -skill
+        order = np.lexsort((found, negative_skill, negative_ceiling))
+        return list(
+            zip(
+                negative_ceiling[order].tolist(),
+                negative_skill[order].tolist(),
+                found[order].tolist(),
+                strict=True,
+            )
+        )
 
-    def _skill_parts(self, me: Profile, candidates: set[int]) -> dict[int, float]:
-        """Index -> how much of my goals they cover + how much of theirs I cover.
+    def _skill_parts(self, me: Profile, candidates: set[int], found: Indexes) -> Array:
+        """How much of my goals each candidate in `found` covers + how much of theirs I cover.
 
-        Walks the index entries of my skills that lead to a candidate, so the work grows with
-        the skills shared, not with every skill of every candidate.
+        Column by column over my skills: a candidate who does not offer or seek a skill adds
+        0.0 there, which leaves the sum as it was, so each candidate's sum takes the same
+        steps in the same order as adding up only the skills it shares.
         """
-        parts = dict.fromkeys(candidates, 0.0)
+        parts = np.zeros(len(found))
         for key in me.plain_needs:
-            offering = self.offered_by.get(key, {})
-            for j in candidates & self.offering.get(key, set()):
-                parts[j] += offering[j] * me.seek_weight
+            if key in self.offering:
+                parts += self._column("offered", key)[found] * me.seek_weight
         for key, need in me.other_needs:
-            for j, value in self._covering(candidates, key, need).items():
-                parts[j] += value * me.seek_weight
+            parts += self._covering(found, key, need) * me.seek_weight
         ranks = me.offer_ranks
         for key, value in me.offer_values.items():
-            seeking, wanting = self.sought_by.get(key, {}), self.wanting.get(key)
-            found = candidates & self.plain_seeking.get(key, set())
-            if not wanting:  # no one wants a level above basic: the plain loop
-                for j in found:
-                    parts[j] += value * seeking[j]
+            if key not in self.plain_seeking:
                 continue
-            for j in found:
-                parts[j] += _at_level(value, ranks[key], wanting.get(j, -1)) * seeking[j]
+            seeking = self._column("sought", key)[found]
+            if key not in self.wanting:  # no one wants a level above basic: the plain sum
+                parts += value * seeking
+                continue
+            below = ranks[key] < self._column("wanted", key)[found]
+            parts += np.where(below, value * BELOW_WANTED, value) * seeking
         qualified = {
             (j, goal)
             for key in me.offers
             for j in candidates & self.qualified_seeking.get(key, set())
             for goal in self.qualified[key][j]
         }
-        for j, key in sorted(qualified):
-            learner = self.profiles[j]
-            parts[j] += cover(learner, key, me)[0] * learner.seek_weight
+        if qualified:
+            place = {j: n for n, j in enumerate(found.tolist())}
+            for j, key in sorted(qualified):
+                learner = self.profiles[j]
+                parts[place[j]] += cover(learner, key, me)[0] * learner.seek_weight
         return parts
 
-    def _covering(self, candidates: set[int], key: str, need: Need) -> dict[int, float]:
-        """Candidate -> how well they cover one of my goals, as `cover` says."""
-        focus = self._offered(candidates, key, need.wanted)
+    def _column(self, name: str, key: str) -> Array:
+        """One skill's index entries as a column over all open ads (0 where absent); made
+        on first use, as most skills are asked for by few."""
+        column = self.columns.get((name, key))
+        if column is None:
+            entries = {
+                "offered": self.offered_by,
+                "rank": self.offer_rank,
+                "sought": self.sought_by,
+                "wanted": self.wanting,
+            }[name].get(key, {})
+            column = np.full(len(self.profiles), -1.0 if name == "wanted" else 0.0)
+            if entries:
+                column[np.fromiter(entries, dtype=np.intp, count=len(entries))] = list(
+                    entries.values()
+                )
+            self.columns[(name, key)] = column
+        return column
+
+    def _covering(self, found: Indexes, key: str, need: Need) -> Array:
+        """How well each candidate covers one of my goals, as `cover` says."""
+        focus = self._offered(found, key, need.wanted)
         if need.within is None:
             return focus
-        within = self._offered(candidates, need.within, need.wanted)
-        return {
-            j: _best_cover(focus.get(j, 0.0), within.get(j, 0.0))
-            for j in sorted(focus.keys() | within.keys())
-        }
+        within = self._offered(found, need.within, need.wanted)
+        return np.maximum(focus, WITHIN_SHARE * within)
 
-    def _offered(self, candidates: set[int], key: str, wanted: int) -> dict[int, float]:
-        offering = self.offered_by.get(key, {})
-        found = candidates & self.offering.get(key, set())
+    def _offered(self, found: Indexes, key: str, wanted: int) -> Array:
+        offering = self._column("offered", key)[found]
         if wanted <= 0:  # no one is below basic
-            return {j: offering[j] for j in found}
-        ranks = self.offer_rank[key]
-        return {j: _at_level(offering[j], ranks[j], wanted) for j in found}
+            return offering
+        below = self._column("rank", key)[found] < wanted
+        return np.where(below, offering * BELOW_WANTED, offering)
 
     def _suggestion(self, me: Profile, other: Profile, shown: float) -> Suggestion:
         they_teach = _pairs(me, other, self.taxonomy)
@@ -708,8 +720,11 @@ def _same_place(a: Profile, b: Profile) -> bool:
     return bool(a.place) and a.place == b.place
 
 
-def _raw_score(skill: float, fit: float, *, mutual: bool) -> float:
-    """Mutual pairs 50–100, one-way pairs 0–49; `skill` is the sum of both coverages."""
+def _raw_score(skill: Score, fit: Score, *, mutual: bool) -> Score:
+    """Mutual pairs 50–100, one-way pairs 0–49; `skill` is the sum of both coverages.
+
+    Of one pair, or of many at once (arrays), in the same floating-point steps.
+    """
     if mutual:
         return MUTUAL_BASE + SKILL_POINTS * skill / 2 + FIT_POINTS_MUTUAL * fit
     return SKILL_POINTS * skill + FIT_POINTS_ONE_WAY * fit
@@ -771,9 +786,16 @@ class TimeFit:
         self.width = len(kinds)
         self.example = {kind: j for j, kind in reversed(list(enumerate(self.kind)))}
         self.parts: dict[int, tuple[float, bool]] = {}
+        self.rows: dict[tuple[int, bool], Array] = {}
+        self.columns: dict[int, tuple[Array, npt.NDArray[np.bool_]]] = {}
         self.start = [p.start.toordinal() for p in profiles]
         self.formats = [frozenset(p.ad.formats) for p in profiles]
         self.manager = [p.ad.manager_support for p in profiles]
+        # The same, as columns for `many`; formats as bits, so "a shared format" is an `&`.
+        self.kinds = np.array(self.kind, dtype=np.intp)
+        self.starts = np.array(self.start, dtype=np.int64)
+        self.format_bits = np.array([_bits(p.ad.formats) for p in profiles], dtype=np.int64)
+        self.managers = np.array(self.manager, dtype=np.int64)
 
     def __call__(self, a: int, b: int) -> tuple[float, bool]:
         value, gap = self.commitment(a, self.kind[b])
@@ -786,6 +808,31 @@ class TimeFit:
         )
         return value, gap or days > START_LIMIT_DAYS  # the start rule of `_gaps`
 
+    def many(self, a: int, others: Indexes) -> tuple[Array, npt.NDArray[np.bool_]]:
+        """`self(a, j)` for every j in `others` at once, in the same floating-point steps."""
+        values, gaps = self._commitments(a)
+        kinds = self.kinds[others]
+        days = np.abs(self.starts[others] - self.start[a])
+        value = (
+            values[kinds]
+            + FIT_START * _start_fits(days)
+            + FIT_FORMAT * ((self.format_bits[others] & self.format_bits[a]) != 0)
+            + FIT_MANAGER * (self.manager[a] + self.managers[others]) / 2
+        )
+        gap = gaps[kinds] | (days > START_LIMIT_DAYS)
+        return value, gap
+
+    def _commitments(self, a: int) -> tuple[Array, npt.NDArray[np.bool_]]:
+        """`commitment(a, kind)` for every kind, as two columns; one pair per kind of a."""
+        columns = self.columns.get(self.kind[a])
+        if columns is None:
+            parts = [self.commitment(a, kind) for kind in range(self.width)]
+            columns = self.columns[self.kind[a]] = (
+                np.array([value for value, _ in parts]),
+                np.array([gap for _, gap in parts], dtype=np.bool_),
+            )
+        return columns
+
     def commitment(self, a: int, kind: int) -> tuple[float, bool]:
         """The commitment part of `fit` between the ad at `a` and any ad of `kind`."""
         key = self.kind[a] * self.width + kind
@@ -794,6 +841,17 @@ class TimeFit:
             example = self.profiles[self.example[kind]]
             part = self.parts[key] = _commitment_part(self.profiles[a], example)
         return part
+
+    def best_cases(self, a: int) -> Array:
+        """`best_case`'s fit of the ad at `a` with each kind of commitment, by kind; the same
+        for every ad of a's commitment and manager support, so computed once for them."""
+        mine = (self.kind[a], self.manager[a])
+        row = self.rows.get(mine)
+        if row is None:
+            row = self.rows[mine] = np.array(
+                [self.best_case(a, kind)[0] for kind in range(self.width)]
+            )
+        return row
 
     def best_case(self, a: int, kind: int) -> tuple[float, bool]:
         """The highest fit the ad at `a` can have with an ad of `kind` (the same start, a
@@ -837,6 +895,16 @@ def _gaps(hours_ratio: float, engagement: float, days: int) -> tuple[str, ...]:
         ("start", days > START_LIMIT_DAYS),
     )
     return tuple(name for name, large in gaps if large)
+
+
+def _start_fits(gap_days: npt.NDArray[np.int64]) -> Array:
+    """`_start_fit` of many gaps at once."""
+    late = 1 - (gap_days - START_SLACK_DAYS) / (START_LIMIT_DAYS - START_SLACK_DAYS)
+    return np.where(gap_days <= START_SLACK_DAYS, 1.0, np.maximum(0.0, late))
+
+
+def _bits(formats: Iterable[str]) -> int:
+    return sum(1 << FORMATS.index(f) for f in set(formats))
 
 
 def _start_fit(gap_days: int) -> float:

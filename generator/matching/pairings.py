@@ -20,7 +20,11 @@ an exhaustive search on small inputs.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
+import threading
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +37,10 @@ from generator.matching.match import Matcher, ParamValue, Profile, Reason, cover
 from generator.matching.skills import Taxonomy
 
 EDGE_DEPTH = 10
+PARALLEL_PAIRS = 2_000
+"""From this many good pairs, the first matching (seconds of Rust at 10,000 ads, holding the
+GIL) runs in a forked process while this one finds the candidate circles: both are needed
+before circles are chosen, neither reads the other, and the answer is the same either way."""
 
 
 @dataclass(frozen=True)
@@ -57,17 +65,19 @@ def plan_pairings(
 class Planner:
     """Good pairs and circles over one Matcher, and the plan chosen from them."""
 
-    def __init__(self, matcher: Matcher) -> None:
+    def __init__(self, matcher: Matcher, *, parallel_from: int = PARALLEL_PAIRS) -> None:
         self.matcher = matcher
         self.profiles = matcher.profiles
         self.circles = CircleFinder(matcher)
         self.pairs = good_pairs(matcher)
+        self.parallel_from = parallel_from
+        self.forked = False  # whether the first matching ran in a second process
         self._solved: dict[tuple[int, ...], list[tuple[int, int]]] = {}
 
     def plan(self) -> list[tuple[int, ...]]:
         """The groups of the plan as tuples of ad indexes: circles, then matched pairs."""
-        matching = self._matching(self.pairs)
-        chosen = self._circles(matching)
+        matching, candidates = self._first_matching_and_circles()
+        chosen = self._circles(matching, candidates)
         placed = {j for group in chosen for j in group}
         if not any(j in placed for edge in matching for j in edge):
             # Every matching of the ads left is one of all ads: this one is still a best.
@@ -82,7 +92,34 @@ class Planner:
         circle = self._best_circle(group)
         return circle.raw if circle else 0.0
 
-    def _circles(self, matching: list[tuple[int, int]]) -> list[tuple[int, ...]]:
+    def _first_matching_and_circles(
+        self,
+    ) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, ...], Circle]]]:
+        """The matching of all good pairs and the candidate circles, side by side on two cores
+        when the graph is large (see PARALLEL_PAIRS); in this process when that fails."""
+        # Forked, not spawned: a spawned process would import the caller's main script again
+        # (and run it, if it has no `__main__` guard). A fork beside other threads may
+        # deadlock, so only a process with one thread (the command line) forks.
+        if len(self.pairs) >= self.parallel_from and threading.active_count() == 1:
+            try:
+                fork = multiprocessing.get_context("fork")
+                with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
+                    future = pool.submit(solved_matching, self.pairs)
+                    candidates = self._candidate_circles()
+                    matching, solved = future.result()
+            except (OSError, ValueError, BrokenProcessPool):  # ValueError: no fork here
+                pass  # no second process here: the same work, one after the other
+            else:
+                self._solved.update(solved)
+                self.forked = True
+                return matching, candidates
+        return self._matching(self.pairs), self._candidate_circles()
+
+    def _circles(
+        self,
+        matching: list[tuple[int, int]],
+        candidates: list[tuple[tuple[int, ...], Circle]],
+    ) -> list[tuple[int, ...]]:
         """Circles, best first, each taken when it places more people than the pairs it breaks.
 
         Measured against the matching of all ads: a circle that breaks one pair to place five
@@ -91,7 +128,7 @@ class Planner:
         partner = {a: b for edge in matching for a, b in (edge, edge[::-1])}
         chosen: list[tuple[int, ...]] = []
         taken: set[int] = set()
-        for group, circle in self._candidate_circles():
+        for group, circle in candidates:
             if not taken.isdisjoint(group):
                 continue
             options = [
@@ -200,6 +237,14 @@ def best_matching(
             solved[ads] = _exact_matching(ads, edges)
         matched += solved[ads]
     return sorted(matched)
+
+
+def solved_matching(
+    pairs: dict[tuple[int, int], float],
+) -> tuple[list[tuple[int, int]], dict[tuple[int, ...], list[tuple[int, int]]]]:
+    """`best_matching` of `pairs`, and each component's matching for reuse (in a worker)."""
+    solved: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+    return best_matching(pairs, solved=solved), solved
 
 
 def _components(

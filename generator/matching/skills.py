@@ -547,8 +547,12 @@ class SkillResolver:
         )
         ranked = sorted(
             (distance, term)
-            for term, _, _ in hits
-            if (distance := typo_distance(squeezed, term)) <= allowed_typos(squeezed, term)
+            for term, indel, _ in hits
+            if (allowed := allowed_typos(squeezed, term))
+            # a swap costs one typo and two indel edits, anything else one per indel edit
+            # or more: a term over 2 * allowed indel edits away is never close enough
+            and indel <= 2 * allowed
+            and (distance := typo_distance(squeezed, term)) <= allowed
         )
         if not ranked or _ambiguous(ranked, self.taxonomy.compact_terms):
             return None
