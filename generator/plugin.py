@@ -21,7 +21,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page as MkDocsPage
 
@@ -29,7 +29,8 @@ from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
 from generator.pipeline import Site, build, resolve_today
 from generator.site.i18n import locale_for
-from generator.site.render import render_problems
+from generator.site.render import Page, render_problems
+from generator.site.search import SearchEntry, merged_search_index
 
 log = logging.getLogger("mkdocs.plugins.tandem")
 
@@ -44,7 +45,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def __init__(self) -> None:
         self.root = Path.cwd()
-        self.bodies: dict[str, str] = {}
+        self.entries: list[SearchEntry] = []
         self.serving = False
         self.last_good: Site | None = None
         self.notice = ""  # the errors, shown on every page of a preview while they last
@@ -104,17 +105,17 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         return site
 
     def _add_site(self, site: Site, files: Files, config: MkDocsConfig) -> Files:
-        self.bodies = {}
         # Only a preview's last good site can meet a hand-written page of the same name
         # (the error it shows); the hand-written page stays.
-        for page in (p for p in site.pages if not files.get_file_from_path(p.src_uri)):
+        pages = [p for p in site.pages if not files.get_file_from_path(p.src_uri)]
+        for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(
-                File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
-            )
-            self.bodies[page.src_uri] = page.body
+            file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
+            FinishedPage(page, file, config)
+            files.append(file)
         for src_uri, content in site.files.items():
             files.append(File.generated(config, src_uri, content=content))
+        self.entries = [page.search for page in pages if page.search]
         return files
 
     def _show_problems(self, problems: list[Problem], config: MkDocsConfig) -> None:
@@ -132,7 +133,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def _add_placeholders(self, files: Files, config: MkDocsConfig) -> Files:
         """A page for each entry of the nav that the data would make, so the nav holds."""
-        self.bodies = {}
+        self.entries = []
         for title, src_uri in _nav_entries(config.nav or []):
             if not files.get_file_from_path(src_uri):
                 heading = title or _title_of(src_uri, site_name=config.site_name)
@@ -142,7 +143,16 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str | None:
-        return self.notice + self.bodies.get(page.file.src_uri, html)
+        return self.notice + html
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if not index.is_file():  # no search plugin
+            return
+        locale = locale_for(self._language(config))
+        merged = merged_search_index(index.read_text("utf-8"), self.entries, locale)
+        index.write_text(merged, "utf-8")
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         self.serving = True  # `mkdocs serve --clean` starts up as a build
@@ -151,6 +161,24 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+class FinishedPage(MkDocsPage):
+    """A generated page that MkDocs takes as it is: its front matter and finished HTML come
+    from Tandem, so no Markdown is read or converted, and the search plugin skips it."""
+
+    def __init__(self, page: Page, file: File, config: MkDocsConfig) -> None:
+        super().__init__(None, file, config)
+        self.tandem = page
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.meta = self.tandem.meta
+        self.markdown = ""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.tandem.body
+        self.toc = []  # type: ignore[assignment]
+        self.present_anchor_ids = set()
 
 
 def _nav_entries(nav: Any, title: str | None = None) -> Iterator[tuple[str | None, str]]:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from generator.data.problems import Problem
 from generator.gathered import Gathered
 from generator.site.i18n import Locale
 from generator.site.ics import content_lines, ics_date, ics_text
+from generator.site.search import SearchEntry
 from generator.site.views import PAGES, Alternate, SiteIndex, beside, index_site
 
 PROBLEMS_SHOWN = 100  # in the preview's notice; `tandem validate` lists every one
@@ -71,27 +71,27 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page: where it lives, its plain-text title and its HTML body."""
+    """One generated page: where it lives, its plain-text title, its HTML body and its entry in
+    the search index (None: the page is not searched)."""
 
     src_uri: str
     title: str
     body: str
     hide: tuple[str, ...] = ()
-    searchable: bool = True
+    search: SearchEntry | None = None
     in_nav: bool = False
     alternates: tuple[tuple[str, str], ...] = ()  # (src_uri, media type) of its feed, calendar
 
     @property
-    def markdown(self) -> str:
-        """What MkDocs reads: front matter only. JSON is YAML, ASCII-only and escape-safe."""
-        meta: dict[str, Any] = {"title": html.escape(self.title)}
+    def meta(self) -> dict[str, Any]:
+        """The page's front matter. The title is escaped: themes print it as markup. Search
+        always skips the page's HTML: Tandem supplies its entry (`search`)."""
+        meta: dict[str, Any] = {"title": html.escape(self.title), "search": {"exclude": True}}
         if self.alternates:
             meta["alternates"] = [{"href": h, "type": t} for h, t in self.alternates]
         if self.hide:
             meta["hide"] = list(self.hide)
-        if not self.searchable:
-            meta["search"] = {"exclude": True}
-        return f"---\n{json.dumps(meta, ensure_ascii=True, sort_keys=True)}\n---\n"
+        return meta
 
 
 class ContributorMarkdown:
@@ -199,7 +199,7 @@ def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[
                         context.title,
                         body,
                         kind.hide,
-                        kind.searchable,
+                        kind.search(site, src_uri, context) if kind.search else None,
                         kind.in_nav,
                         alternates,
                     )

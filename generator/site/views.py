@@ -15,7 +15,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from generator.data.ids import joined_id
 from generator.data.model import FORMATS, LEVELS, PHASES, Ad, Offer, Partnership, Seek
@@ -33,6 +33,14 @@ from generator.site.charts import (
 )
 from generator.site.i18n import Locale
 from generator.site.ics import stable_uid
+from generator.site.search import (
+    SearchEntry,
+    ad_entry,
+    listing_entry,
+    location_of,
+    partnership_entry,
+    skill_entry,
+)
 from generator.workflow.scaffold import partnership_data, to_yaml
 
 NEWEST_ADS_ON_HOME = 6
@@ -77,6 +85,7 @@ class SiteIndex:
     partnerships: Mapping[str, Partnership]
     ad_names: Mapping[str, str]  # every ad, for naming partners; only live ads get a link
     live_ids: frozenset[str]
+    spellings: Mapping[str, tuple[str, ...]]  # skill key -> what people wrote, on live ads
 
     def skill_name(self, key: str) -> str:
         return self.data.taxonomy.display_key(key, self.locale.lang)
@@ -97,6 +106,7 @@ def index_site(data: Gathered, locale: Locale) -> SiteIndex:
         partnerships={p.id: p for p in data.partnerships},
         ad_names={ad.id: ad.name for ad in data.ads},
         live_ids=frozenset(live),
+        spellings=_spellings(data, live.values()),
     )
 
 
@@ -114,6 +124,15 @@ def _skill_uses(data: Gathered, live: Iterable[Ad]) -> dict[str, SkillUse]:
             if listed:
                 seeks.append((ad, seek))
     return {key: SkillUse(key, tuple(o), tuple(s)) for key, (o, s) in sorted(uses.items())}
+
+
+def _spellings(data: Gathered, live: Iterable[Ad]) -> dict[str, tuple[str, ...]]:
+    written: dict[str, dict[str, None]] = {}
+    key_of = data.taxonomy.key_of
+    for ad in live:
+        for text in (*(o.skill for o in ad.offers), *(s.skill for s in ad.seeks)):
+            written.setdefault(key_of(text), {})[text] = None
+    return {key: tuple(texts) for key, texts in written.items()}
 
 
 def _stories(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
@@ -559,6 +578,54 @@ def _supply_and_gaps(
     return tuple(supply), tuple(gaps[:SKILLS_IN_GAPS])
 
 
+# --- search entries -------------------------------------------------------------------------
+
+Search = Callable[[SiteIndex, str, Any], SearchEntry | None]
+"""(site, src_uri, the page's context) -> the page's one entry in the search index, if any."""
+
+
+def search_ad(site: SiteIndex, src_uri: str, context: AdContext) -> SearchEntry | None:
+    """Open ads only: search finds the people the marketplace lists."""
+    if not context.ad.is_open(site.data.today):
+        return None
+    key_of = site.data.taxonomy.key_of
+    return ad_entry(
+        location_of(src_uri), context.ad, name_of=lambda text: site.skill_name(key_of(text))
+    )
+
+
+def search_skill(site: SiteIndex, src_uri: str, context: SkillContext) -> SearchEntry:
+    skill = site.data.taxonomy.by_key.get(context.key)
+    listed = skill.terms if skill else ()
+    return skill_entry(
+        location_of(src_uri),
+        context.name,
+        aliases=listed,
+        spellings=site.spellings.get(context.key, ()),
+    )
+
+
+def search_partnership(site: SiteIndex, src_uri: str, context: PartnershipContext) -> SearchEntry:
+    return partnership_entry(location_of(src_uri), context.p, names=site.ad_names)
+
+
+def search_home(site: SiteIndex, src_uri: str, context: HomeContext) -> SearchEntry:
+    return listing_entry(location_of(src_uri), context.title, site.locale.t("home.lead"))
+
+
+def search_partnerships(site: SiteIndex, src_uri: str, context: PartnershipsContext) -> SearchEntry:
+    return listing_entry(location_of(src_uri), context.title, site.locale.t("partnerships.lead"))
+
+
+def search_stories(site: SiteIndex, src_uri: str, context: StoriesContext) -> SearchEntry:
+    return listing_entry(
+        location_of(src_uri),
+        context.title,
+        site.locale.t("stories.lead"),
+        (p.title for p in context.stories),
+    )
+
+
 # --- the page list --------------------------------------------------------------------------
 
 Pages = Callable[[SiteIndex], Iterable[tuple[str, Context]]]
@@ -608,44 +675,51 @@ class PageType:
     template: str
     pages: Pages
     hide: tuple[str, ...] = ()
-    searchable: bool = True
+    search: Search | None = None  # its entry in the search index; None: not searchable
     in_nav: bool = False
     as_file: bool = False  # written as it is beside the pages (a feed), not a page
     alternates: tuple[Alternate, ...] = ()
 
 
 PAGES: tuple[PageType, ...] = (
-    PageType("home.html", one("index.md", view_home), hide=WIDE, in_nav=True),
+    PageType("home.html", one("index.md", view_home), hide=WIDE, search=search_home, in_nav=True),
+    PageType("marketplace.html", one("ads/index.md", view_marketplace), hide=WIDE, in_nav=True),
+    PageType("ad.html", each("ads", lambda site: site.live, view_ad), search=search_ad),
+    PageType("skills.html", one("skills/index.md", view_skills), in_nav=True),
     PageType(
-        "marketplace.html",
-        one("ads/index.md", view_marketplace),
-        hide=WIDE,
-        searchable=False,
-        in_nav=True,
-    ),
-    PageType("ad.html", each("ads", lambda site: site.live, view_ad)),
-    PageType("skills.html", one("skills/index.md", view_skills), searchable=False, in_nav=True),
-    PageType(
-        "skill.html", each("skills", lambda site: site.skills, view_skill), alternates=(ATOM_FEED,)
+        "skill.html",
+        each("skills", lambda site: site.skills, view_skill),
+        search=search_skill,
+        alternates=(ATOM_FEED,),
     ),
     PageType(
         "skill_feed.xml",
         each("skills", lambda site: site.skills, view_skill_feed, file=ATOM_FEED.file),
         as_file=True,
     ),
-    PageType("partnerships.html", one("partnerships/index.md", view_partnerships), in_nav=True),
+    PageType(
+        "partnerships.html",
+        one("partnerships/index.md", view_partnerships),
+        search=search_partnerships,
+        in_nav=True,
+    ),
     PageType(
         "partnership.html",
         each("partnerships", lambda site: site.partnerships, view_partnership),
+        search=search_partnership,
     ),
     PageType(
         "calendar.ics",
         each("partnerships", lambda site: site.partnerships, view_calendar, file="calendar.ics"),
         as_file=True,
     ),
-    PageType("stories.html", one("stories/index.md", view_stories), hide=WIDE, in_nav=True),
-    PageType("feed.xml", one("stories/feed.xml", view_stories_feed), as_file=True),
     PageType(
-        "stats.html", one("stats/index.md", view_stats), hide=WIDE, searchable=False, in_nav=True
+        "stories.html",
+        one("stories/index.md", view_stories),
+        hide=WIDE,
+        search=search_stories,
+        in_nav=True,
     ),
+    PageType("feed.xml", one("stories/feed.xml", view_stories_feed), as_file=True),
+    PageType("stats.html", one("stats/index.md", view_stats), hide=WIDE, in_nav=True),
 )
