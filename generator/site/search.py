@@ -18,7 +18,8 @@ its search worker reads them as it reads its own. Two things are Tandem's:
   whatever spelling is typed, and theme/assets/javascripts/search.js to offer the closest
   skill when a search finds nothing.
 
-Titles and texts are HTML: Material shows them as markup, so every value is escaped here.
+Titles, texts and tags are HTML: Material shows them as markup, so every value is escaped
+here; so are spellings, which are never shown (the scripts that read them unescape them).
 """
 
 from __future__ import annotations
@@ -56,11 +57,12 @@ class SearchEntry:
     boost: float = 1.0
 
     def as_json(self) -> dict[str, Any]:
+        """The entry as the index holds it; `title` and `text` are HTML already."""
         entry: dict[str, Any] = {"location": self.location, "title": self.title, "text": self.text}
         if self.tags:
-            entry["tags"] = list(self.tags)
+            entry["tags"] = [html.escape(tag, quote=False) for tag in self.tags]
         if self.spellings:
-            entry["spellings"] = list(self.spellings)
+            entry["spellings"] = [html.escape(s, quote=False) for s in self.spellings]
         if self.boost != 1.0:
             entry["boost"] = self.boost
         return entry
