@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -140,6 +141,19 @@ class TandemPlugin(BasePlugin[TandemConfig]):
                 files.append(File.generated(config, src_uri, content=f"# {heading}\n"))
         return files
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """What theme/main.html needs to render the blocks shared by generated pages once."""
+        blocks: dict[str, str] = {}
+
+        def keep(key: str, rendered: str) -> str:
+            blocks[key] = rendered
+            return rendered
+
+        env.globals.update(
+            tandem_blocks=blocks, tandem_keep=keep, tandem_block_key=shared_block_key
+        )
+        return env
+
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -179,6 +193,25 @@ class FinishedPage(MkDocsPage):
         self.content = self.tandem.body
         self.toc = []  # type: ignore[assignment]
         self.present_anchor_ids = set()
+
+
+def shared_block_key(name: str, page: Any, nav: Any) -> str:
+    """The key under which a block of the page template is the same for every page that has
+    it (empty: render it for this page alone). A generated page outside the navigation shares
+    its tabs, sidebars and footer with every such page in its folder (links are relative to
+    it: `../` leads to `/ads/` from `/ads/x/` only), as long as the same entries of the
+    navigation are active and the same parts are hidden."""
+    if not isinstance(page, FinishedPage) or page.tandem.in_nav:
+        return ""
+    active = "".join("1" if item.active else "0" for item in _walk(nav or []))
+    folder = page.url.rstrip("/").rpartition("/")[0]
+    return f"{name}|{folder}|{','.join(page.tandem.hide)}|{active}"
+
+
+def _walk(items: Any) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _walk(item.children or [])
 
 
 def _nav_entries(nav: Any, title: str | None = None) -> Iterator[tuple[str | None, str]]:
