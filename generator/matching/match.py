@@ -655,7 +655,7 @@ class Matcher:
         found = candidates & self.offering.get(key, set())
         if wanted <= 0:  # no one is below basic
             return {j: offering[j] for j in found}
-        ranks = self.offer_rank[key]
+        ranks = self.offer_rank.get(key, {})  # none when nobody offers the skill at all
         return {j: _at_level(offering[j], ranks[j], wanted) for j in found}
 
     def _suggestion(self, me: Profile, other: Profile, shown: float) -> Suggestion:
