@@ -83,6 +83,7 @@ class SiteIndex:
     listed_skills: tuple[str, ...]  # those that an open ad offers or seeks
     stories: tuple[Partnership, ...]  # closed partnerships, newest first
     partnerships: Mapping[str, Partnership]
+    partnerships_of: Mapping[str, tuple[Partnership, ...]]  # ad id -> its partnerships, by id
     ad_names: Mapping[str, str]  # every ad, for naming partners; only live ads get a link
     live_ids: frozenset[str]
     spellings: Mapping[str, tuple[str, ...]]  # skill key -> what people wrote, on live ads
@@ -104,6 +105,7 @@ def index_site(data: Gathered, locale: Locale) -> SiteIndex:
         listed_skills=tuple(k for k, use in skills.items() if use.offers or use.seeks),
         stories=_stories(data.partnerships),
         partnerships={p.id: p for p in data.partnerships},
+        partnerships_of=_partnerships_of(data.partnerships),
         ad_names={ad.id: ad.name for ad in data.ads},
         live_ids=frozenset(live),
         spellings=_spellings(data, live.values()),
@@ -133,6 +135,15 @@ def _spellings(data: Gathered, live: Iterable[Ad]) -> dict[str, tuple[str, ...]]
         for text in (*(o.skill for o in ad.offers), *(s.skill for s in ad.seeks)):
             written.setdefault(key_of(text), {})[text] = None
     return {key: tuple(texts) for key, texts in written.items()}
+
+
+def _partnerships_of(partnerships: Iterable[Partnership]) -> dict[str, tuple[Partnership, ...]]:
+    """Found once for all ad pages: looking through every log for each ad grows with N²."""
+    of: dict[str, list[Partnership]] = {}
+    for p in partnerships:
+        for ad_id in dict.fromkeys(p.partners):
+            of.setdefault(ad_id, []).append(p)
+    return {ad_id: tuple(found) for ad_id, found in of.items()}
 
 
 def _stories(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
@@ -225,7 +236,7 @@ def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
         title=ad.name,
         ad=ad,
         contact_href=contact_href(ad.contact),
-        partnerships=tuple(p for p in site.data.partnerships if ad.id in p.partners),
+        partnerships=site.partnerships_of.get(ad.id, ()),
         suggestions=suggestions,
         circles=tuple(_circle(site, c) for c in site.data.circles.get(ad.id, ())),
         starter_path=path,
