@@ -14,8 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import multiprocessing
+import os
 import re
+import threading
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -32,7 +36,15 @@ from generator.gathered import Gathered
 from generator.site.i18n import Locale
 from generator.site.ics import content_lines, ics_date, ics_text
 from generator.site.search import SearchEntry
-from generator.site.views import PAGES, Alternate, SiteIndex, beside, index_site
+from generator.site.views import (
+    PAGES,
+    WHOLE,
+    Alternate,
+    Share,
+    SiteIndex,
+    beside,
+    index_site,
+)
 
 PROBLEMS_SHOWN = 100  # in the preview's notice; `tandem validate` lists every one
 
@@ -179,32 +191,85 @@ def _expires_in(expires: dt.date, *, today: dt.date, locale: Locale) -> str:
     return locale.t("ad.expires_in_days", days=days)
 
 
+Rendered = tuple[tuple[int, int, int], Page | tuple[str, str]]
+"""((page type, part, position in the part), a page or a file's (src_uri, content))."""
+PARALLEL_FROM = 500
+"""Live ads from which a second process renders half the pages: below, starting it costs
+more than it saves."""
+
+
 def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
-    """Every page of `PAGES`, and apart from them its files (the stories feed), in one locale."""
+    """Every page of `PAGES`, and apart from them its files (the stories feed), in one locale.
+
+    Pages are pure functions of the data, so on a machine with a second core and a large site
+    a forked process renders every other page of each type while this one renders the rest;
+    the result is the same, in the same order, as rendering them all here.
+    """
     site = index_site(data, locale)
-    env = _site_environment(site)
+    if len(site.live) >= PARALLEL_FROM and _can_fork():
+        rendered = _render_in_two(site)
+    else:
+        rendered = render_share(site, WHOLE)
     pages: list[Page] = []
     files: dict[str, str] = {}
-    for kind in PAGES:
-        template = env.get_template(kind.template)
-        for src_uri, context in kind.pages(site):
-            body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
-            if kind.as_file:
-                files[src_uri] = body
-            else:
-                alternates = _alternates(src_uri, kind.alternates)
-                pages.append(
-                    Page(
-                        src_uri,
-                        context.title,
-                        body,
-                        kind.hide,
-                        kind.search(site, src_uri, context) if kind.search else None,
-                        kind.in_nav,
-                        alternates,
-                    )
-                )
+    for _, result in sorted(rendered, key=lambda r: r[0]):
+        if isinstance(result, Page):
+            pages.append(result)
+        else:
+            files[result[0]] = result[1]
     return tuple(sorted(pages, key=lambda p: p.src_uri)), files
+
+
+def render_share(site: SiteIndex, share: Share) -> list[Rendered]:
+    """The pages and files of one share, each with the key that puts it in its place."""
+    env = _site_environment(site)
+    part = share[0]
+    rendered: list[Rendered] = []
+    for number, kind in enumerate(PAGES):
+        template = env.get_template(kind.template)
+        for index, (src_uri, context) in enumerate(kind.pages(site, share)):
+            body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
+            key = (number, index, part)  # the item's position is index * parts + part
+            if kind.as_file:
+                rendered.append((key, (src_uri, body)))
+                continue
+            search = kind.search(site, src_uri, context) if kind.search else None
+            alternates = _alternates(src_uri, kind.alternates)
+            page = Page(src_uri, context.title, body, kind.hide, search, kind.in_nav, alternates)
+            rendered.append((key, page))
+    return rendered
+
+
+def _can_fork() -> bool:
+    """A second core, and processes that start as copies of this one (no pickling of the
+    site): Linux and other systems with fork, outside of a process with other threads (a
+    copy of a process made while another thread holds a lock can hang)."""
+    return (
+        (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+_SHARED: SiteIndex | None = None  # the site a forked process renders from
+
+
+def _render_other_half() -> list[Rendered]:
+    assert _SHARED is not None
+    return render_share(_SHARED, (1, 2))
+
+
+def _render_in_two(site: SiteIndex) -> list[Rendered]:
+    global _SHARED
+    _SHARED = site
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            other = pool.submit(_render_other_half)
+            mine = render_share(site, (0, 2))
+            return mine + other.result()
+    finally:
+        _SHARED = None
 
 
 def _alternates(src_uri: str, alternates: Sequence[Alternate]) -> tuple[tuple[str, str], ...]:

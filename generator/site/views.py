@@ -639,13 +639,25 @@ def search_stories(site: SiteIndex, src_uri: str, context: StoriesContext) -> Se
 
 # --- the page list --------------------------------------------------------------------------
 
-Pages = Callable[[SiteIndex], Iterable[tuple[str, Context]]]
-"""(src_uri, context) for each page of one type."""
+Share = tuple[int, int]
+"""(part, parts): every parts-th page of each type, from the part-th on; how a build splits
+the pages between processes. (0, 1) is every page."""
+WHOLE: Share = (0, 1)
+
+
+class Pages(Protocol):
+    """(src_uri, context) for each page of one type in the share asked for, in a fixed order."""
+
+    def __call__(self, site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]: ...
 
 
 def one(src_uri: str, view: Callable[[SiteIndex], Context]) -> Pages:
     """A page type with a single page."""
-    return lambda site: [(src_uri, view(site))]
+
+    def pages(site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]:
+        return [(src_uri, view(site))] if share[0] == 0 else []
+
+    return pages
 
 
 def each(
@@ -657,10 +669,15 @@ def each(
 ) -> Pages:
     """A page `<folder>/<name>.md` for every item, by name; with `file`, the file of that
     name beside each such page instead (`skills/<name>/feed.xml`)."""
-    return lambda site: (
-        (beside(f"{folder}/{name}.md", file) if file else f"{folder}/{name}.md", view(site, item))
-        for name, item in items(site).items()
-    )
+
+    def pages(site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]:
+        part, parts = share
+        for index, (name, item) in enumerate(items(site).items()):
+            if index % parts == part:
+                src_uri = f"{folder}/{name}.md"
+                yield (beside(src_uri, file) if file else src_uri, view(site, item))
+
+    return pages
 
 
 def beside(src_uri: str, file: str) -> str:
