@@ -25,7 +25,7 @@ from jinja2 import nodes
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
 from generator.pipeline import build, gather
-from generator.site import charts
+from generator.site import charts, render
 from generator.site.i18n import locale_for
 from generator.site.render import _site_environment
 from generator.site.views import PAGES, SiteIndex, index_site
@@ -197,3 +197,18 @@ def test_relative_dates_are_worded_as_the_browser_words_them(
     today = dt.date.fromisoformat(TODAY)
     assert env.filters["posted_ago"](today - dt.timedelta(days=days)) == posted
     assert env.filters["expires_in"](today + dt.timedelta(days=days)) == expires
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_two_processes_render_the_same_site_as_one(
+    lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large sites render in two processes (every other page of each type); the sample is
+    small, so the threshold is lowered to make it happen here."""
+    data = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    one = render.render_site(data, locale_for(lang))
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    assert render._can_fork(), "this machine cannot fork: the test would compare one with one"
+    two = render.render_site(data, locale_for(lang))
+    assert two == one
+    assert list(two[1]) == list(one[1])  # the files in the same order too
