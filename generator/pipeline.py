@@ -25,7 +25,7 @@ from generator.matching.skills import (
     skill_warnings,
 )
 from generator.site.i18n import locale_for
-from generator.site.render import Page, render_site
+from generator.site.render import Page, RenderCache, render_site
 
 
 @dataclass(frozen=True)
@@ -133,10 +133,18 @@ def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
     return gather_checked(check(root, today), top=top)
 
 
-def build(root: Path, today: dt.date, *, language: str | None = None, site_url: str = "") -> Site:
-    """Gather all data, then render every page of the site (served at `site_url`)."""
+def build(
+    root: Path,
+    today: dt.date,
+    *,
+    language: str | None = None,
+    site_url: str = "",
+    cache: RenderCache | None = None,
+) -> Site:
+    """Gather all data, then render every page of the site (served at `site_url`); a preview
+    passes the same cache to every rebuild."""
     data = gather(root, today)
     circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
     data = replace(data, site_url=site_url, circles=circles)
-    pages, files = render_site(data, locale_for(language))
+    pages, files = render_site(data, locale_for(language), cache=cache)
     return Site(pages=pages, files=files, warnings=data.warnings)

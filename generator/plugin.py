@@ -30,7 +30,7 @@ from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
 from generator.pipeline import Site, build, resolve_today
 from generator.site.i18n import locale_for
-from generator.site.render import Page, render_problems
+from generator.site.render import Page, RenderCache, render_problems
 from generator.site.search import SearchEntry, merged_search_index
 
 log = logging.getLogger("mkdocs.plugins.tandem")
@@ -49,6 +49,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.entries: list[SearchEntry] = []
         self.serving = False
         self.last_good: Site | None = None
+        self.cache = RenderCache()  # a preview re-renders only the pages whose data changed
         self.notice = ""  # the errors, shown on every page of a preview while they last
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -85,6 +86,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
                 resolve_today(),
                 language=self._language(config),
                 site_url=config.site_url or "",
+                cache=self.cache if self.serving else None,
             )
         except ValueError as exc:  # a malformed $TANDEM_TODAY or $SOURCE_DATE_EPOCH
             raise PluginError(f"tandem: {exc}") from None

@@ -212,3 +212,24 @@ def test_two_processes_render_the_same_site_as_one(
     two = render.render_site(data, locale_for(lang))
     assert two == one
     assert list(two[1]) == list(one[1])  # the files in the same order too
+
+
+def test_a_preview_with_a_cache_renders_what_a_build_without_renders() -> None:
+    """`mkdocs serve` keeps the bodies of the last build and re-renders only pages whose
+    context changed: after an edit, the site is the one a fresh build makes."""
+    data = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    cache = render.RenderCache()
+    assert render.render_site(data, locale_for("en"), cache=cache) == render.render_site(
+        data, locale_for("en")
+    )
+    jana = next(ad for ad in data.ads if ad.id == "jana-schulz")
+    edited = dataclasses.replace(
+        jana, commitment=dataclasses.replace(jana.commitment, hours_per_week=7.5)
+    )
+    ads = tuple(edited if ad.id == jana.id else ad for ad in data.ads)
+    later = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    later = dataclasses.replace(later, ads=ads)
+    fresh = render.render_site(later, locale_for("en"))
+    assert render.render_site(later, locale_for("en"), cache=cache) == fresh
+    page = next(p for p in fresh[0] if p.src_uri == "ads/jana-schulz.md")
+    assert "7.5" in page.body

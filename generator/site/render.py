@@ -12,6 +12,7 @@ that the MkDocs adapter inserts after MkDocs' own Markdown step, so no site-leve
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import multiprocessing
@@ -20,7 +21,7 @@ import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -198,15 +199,38 @@ PARALLEL_FROM = 500
 more than it saves."""
 
 
-def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
+@dataclass
+class RenderCache:
+    """The bodies of the last build by what they were made from, for a preview that rebuilds
+    on every edit (`mkdocs serve`): a page whose context is equal to last time's is not
+    rendered again. Names and the build's day reach every page, so a change to any of them
+    empties the cache."""
+
+    stamp: Any = None
+    last: dict[Any, str] = field(default_factory=dict)  # what the last build rendered
+    bodies: dict[Any, str] = field(default_factory=dict)  # what this build has rendered
+
+    def start(self, site: SiteIndex) -> None:
+        stamp = (site.locale, site.data.today, site.data.site_url, site.ad_names, site.live_ids)
+        self.last = self.bodies if stamp == self.stamp else {}
+        self.stamp, self.bodies = stamp, {}
+
+
+def render_site(
+    data: Gathered, locale: Locale, *, cache: RenderCache | None = None
+) -> tuple[tuple[Page, ...], dict[str, str]]:
     """Every page of `PAGES`, and apart from them its files (the stories feed), in one locale.
 
     Pages are pure functions of the data, so on a machine with a second core and a large site
     a forked process renders every other page of each type while this one renders the rest;
-    the result is the same, in the same order, as rendering them all here.
+    the result is the same, in the same order, as rendering them all here. With a cache
+    (a preview), pages whose context did not change since the last build are not rendered.
     """
     site = index_site(data, locale)
-    if len(site.live) >= PARALLEL_FROM and _can_fork():
+    if cache is not None:
+        cache.start(site)
+        rendered = render_share(site, WHOLE, cache=cache)
+    elif len(site.live) >= PARALLEL_FROM and _can_fork():
         rendered = _render_in_two(site)
     else:
         rendered = render_share(site, WHOLE)
@@ -220,7 +244,9 @@ def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[
     return tuple(sorted(pages, key=lambda p: p.src_uri)), files
 
 
-def render_share(site: SiteIndex, share: Share) -> list[Rendered]:
+def render_share(
+    site: SiteIndex, share: Share, *, cache: RenderCache | None = None
+) -> list[Rendered]:
     """The pages and files of one share, each with the key that puts it in its place."""
     env = _site_environment(site)
     part = share[0]
@@ -228,16 +254,35 @@ def render_share(site: SiteIndex, share: Share) -> list[Rendered]:
     for number, kind in enumerate(PAGES):
         template = env.get_template(kind.template)
         for index, (src_uri, context) in enumerate(kind.pages(site, share)):
-            body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
-            key = (number, index, part)  # the item's position is index * parts + part
+            key = (number, src_uri, context)
+            body = _cached(cache, key)
+            if body is None:
+                body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
+            _keep(cache, key, body)
+            place = (number, index, part)  # the item's position is index * parts + part
             if kind.as_file:
-                rendered.append((key, (src_uri, body)))
+                rendered.append((place, (src_uri, body)))
                 continue
             search = kind.search(site, src_uri, context) if kind.search else None
             alternates = _alternates(src_uri, kind.alternates)
             page = Page(src_uri, context.title, body, kind.hide, search, kind.in_nav, alternates)
-            rendered.append((key, page))
+            rendered.append((place, page))
     return rendered
+
+
+def _cached(cache: RenderCache | None, key: Any) -> str | None:
+    if cache is None:
+        return None
+    try:
+        return cache.last.get(key)
+    except TypeError:  # a context with a mapping in it: rendered every time
+        return None
+
+
+def _keep(cache: RenderCache | None, key: Any, body: str) -> None:
+    if cache is not None:
+        with contextlib.suppress(TypeError):
+            cache.bodies[key] = body
 
 
 def _can_fork() -> bool:
