@@ -200,9 +200,9 @@ class FinishedPage(MkDocsPage):
 def shared_block_key(name: str, page: Any, nav: Any) -> str:
     """The key under which a block of the page template is the same for every page that has
     it (empty: render it for this page alone). A generated page outside the navigation shares
-    its tabs, sidebars and footer with every such page in its folder (links are relative to
-    it: `../` leads to `/ads/` from `/ads/x/` only), as long as the same entries of the
-    navigation are active and the same parts are hidden."""
+    its tabs, sidebars, footer and scripts' configuration with every such page in its folder
+    (links are relative to it: `../` leads to `/ads/` from `/ads/x/` only), as long as the
+    same entries of the navigation are active and the same parts are hidden."""
     if not isinstance(page, FinishedPage) or page.tandem.in_nav:
         return ""
     active = "".join("1" if item.active else "0" for item in _walk(nav or []))
