@@ -145,15 +145,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """What theme/main.html needs to render the blocks shared by generated pages once."""
-        blocks: dict[str, str] = {}
-
-        def keep(key: str, rendered: str) -> str:
-            blocks[key] = rendered
-            return rendered
-
-        env.globals.update(
-            tandem_blocks=blocks, tandem_keep=keep, tandem_block_key=shared_block_key
-        )
+        env.globals.update(tandem_blocks=SharedBlocks(), tandem_block_key=shared_block_key)
         return env
 
     def on_page_content(
@@ -195,6 +187,43 @@ class FinishedPage(MkDocsPage):
         self.content = self.tandem.body
         self.toc = []  # type: ignore[assignment]
         self.present_anchor_ids = set()
+
+
+class SharedBlocks:
+    """Blocks of the page template rendered once per key (see `shared_block_key`) and reused.
+    The header names the page: it is kept with the title cut out, and each page's own title
+    is put back; a header whose title cannot be found is never kept."""
+
+    HEADER_TOPIC = 'data-md-component="header-topic"'
+    TITLE_START, TITLE_END = '<span class="md-ellipsis">', "</span>"
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[str, str, bool]] = {}  # key -> (before, after, titled)
+
+    def get(self, key: str, page: Any) -> str | None:
+        kept = self.kept.get(key)
+        if kept is None:
+            return None
+        before, after, titled = kept
+        return before + (str(page.meta["title"]) if titled else "") + after
+
+    def keep(self, key: str, page: Any, rendered: str) -> str:
+        if not key.startswith("header|"):
+            self.kept[key] = (rendered, "", False)
+        elif (place := self._title_place(rendered, str(page.meta["title"]))) is not None:
+            self.kept[key] = (rendered[:place], rendered[place + len(page.meta["title"]) :], True)
+        return rendered
+
+    def _title_place(self, header: str, title: str) -> int | None:
+        topic = header.find(self.HEADER_TOPIC)
+        start = header.find(self.TITLE_START, topic) + len(self.TITLE_START)
+        end = header.find(self.TITLE_END, start)
+        if topic < 0 or start < len(self.TITLE_START) or end < 0:
+            return None
+        inner = header[start:end]
+        if inner.strip() != title or not title:
+            return None
+        return start + inner.index(title)
 
 
 def shared_block_key(name: str, page: Any, nav: Any) -> str:
