@@ -28,7 +28,7 @@ from generator.matching.skills import (
 )
 from generator.site.forge import Forge
 from generator.site.i18n import locale_for
-from generator.site.render import Page, render_site
+from generator.site.render import Page, RenderCache, render_site
 
 
 @dataclass(frozen=True)
@@ -144,11 +144,13 @@ def build(
     language: str | None = None,
     site_url: str = "",
     forge: Forge | None = None,
+    cache: RenderCache | None = None,
 ) -> Site:
-    """Gather all data, then render every page of the site (served at `site_url`)."""
+    """Gather all data, then render every page of the site (served at `site_url`); a preview
+    passes the same cache to every rebuild."""
     data = gather(root, today)
     circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
     plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
     data = replace(data, site_url=site_url, circles=circles, plan=plan, forge=forge)
-    pages, files = render_site(data, locale_for(language))
+    pages, files = render_site(data, locale_for(language), cache=cache)
     return Site(pages=pages, files=files, warnings=data.warnings)

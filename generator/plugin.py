@@ -18,11 +18,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import Environment
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
@@ -32,7 +33,8 @@ from generator.data.problems import Problem, TandemError
 from generator.pipeline import Site, build, resolve_today
 from generator.site.forge import FORGE_KINDS, forge_from_config
 from generator.site.i18n import DEFAULT_LANGUAGE, SUPPORTED, Locale, locale_for
-from generator.site.render import render_problems
+from generator.site.render import Page, RenderCache, render_problems
+from generator.site.search import SearchEntry, merged_search_index
 
 log = logging.getLogger("mkdocs.plugins.tandem")
 
@@ -51,9 +53,10 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def __init__(self) -> None:
         self.root = Path.cwd()
-        self.bodies: dict[str, str] = {}
+        self.entries: list[SearchEntry] = []
         self.serving = False
         self.last_good: Site | None = None
+        self.cache = RenderCache()  # a preview re-renders only the pages whose data changed
         self.notice = ""  # the errors, shown on every page of a preview while they last
         self.listing: MkDocsPage | None = None  # marked active while a page of its folder renders
         self.untranslated: set[str] = set()  # hand-written pages left in English
@@ -110,6 +113,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
                     kind=self.config.forge,
                     source=_config_name(config),
                 ),
+                cache=self.cache if self.serving else None,
             )
         except ValueError as exc:  # a malformed $TANDEM_TODAY or $SOURCE_DATE_EPOCH
             raise PluginError(f"tandem: {exc}") from None
@@ -131,17 +135,17 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         return site
 
     def _add_site(self, site: Site, files: Files, config: MkDocsConfig) -> Files:
-        self.bodies = {}
         # Only a preview's last good site can meet a hand-written page of the same name
         # (the error it shows); the hand-written page stays.
-        for page in (p for p in site.pages if not files.get_file_from_path(p.src_uri)):
+        pages = [p for p in site.pages if not files.get_file_from_path(p.src_uri)]
+        for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
-            files.append(
-                File.generated(config, page.src_uri, content=page.markdown, inclusion=inclusion)
-            )
-            self.bodies[page.src_uri] = page.body
+            file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
+            FinishedPage(page, file, config)
+            files.append(file)
         for src_uri, content in site.files.items():
             files.append(File.generated(config, src_uri, content=content))
+        self.entries = [page.search for page in pages if page.search]
         return files
 
     def _show_problems(self, problems: list[Problem], config: MkDocsConfig) -> None:
@@ -159,19 +163,33 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def _add_placeholders(self, files: Files, config: MkDocsConfig) -> Files:
         """A page for each entry of the nav that the data would make, so the nav holds."""
-        self.bodies = {}
+        self.entries = []
         for title, src_uri in _nav_entries(config.nav or []):
             if not files.get_file_from_path(src_uri):
                 heading = title or _title_of(src_uri, site_name=config.site_name)
                 files.append(File.generated(config, src_uri, content=f"# {heading}\n"))
         return files
 
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        """What theme/main.html needs to render the blocks shared by generated pages once."""
+        env.globals.update(tandem_blocks=SharedBlocks(), tandem_block_key=shared_block_key)
+        return env
+
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
     ) -> str | None:
         if page.file.src_uri in self.untranslated:
             html = f'<div lang="{DEFAULT_LANGUAGE}">{html}</div>'
-        return self.notice + self.bodies.get(page.file.src_uri, html)
+        return self.notice + html
+
+    @event_priority(-100)  # after the search plugin has written its index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if not index.is_file():  # no search plugin
+            return
+        locale = locale_for(self._language(config))
+        merged = merged_search_index(index.read_text("utf-8"), self.entries, locale)
+        index.write_text(merged, "utf-8")
 
     def on_page_context(
         self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
@@ -248,6 +266,80 @@ def _translate_sections(items: list[Any], locale: Locale) -> None:
             with contextlib.suppress(KeyError):
                 item.title = locale.t(f"nav.{item.title.lower()}")
             _translate_sections(item.children, locale)
+
+
+class FinishedPage(MkDocsPage):
+    """A generated page that MkDocs takes as it is: its front matter and finished HTML come
+    from Tandem, so no Markdown is read or converted, and the search plugin skips it."""
+
+    def __init__(self, page: Page, file: File, config: MkDocsConfig) -> None:
+        super().__init__(None, file, config)
+        self.tandem = page
+
+    def read_source(self, config: MkDocsConfig) -> None:
+        self.meta = self.tandem.meta
+        self.markdown = ""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content = self.tandem.body
+        self.toc = []  # type: ignore[assignment]
+        self.present_anchor_ids = set()
+
+
+class SharedBlocks:
+    """Blocks of the page template rendered once per key (see `shared_block_key`) and reused.
+    The header names the page: it is kept with the title cut out, and each page's own title
+    is put back; a header whose title cannot be found is never kept."""
+
+    HEADER_TOPIC = 'data-md-component="header-topic"'
+    TITLE_START, TITLE_END = '<span class="md-ellipsis">', "</span>"
+
+    def __init__(self) -> None:
+        self.kept: dict[str, tuple[str, str, bool]] = {}  # key -> (before, after, titled)
+
+    def get(self, key: str, page: Any) -> str | None:
+        kept = self.kept.get(key)
+        if kept is None:
+            return None
+        before, after, titled = kept
+        return before + (str(page.meta["title"]) if titled else "") + after
+
+    def keep(self, key: str, page: Any, rendered: str) -> str:
+        if not key.startswith("header|"):
+            self.kept[key] = (rendered, "", False)
+        elif (place := self._title_place(rendered, str(page.meta["title"]))) is not None:
+            self.kept[key] = (rendered[:place], rendered[place + len(page.meta["title"]) :], True)
+        return rendered
+
+    def _title_place(self, header: str, title: str) -> int | None:
+        topic = header.find(self.HEADER_TOPIC)
+        start = header.find(self.TITLE_START, topic) + len(self.TITLE_START)
+        end = header.find(self.TITLE_END, start)
+        if topic < 0 or start < len(self.TITLE_START) or end < 0:
+            return None
+        inner = header[start:end]
+        if inner.strip() != title or not title:
+            return None
+        return start + inner.index(title)
+
+
+def shared_block_key(name: str, page: Any, nav: Any) -> str:
+    """The key under which a block of the page template is the same for every page that has
+    it (empty: render it for this page alone). A generated page outside the navigation shares
+    its tabs, sidebars, footer and scripts' configuration with every such page in its folder
+    (links are relative to it: `../` leads to `/ads/` from `/ads/x/` only), as long as the
+    same entries of the navigation are active and the same parts are hidden."""
+    if not isinstance(page, FinishedPage) or page.tandem.in_nav:
+        return ""
+    active = "".join("1" if item.active else "0" for item in _walk(nav or []))
+    folder = page.url.rstrip("/").rpartition("/")[0]
+    return f"{name}|{folder}|{','.join(page.tandem.hide)}|{active}"
+
+
+def _walk(items: Any) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _walk(item.children or [])
 
 
 def _nav_entries(nav: Any, title: str | None = None) -> Iterator[tuple[str | None, str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -209,3 +210,28 @@ def test_words_compare_folded_and_without_endings() -> None:
     assert significant_words("Pivot-Tabellen")["tabell"] == "Tabellen"
     assert set(significant_words("pivot tables")) == set(significant_words("Pivot table"))
     assert significant_words("Ich möchte das lernen") == {}
+
+
+def test_a_level_wanted_in_a_skill_nobody_offers_is_no_crash() -> None:
+    """'Advanced MySQL' when no ad offers MySQL at all: a goal nobody covers, never a KeyError
+    (synthetic markets of 900 to 1,500 ads hit it)."""
+
+    def ad(ident: str, offers: list[str], seeks: list[str]) -> Any:
+        data = {
+            "name": ident,
+            "owner": ident,
+            "location": "Berlin",
+            "languages": ["en"],
+            "offers": [{"skill": skill, "level": "expert"} for skill in offers],
+            "seeks": [{"skill": skill} for skill in seeks],
+            "commitment": {"hours_per_week": 2, "weeks": 12},
+            "posted": dt.date(2027, 2, 1),
+            "expires": dt.date(2027, 6, 1),
+            "status": "open",
+            "contact": f"{ident}@example.com",
+        }
+        return ad_from_data(ident, f"ads/{ident}.yml", data)
+
+    ads = [ad("a", ["Python"], ["Advanced MySQL", "Excel"]), ad("b", ["Excel"], ["Python"])]
+    found = suggest_partners(ads, [], today=TODAY, taxonomy=load_taxonomy(DATA.parent / "sample"))
+    assert [s.partner for s in found["a"]] == ["b"]

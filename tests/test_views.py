@@ -21,7 +21,7 @@ from jinja2 import nodes
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
 from generator.pipeline import gather
-from generator.site import charts
+from generator.site import charts, render
 from generator.site.i18n import locale_for
 from generator.site.render import _site_environment
 from generator.site.views import PAGES, SiteIndex, index_site
@@ -163,3 +163,39 @@ def test_relative_dates_are_worded_as_the_browser_words_them(
     today = dt.date.fromisoformat(TODAY)
     assert env.filters["posted_ago"](today - dt.timedelta(days=days)) == posted
     assert env.filters["expires_in"](today + dt.timedelta(days=days)) == expires
+
+
+@pytest.mark.parametrize("lang", ["en", "de"])
+def test_two_processes_render_the_same_site_as_one(
+    lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Large sites render in two processes (every other page of each type); the sample is
+    small, so the threshold is lowered to make it happen here."""
+    data = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    one = render.render_site(data, locale_for(lang))
+    monkeypatch.setattr(render, "PARALLEL_FROM", 1)
+    assert render._can_fork(), "this machine cannot fork: the test would compare one with one"
+    two = render.render_site(data, locale_for(lang))
+    assert two == one
+    assert list(two[1]) == list(one[1])  # the files in the same order too
+
+
+def test_a_preview_with_a_cache_renders_what_a_build_without_renders() -> None:
+    """`mkdocs serve` keeps the bodies of the last build and re-renders only pages whose
+    context changed: after an edit, the site is the one a fresh build makes."""
+    data = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    cache = render.RenderCache()
+    assert render.render_site(data, locale_for("en"), cache=cache) == render.render_site(
+        data, locale_for("en")
+    )
+    jana = next(ad for ad in data.ads if ad.id == "jana-schulz")
+    edited = dataclasses.replace(
+        jana, commitment=dataclasses.replace(jana.commitment, hours_per_week=7.5)
+    )
+    ads = tuple(edited if ad.id == jana.id else ad for ad in data.ads)
+    later = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    later = dataclasses.replace(later, ads=ads)
+    fresh = render.render_site(later, locale_for("en"))
+    assert render.render_site(later, locale_for("en"), cache=cache) == fresh
+    page = next(p for p in fresh[0] if p.src_uri == "ads/jana-schulz.md")
+    assert "7.5" in page.body

@@ -12,12 +12,17 @@ that the MkDocs adapter inserts after MkDocs' own Markdown step, so no site-leve
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import html
 import json
+import multiprocessing
+import os
 import re
+import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
@@ -32,7 +37,16 @@ from generator.data.problems import Problem
 from generator.gathered import Gathered
 from generator.site.i18n import Locale
 from generator.site.ics import content_lines, ics_date, ics_text
-from generator.site.views import PAGES, Alternate, SiteIndex, beside, index_site
+from generator.site.search import SearchEntry
+from generator.site.views import (
+    PAGES,
+    WHOLE,
+    Alternate,
+    Share,
+    SiteIndex,
+    beside,
+    index_site,
+)
 
 PROBLEMS_SHOWN = 100  # in the preview's notice; `tandem validate` lists every one
 
@@ -71,27 +85,27 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 @dataclass(frozen=True)
 class Page:
-    """One generated page: where it lives, its plain-text title and its HTML body."""
+    """One generated page: where it lives, its plain-text title, its HTML body and its entry in
+    the search index (None: the page is not searched)."""
 
     src_uri: str
     title: str
     body: str
     hide: tuple[str, ...] = ()
-    searchable: bool = True
+    search: SearchEntry | None = None
     in_nav: bool = False
     alternates: tuple[tuple[str, str], ...] = ()  # (src_uri, media type) of its feed, calendar
 
     @property
-    def markdown(self) -> str:
-        """What MkDocs reads: front matter only. JSON is YAML, ASCII-only and escape-safe."""
-        meta: dict[str, Any] = {"title": html.escape(self.title)}
+    def meta(self) -> dict[str, Any]:
+        """The page's front matter. The title is escaped: themes print it as markup. Search
+        always skips the page's HTML: Tandem supplies its entry (`search`)."""
+        meta: dict[str, Any] = {"title": html.escape(self.title), "search": {"exclude": True}}
         if self.alternates:
             meta["alternates"] = [{"href": h, "type": t} for h, t in self.alternates]
         if self.hide:
             meta["hide"] = list(self.hide)
-        if not self.searchable:
-            meta["search"] = {"exclude": True}
-        return f"---\n{json.dumps(meta, ensure_ascii=True, sort_keys=True)}\n---\n"
+        return meta
 
 
 class ContributorMarkdown:
@@ -190,33 +204,133 @@ def _expires_in(expires: dt.date, *, today: dt.date, locale: Locale) -> str:
     return locale.t("ad.expires_in_days", days=days)
 
 
-def render_site(data: Gathered, locale: Locale) -> tuple[tuple[Page, ...], dict[str, str]]:
-    """Every page of `PAGES`, and apart from them its files (the stories feed), in one locale."""
+Rendered = tuple[tuple[int, int, int], Page | tuple[str, str]]
+"""((page type, part, position in the part), a page or a file's (src_uri, content))."""
+PARALLEL_FROM = 500
+"""Live ads from which a second process renders half the pages: below, starting it costs
+more than it saves."""
+
+
+@dataclass
+class RenderCache:
+    """The bodies of the last build by what they were made from, for a preview that rebuilds
+    on every edit (`mkdocs serve`): a page whose context is equal to last time's is not
+    rendered again. Names and the build's day reach every page, so a change to any of them
+    empties the cache."""
+
+    stamp: Any = None
+    last: dict[Any, str] = field(default_factory=dict)  # what the last build rendered
+    bodies: dict[Any, str] = field(default_factory=dict)  # what this build has rendered
+
+    def start(self, site: SiteIndex) -> None:
+        stamp = (site.locale, site.data.today, site.data.site_url, site.ad_names, site.live_ids)
+        self.last = self.bodies if stamp == self.stamp else {}
+        self.stamp, self.bodies = stamp, {}
+
+
+def render_site(
+    data: Gathered, locale: Locale, *, cache: RenderCache | None = None
+) -> tuple[tuple[Page, ...], dict[str, str]]:
+    """Every page of `PAGES`, and apart from them its files (the stories feed), in one locale.
+
+    Pages are pure functions of the data, so on a machine with a second core and a large site
+    a forked process renders every other page of each type while this one renders the rest;
+    the result is the same, in the same order, as rendering them all here. With a cache
+    (a preview), pages whose context did not change since the last build are not rendered.
+    """
     site = index_site(data, locale)
-    env = _site_environment(site)
+    if cache is not None:
+        cache.start(site)
+        rendered = render_share(site, WHOLE, cache=cache)
+    elif len(site.live) >= PARALLEL_FROM and _can_fork():
+        rendered = _render_in_two(site)
+    else:
+        rendered = render_share(site, WHOLE)
     pages: list[Page] = []
     files: dict[str, str] = {}
-    for kind in PAGES:
-        template = env.get_template(kind.template)
-        for number, (src_uri, context) in enumerate(kind.pages(site)):
-            body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
-            if kind.as_file:
-                files[src_uri] = body
-            else:
-                alternates = _alternates(src_uri, kind.alternates)
-                pages.append(
-                    Page(
-                        src_uri,
-                        context.title,
-                        body,
-                        kind.hide,
-                        kind.searchable,
-                        # the nav names a type's first page: /ads/, not /ads/page/2/
-                        kind.in_nav and number == 0,
-                        alternates,
-                    )
-                )
+    for _, result in sorted(rendered, key=lambda r: r[0]):
+        if isinstance(result, Page):
+            pages.append(result)
+        else:
+            files[result[0]] = result[1]
     return tuple(sorted(pages, key=lambda p: p.src_uri)), files
+
+
+def render_share(
+    site: SiteIndex, share: Share, *, cache: RenderCache | None = None
+) -> list[Rendered]:
+    """The pages and files of one share, each with the key that puts it in its place."""
+    env = _site_environment(site)
+    part = share[0]
+    rendered: list[Rendered] = []
+    for number, kind in enumerate(PAGES):
+        template = env.get_template(kind.template)
+        for index, (src_uri, context) in enumerate(kind.pages(site, share)):
+            key = (number, src_uri, context)
+            body = _cached(cache, key)
+            if body is None:
+                body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
+            _keep(cache, key, body)
+            place = (number, index, part)  # the item's position is index * parts + part
+            if kind.as_file:
+                rendered.append((place, (src_uri, body)))
+                continue
+            search = kind.search(site, src_uri, context) if kind.search else None
+            alternates = _alternates(src_uri, kind.alternates)
+            # the nav names a type's first page: /ads/, not /ads/page/2/
+            first = index * share[1] + part == 0
+            page = Page(
+                src_uri, context.title, body, kind.hide, search, kind.in_nav and first, alternates
+            )
+            rendered.append((place, page))
+    return rendered
+
+
+def _cached(cache: RenderCache | None, key: Any) -> str | None:
+    if cache is None:
+        return None
+    try:
+        return cache.last.get(key)
+    except TypeError:  # a context with a mapping in it: rendered every time
+        return None
+
+
+def _keep(cache: RenderCache | None, key: Any, body: str) -> None:
+    if cache is not None:
+        with contextlib.suppress(TypeError):
+            cache.bodies[key] = body
+
+
+def _can_fork() -> bool:
+    """A second core, and processes that start as copies of this one (no pickling of the
+    site): Linux and other systems with fork, outside of a process with other threads (a
+    copy of a process made while another thread holds a lock can hang)."""
+    return (
+        (os.cpu_count() or 1) > 1
+        and "fork" in multiprocessing.get_all_start_methods()
+        and threading.active_count() == 1
+    )
+
+
+_SHARED: SiteIndex | None = None  # the site a forked process renders from
+
+
+def _render_other_half() -> list[Rendered]:
+    assert _SHARED is not None
+    return render_share(_SHARED, (1, 2))
+
+
+def _render_in_two(site: SiteIndex) -> list[Rendered]:
+    global _SHARED
+    _SHARED = site
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            other = pool.submit(_render_other_half)
+            mine = render_share(site, (0, 2))
+            return mine + other.result()
+    finally:
+        _SHARED = None
 
 
 def _alternates(src_uri: str, alternates: Sequence[Alternate]) -> tuple[tuple[str, str], ...]:

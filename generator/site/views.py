@@ -38,6 +38,14 @@ from generator.site.charts import (
 from generator.site.forms import ad_form, partnership_form
 from generator.site.i18n import Locale
 from generator.site.ics import stable_uid
+from generator.site.search import (
+    SearchEntry,
+    ad_entry,
+    listing_entry,
+    location_of,
+    partnership_entry,
+    skill_entry,
+)
 
 NEWEST_ADS_ON_HOME = 6
 STORIES_ON_HOME = 3
@@ -78,10 +86,12 @@ class SiteIndex:
     listed_skills: tuple[str, ...]  # those that an open ad offers or seeks
     stories: tuple[Partnership, ...]  # closed partnerships, newest first
     partnerships: Mapping[str, Partnership]
+    partnerships_of: Mapping[str, tuple[Partnership, ...]]  # ad id -> its partnerships, by id
     ad_names: Mapping[str, str]  # every ad, for naming partners; only live ads get a link
     live_ids: frozenset[str]
     partner_shares: Mapping[str, float]  # reason code -> share of all suggestions giving it
     circle_shares: Mapping[str, float]
+    spellings: Mapping[str, tuple[str, ...]]  # skill key -> what people wrote, on live ads
 
     def skill_name(self, key: str) -> str:
         return self.data.taxonomy.display_key(key, self.locale.lang)
@@ -100,12 +110,14 @@ def index_site(data: Gathered, locale: Locale) -> SiteIndex:
         listed_skills=tuple(k for k, use in skills.items() if use.offers or use.seeks),
         stories=_stories(data.partnerships),
         partnerships={p.id: p for p in data.partnerships},
+        partnerships_of=_partnerships_of(data.partnerships),
         ad_names={ad.id: ad.name for ad in data.ads},
         live_ids=frozenset(live),
         partner_shares=reason_shares(
             s.reasons for found in data.suggestions.values() for s in found
         ),
         circle_shares=reason_shares(c.reasons for found in data.circles.values() for c in found),
+        spellings=_spellings(data, live.values()),
     )
 
 
@@ -125,9 +137,33 @@ def _skill_uses(data: Gathered, live: Iterable[Ad]) -> dict[str, SkillUse]:
     return {key: SkillUse(key, tuple(o), tuple(s)) for key, (o, s) in sorted(uses.items())}
 
 
+def _spellings(data: Gathered, live: Iterable[Ad]) -> dict[str, tuple[str, ...]]:
+    written: dict[str, dict[str, None]] = {}
+    key_of = data.taxonomy.key_of
+    for ad in live:
+        for text in (*(o.skill for o in ad.offers), *(s.skill for s in ad.seeks)):
+            written.setdefault(key_of(text), {})[text] = None
+    return {key: tuple(texts) for key, texts in written.items()}
+
+
+def _partnerships_of(partnerships: Iterable[Partnership]) -> dict[str, tuple[Partnership, ...]]:
+    """Found once for all ad pages: looking through every log for each ad grows with N²."""
+    of: dict[str, list[Partnership]] = {}
+    for p in partnerships:
+        for ad_id in dict.fromkeys(p.partners):
+            of.setdefault(ad_id, []).append(p)
+    return {ad_id: tuple(found) for ad_id, found in of.items()}
+
+
 def _stories(partnerships: Iterable[Partnership]) -> tuple[Partnership, ...]:
     done = [p for p in partnerships if p.closing and p.phase == "closed"]
     return tuple(sorted(done, key=lambda p: (-p.closing.date.toordinal(), p.id)))  # type: ignore[union-attr]
+
+
+Share = tuple[int, int]
+"""(part, parts): every parts-th page of each type, from the part-th on; how a build splits
+the pages between processes. (0, 1) is every page."""
+WHOLE: Share = (0, 1)
 
 
 # --- the views ------------------------------------------------------------------------------
@@ -236,11 +272,14 @@ def market_order(site: SiteIndex) -> tuple[Ad, ...]:
     return tuple(sorted(site.open, key=lambda a: (-a.posted.toordinal(), a.id)))
 
 
-def marketplace_pages(site: SiteIndex) -> Iterable[tuple[str, MarketplaceContext]]:
+def marketplace_pages(
+    site: SiteIndex, share: Share = WHOLE
+) -> Iterable[tuple[str, MarketplaceContext]]:
     ads = market_order(site)
     pages = max(1, -(-len(ads) // CARDS_PER_PAGE))
     shared = _market_shared(site, ads)
-    for page in range(1, pages + 1):
+    part, parts = share
+    for page in range(1 + part, pages + 1, parts):
         chunk = ads[(page - 1) * CARDS_PER_PAGE : page * CARDS_PER_PAGE]
         yield market_page_uri(page), _market_page(site, shared, chunk, page=page, pages=pages)
 
@@ -565,7 +604,7 @@ def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
         contact=contact_action(ad.contact),
         offers=shown_skills(site, offer_rows(site, ad.offers)),
         seeks=shown_skills(site, seek_rows(site, ad.seeks)),
-        partnerships=tuple(p for p in site.data.partnerships if ad.id in p.partners),
+        partnerships=site.partnerships_of.get(ad.id, ()),
         suggestions=tuple(_suggested(site, ad, s) for s in site.data.suggestions.get(ad.id, ())),
         circles=tuple(_circle(site, ad, c) for c in site.data.circles.get(ad.id, ())),
         source=source_file(site, ad.path),
@@ -1090,15 +1129,70 @@ def _json(data: object) -> str:
     return json.dumps(data, ensure_ascii=True, separators=(",", ":"))  # no lone surrogate in a page
 
 
+# --- search entries -------------------------------------------------------------------------
+
+Search = Callable[[SiteIndex, str, Any], SearchEntry | None]
+"""(site, src_uri, the page's context) -> the page's one entry in the search index, if any."""
+
+
+def search_ad(site: SiteIndex, src_uri: str, context: AdContext) -> SearchEntry | None:
+    """Open ads only: search finds the people the marketplace lists."""
+    if not context.ad.is_open(site.data.today):
+        return None
+    key_of = site.data.taxonomy.key_of
+    return ad_entry(
+        location_of(src_uri), context.ad, name_of=lambda text: site.skill_name(key_of(text))
+    )
+
+
+def search_skill(site: SiteIndex, src_uri: str, context: SkillContext) -> SearchEntry:
+    skill = site.data.taxonomy.by_key.get(context.key)
+    listed = skill.terms if skill else ()
+    return skill_entry(
+        location_of(src_uri),
+        context.name,
+        aliases=listed,
+        spellings=site.spellings.get(context.key, ()),
+    )
+
+
+def search_partnership(site: SiteIndex, src_uri: str, context: PartnershipContext) -> SearchEntry:
+    return partnership_entry(location_of(src_uri), context.p, names=site.ad_names)
+
+
+def search_home(site: SiteIndex, src_uri: str, context: HomeContext) -> SearchEntry:
+    return listing_entry(location_of(src_uri), context.title, site.locale.t("home.lead"))
+
+
+def search_partnerships(site: SiteIndex, src_uri: str, context: PartnershipsContext) -> SearchEntry:
+    return listing_entry(location_of(src_uri), context.title, site.locale.t("partnerships.lead"))
+
+
+def search_stories(site: SiteIndex, src_uri: str, context: StoriesContext) -> SearchEntry:
+    return listing_entry(
+        location_of(src_uri),
+        context.title,
+        site.locale.t("stories.lead"),
+        (p.title for p in context.stories),
+    )
+
+
 # --- the page list --------------------------------------------------------------------------
 
-Pages = Callable[[SiteIndex], Iterable[tuple[str, Context]]]
-"""(src_uri, context) for each page of one type."""
+
+class Pages(Protocol):
+    """(src_uri, context) for each page of one type in the share asked for, in a fixed order."""
+
+    def __call__(self, site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]: ...
 
 
 def one(src_uri: str, view: Callable[[SiteIndex], Context]) -> Pages:
     """A page type with a single page."""
-    return lambda site: [(src_uri, view(site))]
+
+    def pages(site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]:
+        return [(src_uri, view(site))] if share[0] == 0 else []
+
+    return pages
 
 
 def each(
@@ -1110,10 +1204,15 @@ def each(
 ) -> Pages:
     """A page `<folder>/<name>.md` for every item, by name; with `file`, the file of that
     name beside each such page instead (`skills/<name>/feed.xml`)."""
-    return lambda site: (
-        (beside(f"{folder}/{name}.md", file) if file else f"{folder}/{name}.md", view(site, item))
-        for name, item in items(site).items()
-    )
+
+    def pages(site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]:
+        part, parts = share
+        for index, (name, item) in enumerate(items(site).items()):
+            if index % parts == part:
+                src_uri = f"{folder}/{name}.md"
+                yield (beside(src_uri, file) if file else src_uri, view(site, item))
+
+    return pages
 
 
 def beside(src_uri: str, file: str) -> str:
@@ -1139,48 +1238,58 @@ class PageType:
     template: str
     pages: Pages
     hide: tuple[str, ...] = ()
-    searchable: bool = True
+    search: Search | None = None  # its entry in the search index; None: not searchable
     in_nav: bool = False
     as_file: bool = False  # written as it is beside the pages (a feed), not a page
     alternates: tuple[Alternate, ...] = ()
 
 
 PAGES: tuple[PageType, ...] = (
-    PageType("home.html", one("index.md", view_home), hide=WIDE, in_nav=True),
-    PageType("marketplace.html", marketplace_pages, hide=WIDE, searchable=False, in_nav=True),
+    PageType("home.html", one("index.md", view_home), hide=WIDE, search=search_home, in_nav=True),
+    PageType("marketplace.html", marketplace_pages, hide=WIDE, in_nav=True),
     PageType("marketplace.json", one(MARKET_DATA, view_market_data), as_file=True),
-    PageType("ad.html", each("ads", lambda site: site.live, view_ad)),
-    PageType("skills.html", one("skills/index.md", view_skills), searchable=False, in_nav=True),
+    PageType("ad.html", each("ads", lambda site: site.live, view_ad), search=search_ad),
+    PageType("skills.html", one("skills/index.md", view_skills), in_nav=True),
     PageType(
-        "skill.html", each("skills", lambda site: site.skills, view_skill), alternates=(ATOM_FEED,)
+        "skill.html",
+        each("skills", lambda site: site.skills, view_skill),
+        search=search_skill,
+        alternates=(ATOM_FEED,),
     ),
     PageType(
         "skill_feed.xml",
         each("skills", lambda site: site.skills, view_skill_feed, file=ATOM_FEED.file),
         as_file=True,
     ),
-    PageType("partnerships.html", one("partnerships/index.md", view_partnerships), in_nav=True),
+    PageType(
+        "partnerships.html",
+        one("partnerships/index.md", view_partnerships),
+        search=search_partnerships,
+        in_nav=True,
+    ),
     PageType(
         "partnership.html",
         each("partnerships", lambda site: site.partnerships, view_partnership),
+        search=search_partnership,
     ),
     PageType(
         "calendar.ics",
         each("partnerships", lambda site: site.partnerships, view_calendar, file="calendar.ics"),
         as_file=True,
     ),
-    PageType("stories.html", one("stories/index.md", view_stories), hide=WIDE, in_nav=True),
-    PageType("feed.xml", one("stories/feed.xml", view_stories_feed), as_file=True),
     PageType(
-        "stats.html", one("stats/index.md", view_stats), hide=WIDE, searchable=False, in_nav=True
-    ),
-    # For maintainers: linked from their guide, not a tab of its own.
-    PageType("pairings.html", one("pairings/index.md", view_pairings), searchable=False),
-    PageType("post.html", one("post/index.md", view_post), hide=WIDE, searchable=False),
-    PageType(
-        "post_partnership.html",
-        one("post/partnership/index.md", view_post_partnership),
+        "stories.html",
+        one("stories/index.md", view_stories),
         hide=WIDE,
-        searchable=False,
+        search=search_stories,
+        in_nav=True,
+    ),
+    PageType("feed.xml", one("stories/feed.xml", view_stories_feed), as_file=True),
+    PageType("stats.html", one("stats/index.md", view_stats), hide=WIDE, in_nav=True),
+    # For maintainers: linked from their guide, not a tab of its own.
+    PageType("pairings.html", one("pairings/index.md", view_pairings)),
+    PageType("post.html", one("post/index.md", view_post), hide=WIDE),
+    PageType(
+        "post_partnership.html", one("post/partnership/index.md", view_post_partnership), hide=WIDE
     ),
 )
