@@ -25,20 +25,16 @@ and /usr/bin/chromedriver.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import json
 import statistics
 import sys
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
+from tools.browser import serve, start_chromium
+
 WORDS = ("kubernetes", "python", "zürich", "mueller", "kuberntes")
 PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
 
@@ -100,38 +96,8 @@ const type = text => {
 """
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a browser that closes a connection early is no news here
-
-
-@contextmanager
-def served(site: Path) -> Iterator[str]:
-    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=site))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 def chromium() -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--window-size=1280,900"):
-        options.add_argument(arg)
-    return webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    return start_chromium()
 
 
 def sizes(site: Path) -> dict[str, int]:
@@ -182,7 +148,7 @@ def measure(site: Path, *, runs: int) -> dict[str, Any]:
     figures: dict[str, Any] = sizes(site)
     driver = chromium()
     try:
-        with served(site) as root:
+        with serve(site) as root:
             url = root + "ads/"
             figures["cls_desktop"] = max(
                 layout_shift(driver, url, phone=False) for _ in range(runs)

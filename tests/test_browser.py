@@ -7,14 +7,11 @@ Tests never sleep: every wait is a WebDriverWait on a condition.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -24,10 +21,9 @@ import yaml
 from conftest import SAMPLE, TODAY, mkdocs_build
 
 from generator.matching.skills import load_taxonomy
+from tools.browser import CHROMEDRIVER, CHROMIUM, have_chromium, serve, start_chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
-if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+if not have_chromium():
     pytest.skip(
         f"browser tests need {CHROMIUM} and {CHROMEDRIVER} "
         "(Debian: apt-get install chromium chromium-driver)",
@@ -35,25 +31,13 @@ if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
     )
 pytest.importorskip("selenium", reason="browser tests need selenium: pip install -e '.[test]'")
 
-from selenium import webdriver  # noqa: E402 - only once we know a browser is there
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.chrome.webdriver import WebDriver  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
-from selenium.webdriver.support import expected_conditions as ec  # noqa: E402
-from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+from selenium.webdriver.chrome.webdriver import WebDriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
-CHROME_ARGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-    "--window-size=1280,900",
-)
+NO_JAVASCRIPT = {"profile.managed_default_content_settings.javascript": 2}
 WAIT = 10  # seconds: an upper bound for slow machines, never a pause
 MAIN_PAGES = (
     "",
@@ -73,26 +57,6 @@ MAIN_PAGES = (
 # --- serving and driving ----------------------------------------------------------------------
 
 
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """A built site on 127.0.0.1 at a free port, for the duration of the block."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
-
-
 @pytest.fixture(scope="module")
 def site_url(sample_site: Path) -> Iterator[str]:
     with serve(sample_site) as url:
@@ -105,17 +69,11 @@ def new_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..
     drivers: list[WebDriver] = []
 
     def start(*, javascript: bool = True) -> WebDriver:
-        options = webdriver.ChromeOptions()
-        options.binary_location = str(CHROMIUM)
-        for arg in CHROME_ARGS:
-            options.add_argument(arg)
-        options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-        if not javascript:
-            options.add_experimental_option(
-                "prefs", {"profile.managed_default_content_settings.javascript": 2}
-            )
-        driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        driver: WebDriver = start_chromium(
+            profile=tmp_path_factory.mktemp("chromium-profile"),
+            prefs=None if javascript else NO_JAVASCRIPT,
+            logs=True,
+        )
         drivers.append(driver)
         return driver
 

@@ -20,20 +20,19 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 from conftest import SAMPLE, TODAY, build_env, copy_site, mkdocs_build
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.chrome.webdriver import WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
-from test_browser import CHROME_ARGS, CHROMEDRIVER, CHROMIUM, clock_on, open_page, serve, wait_until
+from test_browser import NO_JAVASCRIPT, clock_on, open_page, serve, wait_until
 from test_layout import TRICKY
 
 from generator.data.ids import slugify
 from generator.data.validate import schema_validator
 from generator.site.forge import forge_from_config
 from generator.workflow.layout import yaml_text
+from tools.browser import start_chromium
 
 TANDEM = str(Path(sys.executable).with_name("tandem"))
 DAY = dt.date.fromisoformat(TODAY)
@@ -76,17 +75,11 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory: pytest.TempPathFactory, downloads: Path) -> Iterator[WebDriver]:
     """Chromium whose downloads land in `downloads`, its clock on the build's day."""
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in CHROME_ARGS:
-        options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}")
-    options.add_experimental_option(
-        "prefs",
-        {"download.default_directory": str(downloads), "download.prompt_for_download": False},
+    driver: WebDriver = start_chromium(
+        profile=tmp_path_factory.mktemp("chromium-profile"),
+        prefs={"download.default_directory": str(downloads), "download.prompt_for_download": False},
+        logs=True,
     )
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     driver.execute_cdp_cmd(
         "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)}
     )
@@ -490,15 +483,9 @@ def test_a_file_too_long_for_a_link_is_downloaded(
 def test_without_javascript_the_guide_is_offered(
     tmp_path_factory: pytest.TempPathFactory, github_url: str
 ) -> None:
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in CHROME_ARGS:
-        options.add_argument(arg)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('chromium-nojs')}")
-    options.add_experimental_option(
-        "prefs", {"profile.managed_default_content_settings.javascript": 2}
+    driver: WebDriver = start_chromium(
+        profile=tmp_path_factory.mktemp("chromium-nojs"), prefs=NO_JAVASCRIPT
     )
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     try:
         driver.get(github_url + "post/")
         note = driver.find_element(By.ID, "tandem-post-nojs")

@@ -11,45 +11,22 @@ what was there. Needs /usr/bin/chromium and /usr/bin/chromedriver, and selenium 
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from tools.browser import CHROMEDRIVER, CHROMIUM, have_chromium, serve, start_chromium
+
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SITE_FILES = ("mkdocs.yml", "docs", "theme", "skills.yml", "places.yml", "ads", "partnerships")
 LANGUAGES = ("en", "de")
 SCREENS = {"desktop": (1280, 800, False), "phone": (390, 844, True)}
 PAGE_TYPES = ("home", "marketplace", "ad", "skill", "skills", "partnership", "partnerships",
               "stories", "stats", "guide", "post", "post-partnership")  # fmt: skip
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def served(directory: Path) -> Iterator[str]:
-    handler = functools.partial(QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
 
 
 def build_site(work: Path, *, language: str, today: str | None) -> Path:
@@ -100,14 +77,7 @@ def page_paths(site: Path) -> dict[str, str]:
 
 
 def start_browser() -> Any:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"):
-        options.add_argument(arg)
-    return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    return start_chromium("--hide-scrollbars")
 
 
 def take(driver: Any, url: str, path: Path, *, screen: str) -> None:
@@ -126,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "screenshots")
     parser.add_argument("--today", help="the build's day, YYYY-MM-DD (default: today)")
     args = parser.parse_args(argv)
-    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
+    if not have_chromium():
         parser.error(
             f"needs {CHROMIUM} and {CHROMEDRIVER} (apt-get install chromium chromium-driver)"
         )
@@ -138,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as work:
             for language in LANGUAGES:
                 site = build_site(Path(work), language=language, today=args.today)
-                with served(site) as base:
+                with serve(site) as base:
                     for page, path in page_paths(site).items():
                         for screen in SCREENS:
                             target = args.out / f"{page}-{language}-{screen}.png"
