@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 import yaml
@@ -338,14 +338,13 @@ def test_without_javascript_every_card_is_visible(
 
 
 def search(driver: WebDriver, text: str) -> list[str]:
-    """Type into Material's search box; the links of the results once there are some."""
-    box = wait_until(
-        driver,
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "input.md-search__input")),
-        "no search box",
-    )
-    box.click()
-    box.send_keys(text)
+    """Search from the current page; the links of the results once there are some.
+
+    The page is opened again with the query in its address (Material's `?q=`): typed key by
+    key, Material shows the results of each prefix on the way ("Ler" before "Lernpaketen"),
+    and those could be read before the whole word's arrive."""
+    page = urlsplit(driver.current_url)._replace(query="", fragment="").geturl()
+    driver.get(f"{page}?q={quote(text)}")
     # Read the links in one script: Material re-renders the list while results come in, so
     # elements found one call earlier may already be gone.
     hrefs: list[str] = wait_until(
@@ -356,6 +355,8 @@ def search(driver: WebDriver, text: str) -> list[str]:
         ),
         f"searching {text!r} found nothing",
     )
+    box = driver.find_element(By.CSS_SELECTOR, "input.md-search__input")
+    assert box.get_attribute("value") == text, "the results are not those of the whole text"
     return hrefs
 
 
@@ -585,21 +586,7 @@ def test_german_site(browser: WebDriver, german_url: str) -> None:
     # "Lernpaketen" is no prefix of "Lernpakete" in the phases guide: only the German stemmer
     # brings them together. (The heading "Lernpakete" of every partnership page is no longer
     # in the index: what every page of a kind shows finds nothing.)
-    # Opened with the query in the address (Material's `?q=`): typed key by key, the results
-    # of "Ler" on the way may still show when they are read.
-    open_page(browser, german_url + "?q=Lernpaketen")
-    hrefs: list[str] = wait_until(
-        browser,
-        lambda d: d.execute_script(
-            "return Array.from(document.querySelectorAll("
-            "'.md-search-result__item a.md-search-result__link')).map(link => link.href)"
-        ),
-        "searching 'Lernpaketen' found nothing",
-    )
-    assert (
-        browser.find_element(By.CSS_SELECTOR, "input.md-search__input").get_attribute("value")
-        == "Lernpaketen"
-    )
+    hrefs = search(browser, "Lernpaketen")
     assert any("/phases/" in href for href in hrefs), hrefs
     assert not any("/partnerships/" in href for href in hrefs), hrefs
 
