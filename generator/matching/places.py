@@ -30,6 +30,7 @@ from generator.data.ids import slugify
 from generator.data.load import Document, LoadError, load_file
 from generator.data.problems import Problem
 from generator.data.validate import Record
+from generator.matching.listed import Listed
 
 PLACES_FILE = "places.yml"
 # Locations that name no place: such an ad meets others only remotely.
@@ -45,22 +46,8 @@ LONG_PLACE = 9
 _HEAD = re.compile(r"^([^,(]+)[,(]")
 
 
-@dataclass(frozen=True)
-class Place:
+class Place(Listed):
     """One canonical place of the list."""
-
-    key: str
-    name: str
-    de: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        """Every spelling the list gives for this place."""
-        return tuple(dict.fromkeys((self.name, self.de, *self.aliases)))
-
-    def display(self, lang: str = "en") -> str:
-        return self.de if lang == "de" else self.name
 
 
 @dataclass(frozen=True)

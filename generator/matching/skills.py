@@ -46,6 +46,7 @@ from generator.data.ids import RESERVED, slugify
 from generator.data.load import Document, JsonPath, LoadError, load_file
 from generator.data.problems import Problem, TandemError
 from generator.data.validate import Record
+from generator.matching.listed import Listed
 from generator.matching.places import NO_PLACES, Places, read_places
 
 TAXONOMY_FILE = "skills.yml"
@@ -266,19 +267,8 @@ def _ascii_slug(text: str) -> str:
 # --- taxonomy -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Skill:
+class Skill(Listed):
     """One canonical skill of the taxonomy."""
-
-    key: str
-    name: str
-    de: str
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def terms(self) -> tuple[str, ...]:
-        """Every spelling the taxonomy lists for this skill."""
-        return tuple(dict.fromkeys((self.name, self.de, *self.aliases)))
 
 
 class TaxonomyError(TandemError):
@@ -316,7 +306,7 @@ class Taxonomy:
 
     def display(self, skill: Skill, lang: str = "en") -> str:
         """The skill's name in `lang` (German when asked and listed, else English)."""
-        return skill.de if lang == "de" else skill.name
+        return skill.display(lang)
 
     def display_key(self, key: str, lang: str = "en") -> str:
         """The name of a canonical key; a skill not in the taxonomy shows as people wrote it."""
