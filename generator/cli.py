@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import os
 import signal
 import sys
@@ -150,13 +149,13 @@ def _relative(root: Path, file: Path) -> str:
 @problems_exit
 def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
     """Suggested partners for every open ad, or for AD_ID."""
-    from generator.matching.present import suggestions_json, suggestions_text
+    from generator.matching.present import suggestions_json_text, suggestions_text
     from generator.pipeline import gather
 
     data = gather(root, today, top=top)
     result = _for_ad(data.suggestions, ad_id, data.ads)
     names = {ad.id: ad.name for ad in data.ads}
-    _print(fmt, lambda: suggestions_json(result), lambda: suggestions_text(result, names))
+    _print(fmt, lambda: suggestions_json_text(result), lambda: suggestions_text(result, names))
 
 
 def _for_ad(
@@ -170,10 +169,10 @@ def _for_ad(
     return {ad_id: result.get(ad_id, [])}
 
 
-def _print(fmt: str, as_json: Callable[[], Any], as_text: Callable[[], Iterable[str]]) -> None:
-    """JSON for tools, or lines for people."""
+def _print(fmt: str, as_json: Callable[[], str], as_text: Callable[[], Iterable[str]]) -> None:
+    """JSON for tools (the text of `present.json_text`), or lines for people."""
     if fmt == "json":
-        click.echo(json.dumps(as_json(), indent=2, ensure_ascii=False))
+        click.echo(as_json())
         return
     for line in as_text():
         click.echo(line)
@@ -497,7 +496,7 @@ def report(base: str, root: Path, today: dt.date) -> None:
 def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
     """Suggested circles (3–5 people, one shared goal) for ads open to a circle format."""
     from generator.matching.circles import suggest_circles
-    from generator.matching.present import circles_json, circles_text
+    from generator.matching.present import circles_json_text, circles_text
     from generator.pipeline import modelled
 
     data = modelled(root, today)
@@ -506,7 +505,7 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
     )
     result = _for_ad(found, ad_id, data.ads)
     names = {ad.id: ad.name for ad in data.ads}
-    _print(fmt, lambda: circles_json(result), lambda: circles_text(result, names))
+    _print(fmt, lambda: circles_json_text(result), lambda: circles_text(result, names))
 
 
 @main.command()
@@ -518,10 +517,10 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
 def pairings(fmt: str, root: Path, today: dt.date) -> None:
     """A plan for maintainers: one partner or circle per open ad, so most people get one."""
     from generator.matching.pairings import plan_pairings
-    from generator.matching.present import pairings_json, pairings_text
+    from generator.matching.present import pairings_json_text, pairings_text
     from generator.pipeline import modelled
 
     data = modelled(root, today)
     plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
     names = {ad.id: ad.name for ad in data.ads}
-    _print(fmt, lambda: pairings_json(plan), lambda: pairings_text(plan, names))
+    _print(fmt, lambda: pairings_json_text(plan), lambda: pairings_text(plan, names))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 from typing import Any
 
 from generator.matching.circles import Circle
@@ -158,8 +159,13 @@ def direction(suggestion: Suggestion) -> str:
 
 # --- JSON (the contract's shapes) -----------------------------------------------------------
 
+Words = Callable[[Iterable[Reason]], list[Any]]
+"""How a shape gives its reasons: as texts (`reason_texts`), or already encoded (`_encoded`)."""
 
-def suggestions_json(result: Mapping[str, Sequence[Suggestion]]) -> dict[str, Any]:
+
+def suggestions_json(
+    result: Mapping[str, Sequence[Suggestion]], *, words: Words = reason_texts
+) -> dict[str, Any]:
     """`{"<ad id>": [{"partner", "score", "mutual", "reasons"}, …]}`."""
     return {
         ident: [
@@ -167,7 +173,7 @@ def suggestions_json(result: Mapping[str, Sequence[Suggestion]]) -> dict[str, An
                 "partner": s.partner,
                 "score": s.score,
                 "mutual": s.mutual,
-                "reasons": reason_texts(s.reasons),
+                "reasons": words(s.reasons),
             }
             for s in suggestions
         ]
@@ -175,7 +181,9 @@ def suggestions_json(result: Mapping[str, Sequence[Suggestion]]) -> dict[str, An
     }
 
 
-def circles_json(result: Mapping[str, Sequence[Circle]]) -> dict[str, Any]:
+def circles_json(
+    result: Mapping[str, Sequence[Circle]], *, words: Words = reason_texts
+) -> dict[str, Any]:
     """`{"<ad id>": [{"members", "theme", "score", "reasons"}, …]}`."""
     return {
         ident: [
@@ -183,7 +191,7 @@ def circles_json(result: Mapping[str, Sequence[Circle]]) -> dict[str, Any]:
                 "members": list(c.members),
                 "theme": c.theme,
                 "score": c.score,
-                "reasons": reason_texts(c.reasons),
+                "reasons": words(c.reasons),
             }
             for c in circles
         ]
@@ -191,12 +199,110 @@ def circles_json(result: Mapping[str, Sequence[Circle]]) -> dict[str, Any]:
     }
 
 
-def pairings_json(plan: Sequence[Proposal]) -> list[dict[str, Any]]:
+def pairings_json(plan: Sequence[Proposal], *, words: Words = reason_texts) -> list[dict[str, Any]]:
     """`[{"members", "score", "reasons"}, …]`."""
     return [
-        {"members": list(p.members), "score": p.score, "reasons": reason_texts(p.reasons)}
-        for p in plan
+        {"members": list(p.members), "score": p.score, "reasons": words(p.reasons)} for p in plan
     ]
+
+
+def suggestions_json_text(result: Mapping[str, Sequence[Suggestion]]) -> str:
+    """`suggestions_json` as the commands print it (`json_text`), each reason encoded once."""
+    return json_text(suggestions_json(result, words=_encoded()))
+
+
+def circles_json_text(result: Mapping[str, Sequence[Circle]]) -> str:
+    return json_text(circles_json(result, words=_encoded()))
+
+
+def pairings_json_text(plan: Sequence[Proposal]) -> str:
+    return json_text(pairings_json(plan, words=_encoded()))
+
+
+class Encoded(str):
+    """A value already written as JSON (a quoted string): `json_text` copies it as it is."""
+
+
+def _encoded() -> Words:
+    """`reason_texts` as JSON strings, each reason object encoded once: the matcher gives one
+    object for all equal reasons (`match.Remembered`), 313,000 reasons at 10,000 ads. Keyed
+    by identity, so only while the reasons live: for one call of a `*_json_text`."""
+    done: dict[int, tuple[Reason, Encoded]] = {}
+
+    def words(reasons: Iterable[Reason]) -> list[Any]:
+        found = []
+        for reason in reasons:
+            known = done.get(id(reason))
+            if known is None:
+                # the reason is kept beside its text, so its id is not reused for another
+                text = Encoded(encode_basestring(_worded(reason, ENGLISH)))
+                known = done[id(reason)] = (reason, text)
+            found.append(known[1])
+        return found
+
+    return words
+
+
+def json_text(value: Any) -> str:
+    """`json.dumps(value, indent=2, ensure_ascii=False)`, byte for byte, for dicts with text
+    keys, lists, tuples, texts, whole numbers, booleans and None, and `Encoded` values as
+    written. Faster: Python's JSON writer takes its slow path whenever it indents."""
+    out: list[str] = []
+    _write(value, "\n", out)
+    return "".join(out)
+
+
+def _write(value: Any, newline: str, out: list[str]) -> None:
+    """`value` into `out`, its inner lines indented two spaces more than `newline`."""
+    if type(value) is Encoded:
+        out.append(value)
+    elif isinstance(value, str):
+        out.append(encode_basestring(value))
+    elif value is None or value is True or value is False:
+        out.append(_CONSTANTS[value])
+    elif isinstance(value, int):
+        out.append(int.__repr__(value))
+    elif isinstance(value, dict):
+        _write_dict(value, newline, out)
+    elif isinstance(value, list | tuple):
+        _write_list(value, newline, out)
+    else:
+        raise TypeError(f"json_text writes no {type(value).__name__}")
+
+
+_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def _write_dict(value: dict[Any, Any], newline: str, out: list[str]) -> None:
+    if not value:
+        out.append("{}")
+        return
+    inner = newline + "  "
+    separator = "{"
+    for key, item in value.items():
+        if not isinstance(key, str):
+            raise TypeError(f"json_text writes text keys only, not {type(key).__name__}")
+        out.append(f"{separator}{inner}{encode_basestring(key)}: ")
+        separator = ","
+        _write(item, inner, out)
+    out.append(newline + "}")
+
+
+def _write_list(value: list[Any] | tuple[Any, ...], newline: str, out: list[str]) -> None:
+    if not value:
+        out.append("[]")
+        return
+    inner = newline + "  "
+    out.append("[" + inner)
+    separator = "," + inner
+    for n, item in enumerate(value):
+        if n:
+            out.append(separator)
+        if type(item) is Encoded:  # most items: a reason's text
+            out.append(item)
+        else:
+            _write(item, inner, out)
+    out.append(newline + "]")
 
 
 # --- terminal text --------------------------------------------------------------------------
