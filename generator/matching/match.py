@@ -44,7 +44,7 @@ import heapq
 import math
 from bisect import insort
 from collections import Counter, defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any, TypeVar
@@ -54,6 +54,7 @@ import numpy.typing as npt
 
 from generator.cycles import paused_cycle_collection
 from generator.data.model import FORMATS, LEVELS, Ad, Offer, Partnership, Seek
+from generator.forks import Share, in_step
 from generator.matching.places import Places
 from generator.matching.skills import (
     Resolution,
@@ -95,6 +96,10 @@ MAX_CROWDING = 10.0
 # The first search of each ad also scores those within SEARCH_SLACK points of its last place,
 # so crowding of up to that much never makes it search again (measured: fastest at 4-10).
 SEARCH_SLACK = 2 * CROWDING_POINTS
+PARALLEL_ADS = 1_000
+"""From this many open ads, half the ads are searched in a forked process (`forks.in_step`):
+each ad's list reads only the shared indexes and, once everyone's first choices are known,
+the crowding; the lists are the same, in the same order, as those of one process."""
 
 NO_BOUND = -math.inf  # every candidate was scored
 ParamValue = str | int | float | tuple[str, ...]
@@ -247,32 +252,46 @@ def suggest_partners(
     taxonomy: Taxonomy,
     top: int = 5,
     capacity: int | None = CAPACITY,
+    parallel_from: int = PARALLEL_ADS,
 ) -> dict[str, list[Suggestion]]:
     """The best `top` partners for every ad open on `today`, keyed by ad id in order.
 
     With `capacity`, a person already among the first suggestions of more than `capacity`
     others ranks a little lower in every list (see `crowding_penalties`); None turns that off.
+    From `parallel_from` open ads, half the ads are searched in a second process.
     """
     matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
+
+    def crowding(first_choices: list[list[int]]) -> dict[int, float]:
+        if capacity is None:
+            return {}
+        demand = Counter(j for share in first_choices for j in share)
+        return crowding_penalties(demand, capacity=capacity)
+
     with paused_cycle_collection():
-        # One search each, without crowding; the lists with crowding are ranked from the same
-        # scores, and searched again only where someone left unscored could now rank.
-        depth = max(top, DEMAND_DEPTH) if capacity is not None else top
-        scored = [
-            matcher.scored(i, top=depth, crowding={}, slack=SEARCH_SLACK)
-            for i in range(len(matcher.profiles))
-        ]
-        if capacity is not None:
-            demand = Counter(
-                j
-                for i, found in enumerate(scored)
-                for _, j in matcher.ranked(i, found, top=DEMAND_DEPTH)
-            )
-            matcher.crowding = crowding_penalties(demand, capacity=capacity)
-        return {
-            p.ad.id: matcher.suggestions(i, matcher.ranked(i, scored[i], top=top))
-            for i, p in enumerate(matcher.profiles)
-        }
+        search = partial(_search, matcher, top=top, capacity=capacity)
+        shares = in_step(search, crowding, fork=len(matcher.profiles) >= parallel_from)
+        found = {i: lists for share in shares for i, lists in share.items()}
+        return {p.ad.id: found[i] for i, p in enumerate(matcher.profiles)}
+
+
+def _search(
+    matcher: Matcher, share: Share, *, top: int, capacity: int | None
+) -> Generator[list[int], dict[int, float], dict[int, list[Suggestion]]]:
+    """The lists of one share of the ads: each searched once, without crowding; then, with
+    everyone's first choices met (the crowding they cause sent back), ranked from the same
+    scores, and searched again only where someone left unscored could now rank."""
+    part, parts = share
+    mine = range(part, len(matcher.profiles), parts)
+    depth = max(top, DEMAND_DEPTH) if capacity is not None else top
+    scored = {i: matcher.scored(i, top=depth, crowding={}, slack=SEARCH_SLACK) for i in mine}
+    first_choices = (
+        [j for i in mine for _, j in matcher.ranked(i, scored[i], top=DEMAND_DEPTH)]
+        if capacity is not None
+        else []
+    )
+    matcher.crowding = yield first_choices
+    return {i: matcher.suggestions(i, matcher.ranked(i, scored[i], top=top)) for i in mine}
 
 
 def crowding_penalties(demand: Mapping[int, int], *, capacity: int) -> dict[int, float]:
