@@ -19,6 +19,7 @@ import os
 import threading
 import traceback
 from collections.abc import Callable, Generator
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
@@ -124,3 +125,17 @@ def _serve(steps: Steps[Any, Any, Any], connection: Connection) -> None:
             connection.send(("error", traceback.format_exc()))
     finally:
         connection.close()
+
+
+def in_parts(work: Callable[[Share], R], *, fork: bool) -> list[R]:
+    """`in_step` for work whose shares need not meet: what `work` returns for each share."""
+    return in_step(partial(_at_once, work), _never_met, fork=fork)
+
+
+def _at_once(work: Callable[[Share], R], share: Share) -> Generator[None, None, R]:
+    yield from ()  # steps that never meet
+    return work(share)
+
+
+def _never_met(values: list[None]) -> None:
+    raise AssertionError("steps without a yield never meet")

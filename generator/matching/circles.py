@@ -24,15 +24,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from generator.data.model import FORMATS, Ad, Partnership
-from generator.matching.match import (
-    Matcher,
-    Profile,
-    Reason,
-)
+from generator.forks import Share, in_parts
+from generator.matching.match import PARALLEL_ADS, Matcher, Profile, Reason
 from generator.matching.skills import Taxonomy
 
 CIRCLE_FORMATS = ("wol-circle", "lernos-circle")
@@ -63,16 +61,26 @@ def suggest_circles(
     today: dt.date,
     taxonomy: Taxonomy,
     top: int = 3,
+    parallel_from: int = PARALLEL_ADS,
 ) -> dict[str, list[Circle]]:
     """The best `top` circles for every open ad open to a circle format, keyed by ad id.
 
-    Each circle lists the other members, not the ad itself.
+    Each circle lists the other members, not the ad itself. From `parallel_from` open ads,
+    half the ads are served by a second process (each ad's circles read only the indexes).
     """
     finder = CircleFinder(Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy))
+    fork = len(finder.profiles) >= parallel_from
+    shares = in_parts(partial(_circles_of_share, finder, top=top), fork=fork)
+    found = {i: circles for share in shares for i, circles in share.items()}
+    return {p.ad.id: found[i] for i, p in enumerate(finder.profiles) if i in found}
+
+
+def _circles_of_share(finder: CircleFinder, share: Share, *, top: int) -> dict[int, list[Circle]]:
+    part, parts = share
     return {
-        p.ad.id: [finder.as_seen_by(i, c) for c in finder.best_for(i, top=top)]
-        for i, p in enumerate(finder.profiles)
-        if finder.wants_circle(p)
+        i: [finder.as_seen_by(i, c) for c in finder.best_for(i, top=top)]
+        for i in range(part, len(finder.profiles), parts)
+        if finder.wants_circle(finder.profiles[i])
     }
 
 
@@ -85,6 +93,7 @@ class CircleFinder:
         self.open_to_circle = {j for j, p in enumerate(self.profiles) if self.wants_circle(p)}
         self.index_of = {p.ad.id: j for j, p in enumerate(self.profiles)}
         self._fits: dict[tuple[int, int], float] = {}
+        self._themed: dict[str, set[int]] = {}
 
     @staticmethod
     def wants_circle(profile: Profile) -> bool:
@@ -143,8 +152,7 @@ class CircleFinder:
     def _pool(self, me: Profile, key: str) -> list[int]:
         """Who could join me on `key`: circle-open, able to meet me, no large time gap; the
         RECRUIT_POOL best by fit (id breaks ties)."""
-        near = self.matcher.seeking.get(key, set()) | self.matcher.offering.get(key, set())
-        candidates = self.matcher.eligible(me, (near & self.open_to_circle) - {me.index})
+        candidates = self.matcher.eligible(me, self._near(key) - {me.index})
         # `eligible` checked language, place and owners; only the time is left to compare.
         found = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
         value, gap = self.matcher.time_fit.many(me.index, found)
@@ -152,29 +160,62 @@ class CircleFinder:
         best: list[int] = found[np.lexsort((found, -value))[:RECRUIT_POOL]].tolist()
         return best
 
+    def _near(self, key: str) -> set[int]:
+        """The circle-open ads who seek or offer `key`: once per theme."""
+        near = self._themed.get(key)
+        if near is None:
+            either = self.matcher.seeking.get(key, set()) | self.matcher.offering.get(key, set())
+            near = self._themed[key] = either & self.open_to_circle
+        return near
+
     def _recruit(self, me: Profile, key: str, pool: list[int]) -> list[int]:
-        """Add, one at a time, the candidate that fits the circle so far best (id breaks ties)."""
+        """Add, one at a time, the candidate that fits the circle so far best (id breaks ties):
+        its mean fit with the members so far, plus a little for a teacher the circle lacks.
+
+        Who cannot join a circle cannot join it with one more member (every rule of
+        `can_join` holds for all members), so the candidates only shrink, each checked
+        against the newest member; each one's fits are summed as members join, in the
+        order `sum` over the members would add them.
+        """
         group = [me.index]
-        for _ in range(MAX_MEMBERS - 1):
-            best = min(
-                (
-                    (-self._welcome(group, j, key), j)
-                    for j in pool
-                    if j not in group and self.can_join(group, j, key)
-                ),
-                default=None,
+        joining = [j for j in pool if self.can_join(group, j, key)]
+        fits = {j: 0 + self._fit(me.index, j) for j in joining}
+        formats, languages = _circle_formats(me), me.languages
+        lacks_teacher = key not in me.offers
+        while joining and len(group) < MAX_MEMBERS:
+            _, new = min(
+                (-self._welcome(fits[j], len(group), j, key, lacks_teacher), j) for j in joining
             )
-            if best is None:
-                break
-            group.append(best[1])
+            group.append(new)
+            newest = self.profiles[new]
+            formats &= _circle_formats(newest)
+            languages &= newest.languages
+            lacks_teacher = lacks_teacher and key not in newest.offers
+            joining = [
+                j
+                for j in joining
+                if j != new and self._may_join(newest, j, key, formats, languages)
+            ]
+            for j in joining:
+                fits[j] += self._fit(new, j)
         return group
 
-    def _welcome(self, group: list[int], j: int, key: str) -> float:
+    def _welcome(self, fits: float, members: int, j: int, key: str, lacks_teacher: bool) -> float:
         """Mean fit with the members so far, plus a little for a teacher the circle lacks."""
+        teaches = lacks_teacher and key in self.profiles[j].offers
+        return fits / members + (0.1 if teaches else 0.0)
+
+    def _may_join(
+        self, newest: Profile, j: int, key: str, formats: set[str], languages: frozenset[str]
+    ) -> bool:
+        """`can_join` for one who could join the circle before `newest` did."""
         other = self.profiles[j]
-        mean_fit = sum(self._fit(m, j) for m in group) / len(group)
-        lacks_teacher = not any(key in self.profiles[m].offers for m in group)
-        return mean_fit + (0.1 if lacks_teacher and key in other.offers else 0.0)
+        return (
+            (key in other.seeks or key in newest.seeks)
+            and not formats.isdisjoint(other.ad.formats)
+            and not languages.isdisjoint(other.languages)
+            and self._compatible(newest, other)
+        )
 
     def can_join(self, group: list[int], j: int, key: str) -> bool:
         other = self.profiles[j]
@@ -293,6 +334,10 @@ def _short_names(members: Sequence[Profile], formats: tuple[str, ...]) -> tuple[
     """Who plans fewer weeks than the circle format runs."""
     weeks = CIRCLE_WEEKS[formats[0]]
     return tuple(p.ad.name for p in members if p.ad.commitment.weeks < weeks)
+
+
+def _circle_formats(profile: Profile) -> set[str]:
+    return {f for f in CIRCLE_FORMATS if f in profile.ad.formats}
 
 
 def _common_formats(members: Sequence[Profile]) -> tuple[str, ...]:
