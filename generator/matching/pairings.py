@@ -21,19 +21,20 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
-import threading
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import networkx as nx
 import rustworkx as rx
 
 from generator.data.model import Ad, Partnership
+from generator.forks import Share, can_fork, in_parts
 from generator.matching.circles import Circle, CircleFinder
-from generator.matching.match import Matcher, ParamValue, Profile, Reason, cover
+from generator.matching.match import PARALLEL_ADS, Matcher, ParamValue, Profile, Reason, cover
 from generator.matching.skills import Taxonomy
 
 EDGE_DEPTH = 10
@@ -69,7 +70,7 @@ class Planner:
         self.matcher = matcher
         self.profiles = matcher.profiles
         self.circles = CircleFinder(matcher)
-        self.pairs = good_pairs(matcher)
+        self.pairs = good_pairs(matcher, fork=len(self.profiles) >= PARALLEL_ADS)
         self.parallel_from = parallel_from
         self.forked = False  # whether the first matching ran in a second process
         self._solved: dict[tuple[int, ...], list[tuple[int, int]]] = {}
@@ -97,10 +98,8 @@ class Planner:
     ) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, ...], Circle]]]:
         """The matching of all good pairs and the candidate circles, side by side on two cores
         when the graph is large (see PARALLEL_PAIRS); in this process when that fails."""
-        # Forked, not spawned: a spawned process would import the caller's main script again
-        # (and run it, if it has no `__main__` guard). A fork beside other threads may
-        # deadlock, so only a process with one thread (the command line) forks.
-        if len(self.pairs) >= self.parallel_from and threading.active_count() == 1:
+        # Forked, not spawned (see `forks`), and only where `forks.can_fork` allows.
+        if len(self.pairs) >= self.parallel_from and can_fork():
             try:
                 fork = multiprocessing.get_context("fork")
                 with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
@@ -209,14 +208,25 @@ class Planner:
         return max(formed, key=lambda c: c.raw, default=None)
 
 
-def good_pairs(matcher: Matcher) -> dict[tuple[int, int], float]:
-    """(a, b) with a < b -> unrounded score, for mutual pairs with no large time gap."""
+def good_pairs(matcher: Matcher, *, fork: bool = False) -> dict[tuple[int, int], float]:
+    """(a, b) with a < b -> unrounded score, for mutual pairs with no large time gap; with
+    `fork`, half the ads' pairs are found in a second process (`forks.in_parts`)."""
+    shares = in_parts(partial(_best_mutual, matcher), fork=fork)
+    found = {i: best for share in shares for i, best in share.items()}
     pairs: dict[tuple[int, int], float] = {}
     for i in range(len(matcher.profiles)):
-        for j, raw, gap in matcher.mutual_scores(i, top=EDGE_DEPTH):
+        for j, raw, gap in found[i]:
             if not gap:
                 pairs[_edge(i, j)] = raw
     return pairs
+
+
+def _best_mutual(matcher: Matcher, share: Share) -> dict[int, list[tuple[int, float, bool]]]:
+    part, parts = share
+    return {
+        i: matcher.mutual_scores(i, top=EDGE_DEPTH)
+        for i in range(part, len(matcher.profiles), parts)
+    }
 
 
 def best_matching(
