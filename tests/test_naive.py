@@ -9,6 +9,7 @@ a loop over every pair of ads.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 from collections import Counter
 from pathlib import Path
@@ -22,13 +23,25 @@ from generator.matching.circles import MAX_MEMBERS, Circle, CircleFinder, sugges
 from generator.matching.match import (
     Matcher,
     Profile,
+    Reason,
+    _pairs,
     _raw_score,
+    _reasons,
     cover,
     fit,
     suggest_partners,
     time_gaps,
 )
-from generator.matching.pairings import Planner
+from generator.matching.pairings import Planner, good_pairs, plan_pairings
+from generator.matching.present import (
+    circles_json,
+    circles_json_text,
+    json_text,
+    pairings_json,
+    pairings_json_text,
+    suggestions_json,
+    suggestions_json_text,
+)
 from generator.matching.skills import Skill, Taxonomy, load_taxonomy
 
 DATA = Path(__file__).parent / "data" / "pairings"
@@ -108,6 +121,55 @@ def test_partners_equal_the_naive_loop(taxonomy: Taxonomy, seed: int) -> None:
         )
         matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
         assert fast == naive_partners(matcher, top=top, capacity=capacity), (seed, top)
+
+
+ALONE, IN_TWO = 10**9, 0  # `parallel_from`: never a second process, always one
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_partners_are_the_same_searched_in_two_processes(taxonomy: Taxonomy, seed: int) -> None:
+    """Half the ads searched in a forked process, crowding met half-way: the same lists."""
+    ads, logs = random_market(500 + seed, 60)
+    for top, capacity in ((5, 3), (3, None), (8, 2)):
+        found = [
+            suggest_partners(
+                ads,
+                logs,
+                today=TODAY,
+                taxonomy=taxonomy,
+                top=top,
+                capacity=capacity,
+                parallel_from=parallel,
+            )
+            for parallel in (ALONE, IN_TWO)
+        ]
+        assert found[0] == found[1] and list(found[0]) == list(found[1]), (seed, top)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_remembered_reasons_equal_reasons_made_afresh(taxonomy: Taxonomy, seed: int) -> None:
+    """Each reason is made once per key of what decides it; made again for every suggestion,
+    with the parameters' types, they are the same."""
+    ads, logs = random_market(600 + seed, 60)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    found = suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy, parallel_from=ALONE)
+    index = {p.ad.id: p for p in matcher.profiles}
+    compared = 0
+    for ident, suggestions in found.items():
+        me = index[ident]
+        for s in suggestions:
+            other = index[s.partner]
+            fresh = _reasons(
+                me, other, _pairs(me, other, taxonomy), _pairs(other, me, taxonomy), taxonomy
+            )
+            given = tuple(r for r in s.reasons if r.code != "crowded")
+            assert given == fresh and _typed(given) == _typed(fresh), (ident, s.partner)
+            compared += 1
+    assert compared > 100
+
+
+def _typed(reasons: tuple[Reason, ...]) -> list[tuple[str, ...]]:
+    return [tuple(type(value).__name__ for _, value in r.params) for r in reasons]
 
 
 def test_the_markets_exercise_every_branch(taxonomy: Taxonomy) -> None:
@@ -235,6 +297,17 @@ def test_circles_equal_the_naive_loop(taxonomy: Taxonomy, seed: int) -> None:
         assert fast == naive_circles(matcher, top=top), (seed, top)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_circles_are_the_same_formed_in_two_processes(taxonomy: Taxonomy, seed: int) -> None:
+    ads, logs = random_market(700 + seed, 60, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
+    found = [
+        suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy, parallel_from=parallel)
+        for parallel in (ALONE, IN_TWO)
+    ]
+    assert found[0] == found[1] and list(found[0]) == list(found[1])
+    assert any(found[0].values())
+
+
 def test_the_circle_markets_form_circles(taxonomy: Taxonomy) -> None:
     sizes: Counter[int] = Counter()
     for seed in range(100, 112):
@@ -261,3 +334,52 @@ def test_the_plan_is_the_same_with_the_matching_in_a_second_process(
     assert beside.forked and not alone.forked
     solved = {ads: sorted(pairs) for ads, pairs in alone._solved.items()}
     assert {ads: sorted(pairs) for ads, pairs in beside._solved.items()} == solved
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_good_pairs_are_the_same_found_in_two_processes(taxonomy: Taxonomy, seed: int) -> None:
+    ads, logs = random_market(800 + seed, 60)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    alone = good_pairs(matcher)
+    assert alone and good_pairs(matcher, fork=True) == alone
+
+
+# --- the commands' JSON ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_json_text_is_what_json_dumps_writes(taxonomy: Taxonomy, seed: int) -> None:
+    """The commands write JSON with `json_text` from reasons encoded once; `json.dumps` of
+    the same shapes, indented, is the reference, byte for byte."""
+    ads, logs = random_market(900 + seed, 60, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
+    partners = suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy)
+    circles = suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy)
+    plan = plan_pairings(ads, logs, today=TODAY, taxonomy=taxonomy)
+    for fast, shape in (
+        (suggestions_json_text(partners), suggestions_json(partners)),
+        (circles_json_text(circles), circles_json(circles)),
+        (pairings_json_text(plan), pairings_json(plan)),
+    ):
+        assert fast == json.dumps(shape, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {},
+        [],
+        "",
+        0,
+        None,
+        {"a": [], "b": {}, "c": [[], [{}]], "d": ["x", 1, -7, True, False, None]},
+        ['ä " \\ \n \t \u2028 \x00 😀', ("in", "a tuple"), {"nested": {"deep": [1]}}],
+    ],
+)
+def test_json_text_writes_every_shape_as_json_dumps_does(value: object) -> None:
+    assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("value", [1.5, {1: "a"}, {"a": {1, 2}}])
+def test_json_text_refuses_what_it_would_not_write_the_same(value: object) -> None:
+    with pytest.raises(TypeError):
+        json_text(value)
