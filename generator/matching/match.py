@@ -237,6 +237,19 @@ class Profile:
         return self.ad.commitment.hours_per_week * self.ad.commitment.weeks
 
     @cached_property
+    def time_facts(self) -> tuple[Hashable, ...]:
+        """All that `_commitment_reasons` reads of this ad, with the types of the numbers
+        (`1` and `1.0` are equal keys, but a reason words each as given)."""
+        hours, weeks = self.ad.commitment.hours_per_week, self.ad.commitment.weeks
+        kinds = (type(hours).__name__, type(weeks).__name__)
+        return (hours, weeks, *kinds, self.start, self.starts_later)
+
+    @cached_property
+    def setting_facts(self) -> tuple[Hashable, ...]:
+        """All that `_setting_reasons` reads of this ad (the place from its location)."""
+        return (self.ad.location, self.languages, self.ad.formats, self.ad.manager_support)
+
+    @cached_property
     def offer_values(self) -> dict[str, float]:
         return {key: value for key, (_, _, value) in self.offers.items()}
 
@@ -1022,7 +1035,8 @@ def _reasons(
         code = "one_way_learn" if they_teach else "one_way_teach"
         reasons.append(remember(code, lambda: Reason(code)))
     # time and engagement first: where tandems fail
-    reasons += remember(_time_key(me, other), lambda: _commitment_reasons(me, other))
+    time = ("time", me.time_facts, other.time_facts)
+    reasons += remember(time, lambda: _commitment_reasons(me, other))
     reasons += [
         r
         for code, pairs in directions
@@ -1033,37 +1047,22 @@ def _reasons(
             partial(_written, code, pair, taxonomy),
         )
     ]
-    reasons.append(
-        remember(("languages", me.languages, other.languages), lambda: _languages_reason(me, other))
-    )
-    places = ("place", me.ad.location, other.ad.location)
-    reasons.append(remember(places, lambda: _place_reason(me, other, taxonomy.places)))
-    formats = ("formats", me.ad.formats, other.ad.formats)
-    reasons.append(remember(formats, lambda: _format_reason(me, other)))
-    if other.ad.manager_support:
-        code = "manager_both" if me.ad.manager_support else "manager"
-        reasons.append(remember(code, lambda: Reason(code)))
+    setting = ("setting", me.setting_facts, other.setting_facts)
+    reasons += remember(setting, lambda: _setting_reasons(me, other, taxonomy.places))
     return tuple(reasons)
 
 
-def _time_key(me: Profile, other: Profile) -> tuple[Hashable, ...]:
-    """All that `_commitment_reasons` reads, with the types of the numbers (`1` and `1.0`
-    are equal keys, but a reason words them as given)."""
-    mine, theirs = me.ad.commitment, other.ad.commitment
-    return (
-        "time",
-        *(mine.hours_per_week, _kind(mine.hours_per_week), mine.weeks, _kind(mine.weeks)),
-        *(theirs.hours_per_week, _kind(theirs.hours_per_week), theirs.weeks, _kind(theirs.weeks)),
-        *(me.start, me.starts_later, other.start, other.starts_later),
-    )
-
-
-def _kind(value: object) -> str:
-    return type(value).__name__
-
-
-def _languages_reason(me: Profile, other: Profile) -> Reason:
-    return Reason("languages", (("languages", tuple(sorted(me.languages & other.languages))),))
+def _setting_reasons(me: Profile, other: Profile, places: Places) -> list[Reason]:
+    """Languages, place, formats, manager support: all that `Profile.setting_facts` holds."""
+    languages = tuple(sorted(me.languages & other.languages))
+    reasons = [
+        Reason("languages", (("languages", languages),)),
+        _place_reason(me, other, places),
+        _format_reason(me, other),
+    ]
+    if other.ad.manager_support:
+        reasons.append(Reason("manager_both" if me.ad.manager_support else "manager"))
+    return reasons
 
 
 def _skill_reason(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> Reason:
