@@ -149,13 +149,31 @@ def _relative(root: Path, file: Path) -> str:
 @problems_exit
 def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
     """Suggested partners for every open ad, or for AD_ID."""
-    from generator.matching.present import suggestions_json_text, suggestions_text
+    from generator.matching.present import suggestions_text
     from generator.pipeline import gather
 
+    if fmt == "json":
+        _print_partners_json(ad_id, top, root, today)
+        return
     data = gather(root, today, top=top)
     result = _for_ad(data.suggestions, ad_id, data.ads)
     names = {ad.id: ad.name for ad in data.ads}
-    _print(fmt, lambda: suggestions_json_text(result), lambda: suggestions_text(result, names))
+    for line in suggestions_text(result, names):
+        click.echo(line)
+
+
+def _print_partners_json(ad_id: str | None, top: int, root: Path, today: dt.date) -> None:
+    """Each list written as JSON by the process that found it (see `suggest_partners_as`)."""
+    from generator.matching.match import suggest_partners_as
+    from generator.matching.present import encoded_words, lists_json_text, suggestion_list_json
+    from generator.pipeline import modelled
+
+    data = modelled(root, today)
+    form = functools.partial(suggestion_list_json, words=encoded_words())
+    lists = suggest_partners_as(
+        data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, form=form, top=top
+    )
+    click.echo(lists_json_text(_for_ad(lists, ad_id, data.ads)))
 
 
 def _for_ad(

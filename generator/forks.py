@@ -34,15 +34,22 @@ Steps = Callable[[Share], Generator[Y, S, R]]
 
 
 def can_fork() -> bool:
-    """A second core, and processes that start as copies of this one (no pickling): Linux and
-    other systems with fork, outside of a process with other threads (a copy of a process
-    made while another thread holds a lock can hang; `mkdocs serve` has threads, the
-    command line has none)."""
+    """A second core to run on, and processes that start as copies of this one (no
+    pickling): Linux and other systems with fork, outside of a process with other threads
+    (a copy of a process made while another thread holds a lock can hang; `mkdocs serve`
+    has threads, the command line has none)."""
     return (
-        (os.cpu_count() or 1) > 1
+        _usable_cores() > 1
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
     )
+
+
+def _usable_cores() -> int:
+    """The cores this process may run on (`taskset -c 0` leaves one), else all of them."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def in_step(steps: Steps[Y, S, R], meet: Callable[[list[Y]], S], *, fork: bool) -> list[R]:

@@ -12,6 +12,7 @@ import datetime as dt
 import json
 import random
 from collections import Counter
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -30,15 +31,19 @@ from generator.matching.match import (
     cover,
     fit,
     suggest_partners,
+    suggest_partners_as,
     time_gaps,
 )
 from generator.matching.pairings import Planner, good_pairs, plan_pairings
 from generator.matching.present import (
     circles_json,
     circles_json_text,
+    encoded_words,
     json_text,
+    lists_json_text,
     pairings_json,
     pairings_json_text,
+    suggestion_list_json,
     suggestions_json,
     suggestions_json_text,
 )
@@ -361,6 +366,22 @@ def test_the_json_text_is_what_json_dumps_writes(taxonomy: Taxonomy, seed: int) 
         (pairings_json_text(plan), pairings_json(plan)),
     ):
         assert fast == json.dumps(shape, indent=2, ensure_ascii=False)
+
+
+@pytest.mark.parametrize("parallel", [ALONE, IN_TWO])
+def test_lists_written_where_they_are_found_make_the_same_json(
+    taxonomy: Taxonomy, parallel: int
+) -> None:
+    """`tandem match --format json` has each process write its lists: the same bytes."""
+    ads, logs = random_market(950, 60)
+    form = partial(suggestion_list_json, words=encoded_words())
+    lists = suggest_partners_as(
+        ads, logs, today=TODAY, taxonomy=taxonomy, form=form, parallel_from=parallel
+    )
+    partners = suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy)
+    assert lists_json_text(lists) == json.dumps(
+        suggestions_json(partners), indent=2, ensure_ascii=False
+    )
 
 
 @pytest.mark.parametrize(

@@ -273,6 +273,32 @@ def suggest_partners(
     others ranks a little lower in every list (see `crowding_penalties`); None turns that off.
     From `parallel_from` open ads, half the ads are searched in a second process.
     """
+    return suggest_partners_as(
+        ads,
+        partnerships,
+        today=today,
+        taxonomy=taxonomy,
+        form=list,
+        top=top,
+        capacity=capacity,
+        parallel_from=parallel_from,
+    )
+
+
+def suggest_partners_as(
+    ads: Sequence[Ad],
+    partnerships: Sequence[Partnership],
+    *,
+    today: dt.date,
+    taxonomy: Taxonomy,
+    form: Callable[[list[Suggestion]], T],
+    top: int = 5,
+    capacity: int | None = CAPACITY,
+    parallel_from: int = PARALLEL_ADS,
+) -> dict[str, T]:
+    """`suggest_partners`, each ad's list given in the `form` it takes in the process that
+    found it: a command that prints JSON has the second process write its half (`form`
+    is then `present.suggestion_list_json`), so only text comes back."""
     matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
 
     def crowding(first_choices: list[list[int]]) -> dict[int, float]:
@@ -282,15 +308,20 @@ def suggest_partners(
         return crowding_penalties(demand, capacity=capacity)
 
     with paused_cycle_collection():
-        search = partial(_search, matcher, top=top, capacity=capacity)
+        search = partial(_search, matcher, form, top=top, capacity=capacity)
         shares = in_step(search, crowding, fork=len(matcher.profiles) >= parallel_from)
         found = {i: lists for share in shares for i, lists in share.items()}
         return {p.ad.id: found[i] for i, p in enumerate(matcher.profiles)}
 
 
 def _search(
-    matcher: Matcher, share: Share, *, top: int, capacity: int | None
-) -> Generator[list[int], dict[int, float], dict[int, list[Suggestion]]]:
+    matcher: Matcher,
+    form: Callable[[list[Suggestion]], T],
+    share: Share,
+    *,
+    top: int,
+    capacity: int | None,
+) -> Generator[list[int], dict[int, float], dict[int, T]]:
     """The lists of one share of the ads: each searched once, without crowding; then, with
     everyone's first choices met (the crowding they cause sent back), ranked from the same
     scores, and searched again only where someone left unscored could now rank."""
@@ -304,7 +335,7 @@ def _search(
         else []
     )
     matcher.crowding = yield first_choices
-    return {i: matcher.suggestions(i, matcher.ranked(i, scored[i], top=top)) for i in mine}
+    return {i: form(matcher.suggestions(i, matcher.ranked(i, scored[i], top=top))) for i in mine}
 
 
 def crowding_penalties(demand: Mapping[int, int], *, capacity: int) -> dict[int, float]:

@@ -167,18 +167,14 @@ def suggestions_json(
     result: Mapping[str, Sequence[Suggestion]], *, words: Words = reason_texts
 ) -> dict[str, Any]:
     """`{"<ad id>": [{"partner", "score", "mutual", "reasons"}, …]}`."""
-    return {
-        ident: [
-            {
-                "partner": s.partner,
-                "score": s.score,
-                "mutual": s.mutual,
-                "reasons": words(s.reasons),
-            }
-            for s in suggestions
-        ]
-        for ident, suggestions in result.items()
-    }
+    return {ident: _suggestion_list(suggestions, words) for ident, suggestions in result.items()}
+
+
+def _suggestion_list(suggestions: Sequence[Suggestion], words: Words) -> list[dict[str, Any]]:
+    return [
+        {"partner": s.partner, "score": s.score, "mutual": s.mutual, "reasons": words(s.reasons)}
+        for s in suggestions
+    ]
 
 
 def circles_json(
@@ -208,25 +204,39 @@ def pairings_json(plan: Sequence[Proposal], *, words: Words = reason_texts) -> l
 
 def suggestions_json_text(result: Mapping[str, Sequence[Suggestion]]) -> str:
     """`suggestions_json` as the commands print it (`json_text`), each reason encoded once."""
-    return json_text(suggestions_json(result, words=_encoded()))
+    words = encoded_words()
+    return lists_json_text(
+        {ident: suggestion_list_json(found, words=words) for ident, found in result.items()}
+    )
+
+
+def suggestion_list_json(suggestions: Sequence[Suggestion], *, words: Words) -> str:
+    """One ad's list in `suggestions_json_text`, written where it goes (one level in)."""
+    return json_text(_suggestion_list(suggestions, words), depth=1)
+
+
+def lists_json_text(lists: Mapping[str, str | Sequence[Any]]) -> str:
+    """`{"<ad id>": list, …}` of lists already written one level in (`suggestion_list_json`)
+    or still to be written (an empty list for an ad with none)."""
+    return json_text({k: Encoded(v) if isinstance(v, str) else v for k, v in lists.items()})
 
 
 def circles_json_text(result: Mapping[str, Sequence[Circle]]) -> str:
-    return json_text(circles_json(result, words=_encoded()))
+    return json_text(circles_json(result, words=encoded_words()))
 
 
 def pairings_json_text(plan: Sequence[Proposal]) -> str:
-    return json_text(pairings_json(plan, words=_encoded()))
+    return json_text(pairings_json(plan, words=encoded_words()))
 
 
 class Encoded(str):
     """A value already written as JSON (a quoted string): `json_text` copies it as it is."""
 
 
-def _encoded() -> Words:
+def encoded_words() -> Words:
     """`reason_texts` as JSON strings, each reason object encoded once: the matcher gives one
     object for all equal reasons (`match.Remembered`), 313,000 reasons at 10,000 ads. Keyed
-    by identity, so only while the reasons live: for one call of a `*_json_text`."""
+    by identity (each reason is kept with its text, so no id is reused): for one command."""
     done: dict[int, tuple[Reason, Encoded]] = {}
 
     def words(reasons: Iterable[Reason]) -> list[Any]:
@@ -243,12 +253,13 @@ def _encoded() -> Words:
     return words
 
 
-def json_text(value: Any) -> str:
+def json_text(value: Any, *, depth: int = 0) -> str:
     """`json.dumps(value, indent=2, ensure_ascii=False)`, byte for byte, for dicts with text
     keys, lists, tuples, texts, whole numbers, booleans and None, and `Encoded` values as
-    written. Faster: Python's JSON writer takes its slow path whenever it indents."""
+    written. Faster: Python's JSON writer takes its slow path whenever it indents. With
+    `depth`, written to be placed that many levels in."""
     out: list[str] = []
-    _write(value, "\n", out)
+    _write(value, "\n" + "  " * depth, out)
     return "".join(out)
 
 
