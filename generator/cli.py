@@ -513,17 +513,29 @@ def report(base: str, root: Path, today: dt.date) -> None:
 @problems_exit
 def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> None:
     """Suggested circles (3–5 people, one shared goal) for ads open to a circle format."""
-    from generator.matching.circles import suggest_circles
-    from generator.matching.present import circles_json_text, circles_text
+    from generator.matching.circles import suggest_circles, suggest_circles_as
+    from generator.matching.present import (
+        circle_list_json,
+        circles_text,
+        encoded_words,
+        lists_json_text,
+    )
     from generator.pipeline import modelled
 
     data = modelled(root, today)
+    if fmt == "json":  # each list written by the process that formed it
+        form = functools.partial(circle_list_json, words=encoded_words())
+        lists = suggest_circles_as(
+            data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, form=form, top=top
+        )
+        click.echo(lists_json_text(_for_ad(lists, ad_id, data.ads)))
+        return
     found = suggest_circles(
         data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, top=top
     )
-    result = _for_ad(found, ad_id, data.ads)
     names = {ad.id: ad.name for ad in data.ads}
-    _print(fmt, lambda: circles_json_text(result), lambda: circles_text(result, names))
+    for line in circles_text(_for_ad(found, ad_id, data.ads), names):
+        click.echo(line)
 
 
 @main.command()

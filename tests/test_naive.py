@@ -20,7 +20,13 @@ import pytest
 
 from benchmarks.naive import naive_partners
 from generator.data.model import Ad, Commitment, Offer, Partnership, Seek
-from generator.matching.circles import MAX_MEMBERS, Circle, CircleFinder, suggest_circles
+from generator.matching.circles import (
+    MAX_MEMBERS,
+    Circle,
+    CircleFinder,
+    suggest_circles,
+    suggest_circles_as,
+)
 from generator.matching.match import (
     Matcher,
     Profile,
@@ -36,6 +42,7 @@ from generator.matching.match import (
 )
 from generator.matching.pairings import Planner, good_pairs, plan_pairings
 from generator.matching.present import (
+    circle_list_json,
     circles_json,
     circles_json_text,
     encoded_words,
@@ -372,7 +379,8 @@ def test_the_json_text_is_what_json_dumps_writes(taxonomy: Taxonomy, seed: int) 
 def test_lists_written_where_they_are_found_make_the_same_json(
     taxonomy: Taxonomy, parallel: int
 ) -> None:
-    """`tandem match --format json` has each process write its lists: the same bytes."""
+    """`tandem match` and `tandem circles` with `--format json` have each process write its
+    lists: the same bytes."""
     ads, logs = random_market(950, 60)
     form = partial(suggestion_list_json, words=encoded_words())
     lists = suggest_partners_as(
@@ -382,6 +390,14 @@ def test_lists_written_where_they_are_found_make_the_same_json(
     assert lists_json_text(lists) == json.dumps(
         suggestions_json(partners), indent=2, ensure_ascii=False
     )
+    ads, logs = random_market(951, 60, formats=CIRCLE_FORMATS)
+    form_circles = partial(circle_list_json, words=encoded_words())
+    circle_lists = suggest_circles_as(
+        ads, logs, today=TODAY, taxonomy=taxonomy, form=form_circles, parallel_from=parallel
+    )
+    circles = suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy)
+    expected = json.dumps(circles_json(circles), indent=2, ensure_ascii=False)
+    assert any(circles.values()) and lists_json_text(circle_lists) == expected
 
 
 @pytest.mark.parametrize(

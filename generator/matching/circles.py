@@ -22,9 +22,10 @@ loop); `tests/test_naive.py` holds the pool to a scan of every ad.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 
@@ -33,6 +34,7 @@ from generator.forks import Share, in_parts
 from generator.matching.match import PARALLEL_ADS, Matcher, Profile, Reason
 from generator.matching.skills import Taxonomy
 
+T = TypeVar("T")
 CIRCLE_FORMATS = ("wol-circle", "lernos-circle")
 MIN_MEMBERS, MAX_MEMBERS = 3, 5
 # How many weeks a circle runs: WOL 12 weeks, a lernOS sprint 13.
@@ -68,17 +70,42 @@ def suggest_circles(
     Each circle lists the other members, not the ad itself. From `parallel_from` open ads,
     half the ads are served by a second process (each ad's circles read only the indexes).
     """
+    return suggest_circles_as(
+        ads,
+        partnerships,
+        today=today,
+        taxonomy=taxonomy,
+        form=list,
+        top=top,
+        parallel_from=parallel_from,
+    )
+
+
+def suggest_circles_as(
+    ads: Sequence[Ad],
+    partnerships: Sequence[Partnership],
+    *,
+    today: dt.date,
+    taxonomy: Taxonomy,
+    form: Callable[[list[Circle]], T],
+    top: int = 3,
+    parallel_from: int = PARALLEL_ADS,
+) -> dict[str, T]:
+    """`suggest_circles`, each ad's list in the `form` it takes in the process that formed
+    it (as `match.suggest_partners_as`: JSON text for a command)."""
     finder = CircleFinder(Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy))
     fork = len(finder.profiles) >= parallel_from
-    shares = in_parts(partial(_circles_of_share, finder, top=top), fork=fork)
+    shares = in_parts(partial(_circles_of_share, finder, form, top=top), fork=fork)
     found = {i: circles for share in shares for i, circles in share.items()}
     return {p.ad.id: found[i] for i, p in enumerate(finder.profiles) if i in found}
 
 
-def _circles_of_share(finder: CircleFinder, share: Share, *, top: int) -> dict[int, list[Circle]]:
+def _circles_of_share(
+    finder: CircleFinder, form: Callable[[list[Circle]], T], share: Share, *, top: int
+) -> dict[int, T]:
     part, parts = share
     return {
-        i: [finder.as_seen_by(i, c) for c in finder.best_for(i, top=top)]
+        i: form([finder.as_seen_by(i, c) for c in finder.best_for(i, top=top)])
         for i in range(part, len(finder.profiles), parts)
         if finder.wants_circle(finder.profiles[i])
     }

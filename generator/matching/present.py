@@ -181,18 +181,19 @@ def circles_json(
     result: Mapping[str, Sequence[Circle]], *, words: Words = reason_texts
 ) -> dict[str, Any]:
     """`{"<ad id>": [{"members", "theme", "score", "reasons"}, …]}`."""
-    return {
-        ident: [
-            {
-                "members": list(c.members),
-                "theme": c.theme,
-                "score": c.score,
-                "reasons": words(c.reasons),
-            }
-            for c in circles
-        ]
-        for ident, circles in result.items()
-    }
+    return {ident: _circle_list(circles, words) for ident, circles in result.items()}
+
+
+def _circle_list(circles: Sequence[Circle], words: Words) -> list[dict[str, Any]]:
+    return [
+        {
+            "members": list(c.members),
+            "theme": c.theme,
+            "score": c.score,
+            "reasons": words(c.reasons),
+        }
+        for c in circles
+    ]
 
 
 def pairings_json(plan: Sequence[Proposal], *, words: Words = reason_texts) -> list[dict[str, Any]]:
@@ -216,13 +217,21 @@ def suggestion_list_json(suggestions: Sequence[Suggestion], *, words: Words) -> 
 
 
 def lists_json_text(lists: Mapping[str, str | Sequence[Any]]) -> str:
-    """`{"<ad id>": list, …}` of lists already written one level in (`suggestion_list_json`)
-    or still to be written (an empty list for an ad with none)."""
+    """`{"<ad id>": list, …}` of lists already written one level in (`suggestion_list_json`,
+    `circle_list_json`) or still to be written (an empty list for an ad with none)."""
     return json_text({k: Encoded(v) if isinstance(v, str) else v for k, v in lists.items()})
 
 
 def circles_json_text(result: Mapping[str, Sequence[Circle]]) -> str:
-    return json_text(circles_json(result, words=encoded_words()))
+    words = encoded_words()
+    return lists_json_text(
+        {ident: circle_list_json(found, words=words) for ident, found in result.items()}
+    )
+
+
+def circle_list_json(circles: Sequence[Circle], *, words: Words) -> str:
+    """One ad's circles in `circles_json_text`, written where they go (one level in)."""
+    return json_text(_circle_list(circles, words), depth=1)
 
 
 def pairings_json_text(plan: Sequence[Proposal]) -> str:
