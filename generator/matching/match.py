@@ -637,9 +637,10 @@ class Matcher:
         """Candidates as (unrounded score, large time gap, index) in the order of `_order`,
         and the highest score any candidate left unscored could reach (NO_BOUND if none).
 
-        Scored in full (with the fit) only until no one left could come within `slack` points
-        of the last place even in their best case. `known`: the first candidates in that
-        order, scored earlier.
+        Taken only until no one left could come within `slack` points of the last place even
+        in their best case. `known`: the first candidates in that order, scored earlier. The
+        scores come for all at once (`TimeFit.many`, the floats of one pair at a time): a
+        Python loop per candidate cost more than the numbers it saved.
         """
         scored = list(known)
         # The best `top` scores shown, negated, sorted.
@@ -647,14 +648,16 @@ class Matcher:
             negative_shown
             for negative_shown, _, _ in _ranked(known, mutual=mutual, top=top, crowding=crowding)
         ]
-        for negative_ceiling, negative_skill, j in self._order(me, candidates, mutual)[
-            len(known) :
-        ]:
-            skill = -negative_skill
-            if len(last) >= top and -negative_ceiling < -last[-1] - slack:
-                return scored, -negative_ceiling  # even their best case would not reach it
-            value, gap = self.time_fit(me.index, j)
-            raw = _raw_score(skill, value, mutual=mutual)
+        ceilings, skills, found = self._order_columns(me, candidates, mutual)
+        done = len(known)
+        ceilings, skills, found = ceilings[done:], skills[done:], found[done:]
+        values, gaps = self.time_fit.many(me.index, found)
+        raws = _raw_score(skills, values, mutual=mutual)
+        for ceiling, raw, gap, j in zip(
+            ceilings.tolist(), raws.tolist(), gaps.tolist(), found.tolist(), strict=True
+        ):
+            if len(last) >= top and ceiling < -last[-1] - slack:
+                return scored, ceiling  # even their best case would not reach it
             scored.append((raw, gap, j))
             negative_shown = -_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0))
             if len(last) < top or negative_shown < last[-1]:
@@ -671,20 +674,20 @@ class Matcher:
         Computed for all candidates at once, in the same floating-point steps as for one, so
         the order is the one a loop over the candidates would give, exactly.
         """
+        ceiling, skill, found = self._order_columns(me, candidates, mutual)
+        return list(zip((-ceiling).tolist(), (-skill).tolist(), found.tolist(), strict=True))
+
+    def _order_columns(
+        self, me: Profile, candidates: set[int], mutual: bool
+    ) -> tuple[Array, Array, Indexes]:
+        """The highest score possible, the skill part and the index of each candidate, in the
+        order of `_order`."""
         found = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
         skill = self._skill_parts(me, candidates, found)
         best_fit = self.time_fit.best_cases(me.index)[self.kinds[found]]
         ceiling = _raw_score(skill, best_fit, mutual=mutual)
-        negative_ceiling, negative_skill = -ceiling, -skill
-        order = np.lexsort((found, negative_skill, negative_ceiling))
-        return list(
-            zip(
-                negative_ceiling[order].tolist(),
-                negative_skill[order].tolist(),
-                found[order].tolist(),
-                strict=True,
-            )
-        )
+        order = np.lexsort((found, -skill, -ceiling))
+        return ceiling[order], skill[order], found[order]
 
     def _skill_parts(self, me: Profile, candidates: set[int], found: Indexes) -> Array:
         """How much of my goals each candidate in `found` covers + how much of theirs I cover.
