@@ -29,12 +29,13 @@ partner still comes first.
 Fast at scale: skills are resolved once per unique text, then inverted indexes (skill ->
 ads offering it, skill -> ads seeking it) give each ad only the ads that share a skill with
 it, filtered by set operations; candidates are taken in order of the best score they could
-reach (their skill part and the best fit their hours and weeks allow), and the fit is
-computed only while a candidate could still make the list. Each ad is searched once,
-without crowding; its list with crowding is ranked from the same scores and searched further
-only where someone left unscored could now rank. The hours-and-weeks part of the fit is
-computed once per pair of commitments (`TimeFit`). `tests/test_naive.py` holds all of this
-to a loop over every pair.
+reach (their skill part and the best fit their hours and weeks allow), and taken only
+while a candidate could still make the list. Each ad is searched once, without crowding;
+its list with crowding is ranked from the same scores and searched further only where
+someone left unscored could now rank. The hours-and-weeks part of the fit is computed once
+per pair of commitments (`TimeFit`). From PARALLEL_ADS open ads, half the ads are searched
+in a second process; equal reasons are one object, made once (`Remembered`).
+`tests/test_naive.py` holds all of this to a loop over every pair, and two processes to one.
 """
 
 from __future__ import annotations
@@ -99,7 +100,8 @@ SEARCH_SLACK = 2 * CROWDING_POINTS
 PARALLEL_ADS = 1_000
 """From this many open ads, half the ads are searched in a forked process (`forks.in_step`):
 each ad's list reads only the shared indexes and, once everyone's first choices are known,
-the crowding; the lists are the same, in the same order, as those of one process."""
+the crowding; the lists are the same, in the same order, as those of one process. Circles
+and the plan's good pairs split the same way from the same size."""
 
 NO_BOUND = -math.inf  # every candidate was scored
 ParamValue = str | int | float | tuple[str, ...]
