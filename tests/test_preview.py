@@ -61,8 +61,9 @@ LOG = "partnerships/negotiation-and-numbers.yml"
 def edits(root: Path) -> list[tuple[str, Step]]:
     """Each kind of edit a preview sees, in order, each made on the tree the last one left."""
     jana = (root / JANA).read_text("utf-8")
+    docker = edited(root, JANA, "skill: Kubernetes", "skill: Docker")
     return [
-        ("a skill changes", {JANA: edited(root, JANA, "skill: Kubernetes", "skill: Docker")}),
+        ("a skill changes", {JANA: docker}),
         ("an ad is added", {"ads/new-person.yml": jana.replace("Jana Schulz", "New Person")}),
         ("an ad is deleted", {"ads/new-person.yml": None}),
         (
