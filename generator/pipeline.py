@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.cycles import paused_cycle_collection
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
 from generator.data.validate import CheckedTree, CheckFile, check_tree
@@ -159,18 +160,19 @@ def build(
 ) -> Site:
     """Gather all data, then render every page of the site (served at `site_url`); a preview
     passes the same cache to every rebuild, which reuses what the edit left unchanged."""
-    data = model_checked(check(root, today, cache=cache))
-    if cache is None:
-        data = matched_for_site(data)
-    else:
-        inputs = (data.ads, data.partnerships, data.taxonomy, today)
-        matched = cache.made_from("matched", inputs, lambda: matched_for_site(data))
-        data = replace(
-            data, suggestions=matched.suggestions, circles=matched.circles, plan=matched.plan
-        )
-    data = replace(data, site_url=site_url, forge=forge)
-    render_cache = cache.render if cache is not None else None
-    pages, files = render_site(data, locale_for(language), cache=render_cache)
+    with paused_cycle_collection():  # the site's data is acyclic: see generator/cycles.py
+        data = model_checked(check(root, today, cache=cache))
+        if cache is None:
+            data = matched_for_site(data)
+        else:
+            inputs = (data.ads, data.partnerships, data.taxonomy, today)
+            matched = cache.made_from("matched", inputs, lambda: matched_for_site(data))
+            data = replace(
+                data, suggestions=matched.suggestions, circles=matched.circles, plan=matched.plan
+            )
+        data = replace(data, site_url=site_url, forge=forge)
+        render_cache = cache.render if cache is not None else None
+        pages, files = render_site(data, locale_for(language), cache=render_cache)
     return Site(pages=pages, files=files, warnings=data.warnings)
 
 

@@ -7,7 +7,7 @@ builds ROOT once as `mkdocs serve` does on start-up (the plugin told it serves, 
 address as `site_url`, a temporary site folder), then for each step writes or deletes the
 files it names (a JSON list of {path below ROOT: new text, or null to delete}) and rebuilds
 as serve's builder does after a change: the configuration loaded again, the same plugin
-objects. The site after build N is copied to OUT/N. Prints one JSON line per build: its CPU
+objects. The site after build N is copied to OUT/N (OUT `-`: not kept). Prints one JSON line per build: its CPU
 seconds (`time.process_time`, the whole rebuild) and the seconds MkDocs reports.
 """
 
@@ -59,7 +59,7 @@ def _apply(root: Path, step: dict[str, str | None]) -> None:
             path.write_text(text, "utf-8")
 
 
-def rebuild_all(root: Path, out: Path, steps: list[dict[str, str | None]]) -> list[dict[str, Any]]:
+def rebuild_all(root: Path, out: Path | None, steps: list[dict[str, str | None]]) -> list[dict[str, Any]]:
     """The first build and one rebuild per step; each site copied to out/<number>."""
     reported = _Reported()
     logging.getLogger("mkdocs").addHandler(reported)
@@ -75,7 +75,8 @@ def rebuild_all(root: Path, out: Path, steps: list[dict[str, str | None]]) -> li
             build(config if number == 0 else _config(root, site_dir), serve_url=SERVED_AT)
             cpu = time.process_time() - started
             times.append({"build": number, "cpu": round(cpu, 3), "mkdocs": reported.seconds})
-            shutil.copytree(site_dir, out / str(number))
+            if out is not None:
+                shutil.copytree(site_dir, out / str(number))
         config.plugins.on_shutdown()
     finally:
         shutil.rmtree(site_dir, ignore_errors=True)
@@ -83,7 +84,7 @@ def rebuild_all(root: Path, out: Path, steps: list[dict[str, str | None]]) -> li
 
 
 def main(argv: list[str]) -> None:
-    root, out = Path(argv[0]).resolve(), Path(argv[1])
+    root, out = Path(argv[0]).resolve(), None if argv[1] == "-" else Path(argv[1])
     steps = json.loads(Path(argv[2]).read_text("utf-8")) if len(argv) > 2 else []
     for line in rebuild_all(root, out, steps):
         print(json.dumps(line))
