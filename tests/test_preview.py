@@ -119,3 +119,21 @@ def test_an_invalid_edit_shows_its_errors_and_the_fix_equals_a_fresh_build(
     (fresh / JANA).write_text(steps[1][JANA] or "", "utf-8")
     run_preview(fresh, tmp_path / "fresh", [])
     assert_same_site(tmp_path / "kept" / "2", tmp_path / "fresh" / "0")
+
+
+def test_the_rebuild_benchmark_runs_and_each_edit_changes_an_ad(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import serve
+    from benchmarks.synth import DEFAULT_TODAY, write_site
+
+    root = tmp_path / "tree"
+    write_site(root, ads=30, logs=6, today=DEFAULT_TODAY, repo=REPO)
+    for step in serve.edits(root):
+        ((name, text),) = step.items()
+        if (root / name).exists():
+            assert text != (root / name).read_text("utf-8")
+    serve.main([str(root), "--rounds", "1"])
+    printed = capsys.readouterr().out
+    assert printed.count("s as MkDocs reports") == 6
+    assert "median of 6 rebuilds" in printed
