@@ -7,8 +7,9 @@ builds ROOT once as `mkdocs serve` does on start-up (the plugin told it serves, 
 address as `site_url`, a temporary site folder), then for each step writes or deletes the
 files it names (a JSON list of {path below ROOT: new text, or null to delete}) and rebuilds
 as serve's builder does after a change: the configuration loaded again, the same plugin
-objects. The site after build N is copied to OUT/N (OUT `-`: not kept). Prints one JSON line per build: its CPU
-seconds (`time.process_time`, the whole rebuild) and the seconds MkDocs reports.
+objects. The site after build N is copied to OUT/N (OUT `-`: not kept). Prints one JSON
+line per build: its CPU seconds (`time.process_time`, the whole rebuild) and the seconds
+MkDocs reports.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 
 SERVED_AT = "http://127.0.0.1:8000/"
+Step = dict[str, str | None]
+"""Files to write (path below the root: new text) or delete (None) before a rebuild."""
 _REPORTED = re.compile(r"Documentation built in ([0-9.]+) seconds")
 
 
@@ -50,7 +53,7 @@ def _config(root: Path, site_dir: str) -> MkDocsConfig:
     return config
 
 
-def _apply(root: Path, step: dict[str, str | None]) -> None:
+def _apply(root: Path, step: Step) -> None:
     for name, text in step.items():
         path = root / name
         if text is None:
@@ -59,7 +62,7 @@ def _apply(root: Path, step: dict[str, str | None]) -> None:
             path.write_text(text, "utf-8")
 
 
-def rebuild_all(root: Path, out: Path | None, steps: list[dict[str, str | None]]) -> list[dict[str, Any]]:
+def rebuild_all(root: Path, out: Path | None, steps: list[Step]) -> list[dict[str, Any]]:
     """The first build and one rebuild per step; each site copied to out/<number>."""
     reported = _Reported()
     logging.getLogger("mkdocs").addHandler(reported)
