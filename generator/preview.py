@@ -3,7 +3,7 @@
 A rebuild after an edit reads every data file again, but loads and checks only the files
 whose bytes changed; it matches, forms circles and plans pairings again only when the
 modelled data changed; and it renders again only the pages whose context changed. Whatever
-is kept is reused only where what it was made from is equal to what the new build has, so a
+is kept is reused only where what it was made from is the same as what the new build has, so a
 rebuild gives what a fresh build of the same tree gives (tests/test_preview.py holds the two
 together after every kind of edit).
 """
@@ -108,25 +108,30 @@ class Preview:
     files: KeptFiles = field(default_factory=KeptFiles)
     render: RenderCache = field(default_factory=RenderCache)
     templates: KeptTemplates = field(default_factory=KeptTemplates)
+    made: dict[str, tuple[str, Any]] = field(default_factory=dict)
+    """What `made_from` made, by name, with the `repr` of what it was made from."""
 
     def __post_init__(self) -> None:
         self.render.compiled = self.templates  # Tandem's own templates too
-
-    values: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def start(self) -> None:
         self.files.start()
 
     def made_from(self, name: str, inputs: object, make: Callable[[], T]) -> T:
-        """`make()`, or what it gave last time when `inputs` are equal to last time's."""
-        kept = self.values.get(name)
-        if kept is not None and kept[0] == inputs:
+        """`make()`, or what it gave last time when `inputs` are the same as last time's.
+
+        Compared by their `repr`, not `==`: `2 == 2.0`, but an ad's page may show either, so
+        only values of the same types and the same digits count as the same (the inputs are
+        frozen dataclasses of plain values, whose `repr` shows every field)."""
+        shown = repr(inputs)
+        kept = self.made.get(name)
+        if kept is not None and kept[0] == shown:
             return cast(T, kept[1])
         made = make()
-        self.values[name] = (inputs, made)
+        self.made[name] = (shown, made)
         return made
 
     def same(self, name: str, value: T) -> T:
-        """The value kept under `name` when it is equal to `value` (its caches are warm),
+        """The value kept under `name` when it is the same as `value` (its caches are warm),
         else `value`, kept from now on."""
         return self.made_from(name, value, lambda: value)

@@ -56,6 +56,7 @@ def edited(root: Path, name: str, old: str, new: str) -> str:
 
 JANA = "ads/jana-schulz.yml"
 LOG = "partnerships/negotiation-and-numbers.yml"
+THEME = "theme/main.html"  # compiled templates are kept: an edit must still show
 
 
 def edits(root: Path) -> list[tuple[str, Step]]:
@@ -73,6 +74,10 @@ def edits(root: Path) -> list[tuple[str, Step]]:
         ("a log changes", {LOG: edited(root, LOG, "Negotiation", "Negotiating")}),
         ("skills.yml", {"skills.yml": edited(root, "skills.yml", "aliases: [py,", "aliases: [")}),
         ("a guide changes", {"docs/tips.md": edited(root, "docs/tips.md", "#", "# Edited:")}),
+        (
+            "a theme template changes",
+            {THEME: edited(root, THEME, "nofollow", "nofollow, noarchive")},
+        ),
         ("the edit is undone", {JANA: jana}),
     ]
 
