@@ -11,9 +11,10 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.cycles import paused_cycle_collection
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
-from generator.data.validate import CheckedTree, check_tree
+from generator.data.validate import CheckedTree, CheckFile, check_tree
 from generator.gathered import Gathered
 from generator.matching.circles import suggest_circles
 from generator.matching.match import suggest_partners
@@ -26,9 +27,10 @@ from generator.matching.skills import (
     reserved_skills,
     skill_warnings,
 )
+from generator.preview import Preview
 from generator.site.forge import Forge
 from generator.site.i18n import locale_for
-from generator.site.render import Page, RenderCache, render_site
+from generator.site.render import Page, render_site
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,14 @@ def resolve_today(value: str | None = None) -> dt.date:
     return dt.date.today()
 
 
-def check(root: Path, today: dt.date) -> Checked:
-    """Every problem in the tree, errors and warnings, sorted; nothing is built."""
-    tree = check_tree(root, today)
+def check(root: Path, today: dt.date, *, cache: Preview | None = None) -> Checked:
+    """Every problem in the tree, errors and warnings, sorted; nothing is built. A preview
+    checks again only the files that changed since its last build."""
+    check_file: CheckFile | None = None
+    if cache is not None:
+        cache.start()
+        check_file = cache.files.check_file
+    tree = check_tree(root, today, check_file=check_file)
     problems = list(tree.problems)
     taxonomy: Taxonomy | None = None
     try:
@@ -89,6 +96,8 @@ def check(root: Path, today: dt.date) -> Checked:
     except TaxonomyError as exc:
         problems.extend(exc.problems)
     else:
+        if cache is not None:  # the same skills: what it resolved last time stays resolved
+            taxonomy = cache.same("taxonomy", taxonomy)
         problems.extend(skill_warnings(tree.ads, taxonomy))
         problems.extend(place_warnings(tree.ads, taxonomy.places))
         problems.extend(reserved_skills(tree.ads, taxonomy))
@@ -120,7 +129,10 @@ def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
     Takes the check's result, so a command that reports problems and then suggestions
     (`tandem report`) reads and validates the tree once.
     """
-    data = model_checked(checked)
+    return with_suggestions(model_checked(checked), top=top)
+
+
+def with_suggestions(data: Gathered, *, top: int = 5) -> Gathered:
     suggestions = suggest_partners(
         data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy, top=top
     )
@@ -144,13 +156,30 @@ def build(
     language: str | None = None,
     site_url: str = "",
     forge: Forge | None = None,
-    cache: RenderCache | None = None,
+    cache: Preview | None = None,
 ) -> Site:
     """Gather all data, then render every page of the site (served at `site_url`); a preview
-    passes the same cache to every rebuild."""
-    data = gather(root, today)
-    circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
-    plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
-    data = replace(data, site_url=site_url, circles=circles, plan=plan, forge=forge)
-    pages, files = render_site(data, locale_for(language), cache=cache)
+    passes the same cache to every rebuild, which reuses what the edit left unchanged."""
+    with paused_cycle_collection():  # the site's data is acyclic: see generator/cycles.py
+        data = model_checked(check(root, today, cache=cache))
+        if cache is None:
+            data = matched_for_site(data)
+        else:
+            inputs = (data.ads, data.partnerships, data.taxonomy, today)
+            matched = cache.made_from("matched", inputs, lambda: matched_for_site(data))
+            data = replace(
+                data, suggestions=matched.suggestions, circles=matched.circles, plan=matched.plan
+            )
+        data = replace(data, site_url=site_url, forge=forge)
+        render_cache = cache.render if cache is not None else None
+        pages, files = render_site(data, locale_for(language), cache=render_cache)
     return Site(pages=pages, files=files, warnings=data.warnings)
+
+
+def matched_for_site(data: Gathered) -> Gathered:
+    """The modelled data with what the site shows beside it: suggested partners, circles and
+    the pairing plan."""
+    today, taxonomy = data.today, data.taxonomy
+    circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=taxonomy)
+    plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=taxonomy)
+    return replace(with_suggestions(data), circles=circles, plan=plan)

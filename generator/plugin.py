@@ -31,9 +31,10 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
 from generator.pipeline import Site, build, resolve_today
+from generator.preview import Preview
 from generator.site.forge import FORGE_KINDS, forge_from_config
 from generator.site.i18n import DEFAULT_LANGUAGE, SUPPORTED, Locale, locale_for
-from generator.site.render import Page, RenderCache, render_problems
+from generator.site.render import Page, render_problems
 from generator.site.search import SearchEntry, merged_search_index
 
 log = logging.getLogger("mkdocs.plugins.tandem")
@@ -56,7 +57,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.entries: list[SearchEntry] = []
         self.serving = False
         self.last_good: Site | None = None
-        self.cache = RenderCache()  # a preview re-renders only the pages whose data changed
+        self.cache = Preview()  # a preview redoes only what an edit changed
         self.notice = ""  # the errors, shown on every page of a preview while they last
         self.listing: MkDocsPage | None = None  # marked active while a page of its folder renders
         self.untranslated: set[str] = set()  # hand-written pages left in English
@@ -173,6 +174,8 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """What theme/main.html needs to render the blocks shared by generated pages once."""
         env.globals.update(tandem_blocks=SharedBlocks(), tandem_block_key=shared_block_key)
+        if self.serving:  # each rebuild has a new environment: keep its compiled templates
+            env.bytecode_cache = self.cache.templates
         return env
 
     def on_page_content(

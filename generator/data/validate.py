@@ -13,7 +13,7 @@ import calendar
 import datetime as dt
 import difflib
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -26,7 +26,14 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
 from generator.data.ids import ADS, PARTNERSHIPS, discover, id_problem
-from generator.data.load import Document, JsonPath, LoadError, load_file
+from generator.data.load import (
+    MAX_BYTES,
+    Document,
+    JsonPath,
+    LoadError,
+    load_bytes,
+    load_file,
+)
 from generator.data.markdown_cost import markdown_hazard
 from generator.data.model import PHASES
 from generator.data.problems import MAX_PER_FILE, Problem
@@ -147,17 +154,24 @@ def iter_data_files(root: Path, folder: str) -> list[Path]:
     return list(discover(root, folder).files)
 
 
-def check_tree(root: Path, today: dt.date) -> CheckedTree:
+FileCheck = tuple[Record | None, tuple[Problem, ...]]
+"""One data file's record, when it is valid, and its problems (apart from its file name's)."""
+CheckFile = Callable[[Path, str, str], FileCheck]
+"""(path, path as shown, schema) -> the file's check; a preview passes one that remembers."""
+
+
+def check_tree(root: Path, today: dt.date, *, check_file: CheckFile | None = None) -> CheckedTree:
     """Load, schema-check and cross-check every ad and partnership log below `root`."""
-    ads, ad_ids, problems = _check_folder(root, ADS)
-    partnerships, _, log_problems = _check_folder(root, PARTNERSHIPS)
+    checker = check_file or check_data_file
+    ads, ad_ids, problems = _check_folder(root, ADS, checker)
+    partnerships, _, log_problems = _check_folder(root, PARTNERSHIPS, checker)
     problems += log_problems
     problems += cross_check(ads, partnerships, ad_ids, today)
     return CheckedTree(ads, partnerships, ad_ids, tuple(sorted(problems)))
 
 
 def _check_folder(
-    root: Path, folder: str
+    root: Path, folder: str, check_file: CheckFile
 ) -> tuple[dict[str, Record], frozenset[str], list[Problem]]:
     """The valid records of one data folder by id, the id of every file in it, its problems."""
     found = discover(root, folder)
@@ -166,10 +180,11 @@ def _check_folder(
     first_file: dict[str, str] = {}  # id -> the first file with that id, for duplicates
     for path in found.files:
         display = _shown(root, path)
-        record, file_problems = _check_file(path, display, first_file, SCHEMA_OF[folder])
+        named = _id_problem(display, path.stem, first_file)
+        record, file_problems = check_file(path, display, SCHEMA_OF[folder])
         first_file.setdefault(path.stem, display)
-        problems += file_problems
-        if record is not None:
+        problems += [named, *file_problems] if named else file_problems
+        if record is not None and not named:
             records[record.id] = record
     return records, frozenset(first_file), problems
 
@@ -178,31 +193,61 @@ def _shown(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def _check_file(
-    path: Path, display: str, seen: Mapping[str, str], schema: str
-) -> tuple[Record | None, list[Problem]]:
-    """The record of one file, when it is valid, and its problems."""
-    named = _id_problem(display, path.stem, seen)
-    problems = [named] if named else []
+def check_data_file(path: Path, display: str, schema: str) -> FileCheck:
+    """Read, load and schema-check one data file."""
     loaded = _load(path, display)
     if isinstance(loaded, Problem):
-        return None, [*problems, loaded]
-    validated = validate_document(loaded, schema)
-    problems += validated.problems
-    return (None if problems else validated.record), problems
+        return None, (loaded,)
+    return _validated(loaded, schema)
+
+
+def read_data_file(path: Path, display: str) -> bytes | Problem:
+    """The bytes of a data file as `load_file` reads them, or why it is not read."""
+    refused = _refused(path, display)
+    if refused is not None:
+        return refused
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return _unreadable(display, exc)
+
+
+def check_bytes(data: bytes, display: str, schema: str) -> FileCheck:
+    """`check_data_file` for the bytes `read_data_file` gave."""
+    try:
+        return _validated(load_bytes(data, display), schema)
+    except LoadError as exc:
+        return None, (exc.problem,)
+
+
+def _validated(doc: Document, schema: str) -> FileCheck:
+    validated = validate_document(doc, schema)
+    return validated.record, validated.problems
 
 
 def _load(path: Path, display: str) -> Document | Problem:
-    if path.is_symlink():
-        return Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
-    if not path.is_file():  # a pipe or a device would block the read, or never end
-        return Problem(display, 1, 1, "not a regular file; commit a file")
+    refused = _refused(path, display)
+    if refused is not None:
+        return refused
     try:
         return load_file(path, display=display)
     except LoadError as exc:
         return exc.problem
     except OSError as exc:
-        return Problem(display, 1, 1, f"cannot read the file: {exc.strerror or exc}")
+        return _unreadable(display, exc)
+
+
+def _refused(path: Path, display: str) -> Problem | None:
+    if path.is_symlink():
+        return Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
+    if not path.is_file():  # a pipe or a device would block the read, or never end
+        return Problem(display, 1, 1, "not a regular file; commit a file")
+    return None
+
+
+def _unreadable(display: str, exc: OSError) -> Problem:
+    return Problem(display, 1, 1, f"cannot read the file: {exc.strerror or exc}")
 
 
 def _id_problem(display: str, ident: str, seen: Mapping[str, str]) -> Problem | None:

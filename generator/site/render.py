@@ -29,6 +29,7 @@ from typing import Any
 import markdown
 import nh3
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import BytecodeCache
 from markupsafe import Markup
 
 from generator.data.markdown_cost import markdown_hazard
@@ -220,6 +221,7 @@ class RenderCache:
 
     stamp: Any = None
     last: dict[Any, str] = field(default_factory=dict)  # what the last build rendered
+    compiled: BytecodeCache | None = None  # the templates, compiled once for every build
     bodies: dict[Any, str] = field(default_factory=dict)  # what this build has rendered
 
     def start(self, site: SiteIndex) -> None:
@@ -261,6 +263,7 @@ def render_share(
 ) -> list[Rendered]:
     """The pages and files of one share, each with the key that puts it in its place."""
     env = _site_environment(site)
+    env.bytecode_cache = cache.compiled if cache is not None else None
     part = share[0]
     rendered: list[Rendered] = []
     for number, kind in enumerate(PAGES):

@@ -1,0 +1,144 @@
+"""A preview's rebuild after an edit equals a fresh build of the edited tree, file for file.
+
+`mkdocs serve` keeps the plugin, and with it what the last build checked, matched, compiled
+and rendered (generator/preview.py). tools/preview.py rebuilds as serve's builder does,
+after each kind of edit; each site is held to the first build of a fresh process on a copy
+of the tree as it stood then.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, build_env
+
+Step = dict[str, str | None]
+
+
+def run_preview(root: Path, out: Path, steps: list[Step]) -> list[dict[str, float]]:
+    """tools.preview's builds of `root`, one per step after the first, copied to `out`."""
+    steps_file = out.parent / f"{out.name}-steps.json"
+    steps_file.write_text(json.dumps(steps), "utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "tools.preview", str(root), str(out), str(steps_file)],
+        cwd=REPO,
+        env=build_env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def assert_same_site(rebuilt: Path, fresh: Path) -> None:
+    kept, made = site_files(rebuilt), site_files(fresh)
+    assert sorted(kept) == sorted(made)
+    differing = [name for name in kept if kept[name] != made[name]]
+    assert differing == []
+
+
+def edited(root: Path, name: str, old: str, new: str) -> str:
+    text = (root / name).read_text("utf-8")
+    assert old in text, f"{name} no longer says {old!r}"
+    return text.replace(old, new, 1)
+
+
+JANA = "ads/jana-schulz.yml"
+LOG = "partnerships/negotiation-and-numbers.yml"
+THEME = "theme/main.html"  # compiled templates are kept: an edit must still show
+
+
+def edits(root: Path) -> list[tuple[str, Step]]:
+    """Each kind of edit a preview sees, in order, each made on the tree the last one left."""
+    jana = (root / JANA).read_text("utf-8")
+    docker = edited(root, JANA, "skill: Kubernetes", "skill: Docker")
+    return [
+        ("a skill changes", {JANA: docker}),
+        ("an ad is added", {"ads/new-person.yml": jana.replace("Jana Schulz", "New Person")}),
+        ("an ad is deleted", {"ads/new-person.yml": None}),
+        (
+            "a comment only",
+            {JANA: edited(root, JANA, "skill: Kubernetes", "skill: Docker") + "#\n"},
+        ),
+        ("a log changes", {LOG: edited(root, LOG, "Negotiation", "Negotiating")}),
+        ("skills.yml", {"skills.yml": edited(root, "skills.yml", "aliases: [py,", "aliases: [")}),
+        ("a guide changes", {"docs/tips.md": edited(root, "docs/tips.md", "#", "# Edited:")}),
+        (
+            "a theme template changes",
+            {THEME: edited(root, THEME, "nofollow", "nofollow, noarchive")},
+        ),
+        ("the edit is undone", {JANA: jana}),
+    ]
+
+
+@pytest.fixture()
+def two_trees(site_root, tmp_path: Path) -> tuple[Path, Path]:
+    """The sample twice: one for the preview, one for fresh builds of each state."""
+    previewed = site_root(sample=True)
+    fresh = tmp_path / "fresh-tree"
+    shutil.copytree(previewed, fresh)
+    return previewed, fresh
+
+
+def test_every_rebuild_equals_a_fresh_build(two_trees, tmp_path: Path) -> None:
+    previewed, fresh = two_trees
+    steps = edits(previewed)
+    times = run_preview(previewed, tmp_path / "kept", [step for _, step in steps])
+    assert len(times) == len(steps) + 1
+    for number, (what, step) in enumerate(steps, start=1):
+        for name, text in step.items():
+            if text is None:
+                (fresh / name).unlink()
+            else:
+                (fresh / name).write_text(text, "utf-8")
+        run_preview(fresh, tmp_path / f"fresh-{number}", [])
+        print(what)  # shown when the comparison below fails
+        assert_same_site(tmp_path / "kept" / str(number), tmp_path / f"fresh-{number}" / "0")
+
+
+def test_an_invalid_edit_shows_its_errors_and_the_fix_equals_a_fresh_build(
+    two_trees, tmp_path: Path
+) -> None:
+    previewed, fresh = two_trees
+    jana = (previewed / JANA).read_text("utf-8")
+    broken = jana.replace("hours_per_week: 2", "hours_per_week: lots")
+    place = f"{JANA}:{broken[: broken.index('lots')].count(chr(10)) + 1}"
+    steps: list[Step] = [{JANA: broken}, {JANA: jana.replace("weeks: 12", "weeks: 10")}]
+    run_preview(previewed, tmp_path / "kept", steps)
+
+    page = (tmp_path / "kept" / "1" / "ads" / "jana-schulz" / "index.html").read_text("utf-8")
+    assert "tandem-problems" in page and place in page
+    assert "hours_per_week: &#39;lots&#39; is not a number" in page
+
+    (fresh / JANA).write_text(steps[1][JANA] or "", "utf-8")
+    run_preview(fresh, tmp_path / "fresh", [])
+    assert_same_site(tmp_path / "kept" / "2", tmp_path / "fresh" / "0")
+
+
+def test_the_rebuild_benchmark_runs_and_each_edit_changes_an_ad(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import serve
+    from benchmarks.synth import DEFAULT_TODAY, write_site
+
+    root = tmp_path / "tree"
+    write_site(root, ads=30, logs=6, today=DEFAULT_TODAY, repo=REPO)
+    for step in serve.edits(root):
+        ((name, text),) = step.items()
+        if (root / name).exists():
+            assert text != (root / name).read_text("utf-8")
+    serve.main([str(root), "--rounds", "1"])
+    printed = capsys.readouterr().out
+    assert printed.count("s as MkDocs reports") == 6
+    assert "median of 6 rebuilds" in printed
