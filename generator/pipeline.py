@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
 from generator.data.validate import CheckedTree, check_tree
+from generator.forking import Forked
 from generator.gathered import Gathered
 from generator.matching.circles import suggest_circles
 from generator.matching.match import suggest_partners
-from generator.matching.pairings import plan_pairings
+from generator.matching.pairings import Proposal, plan_pairings
 from generator.matching.places import place_warnings
 from generator.matching.skills import (
     Taxonomy,
@@ -120,7 +122,11 @@ def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
     Takes the check's result, so a command that reports problems and then suggestions
     (`tandem report`) reads and validates the tree once.
     """
-    data = model_checked(checked)
+    return matched(model_checked(checked), top=top)
+
+
+def matched(data: Gathered, *, top: int = 5) -> Gathered:
+    """The modelled data with each open ad's suggested partners."""
     suggestions = suggest_partners(
         data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy, top=top
     )
@@ -137,6 +143,20 @@ def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
     return gather_checked(check(root, today), top=top)
 
 
+PLAN_BESIDE_FROM = 500
+"""Ads from which the pairing plan is made in a second process while this one finds each
+ad's partners and circles: the plan reads nothing they make, and only one page shows it.
+Below, starting the process costs more than it saves."""
+
+
+def _planned_beside(data: Gathered) -> Forked[list[Proposal]]:
+    """The pairing plan, in a second process where the site is large and that is safe."""
+    plan = partial(
+        plan_pairings, data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy
+    )
+    return Forked(plan, fork=len(data.ads) >= PLAN_BESIDE_FROM)
+
+
 def build(
     root: Path,
     today: dt.date,
@@ -148,9 +168,10 @@ def build(
 ) -> Site:
     """Gather all data, then render every page of the site (served at `site_url`); a preview
     passes the same cache to every rebuild."""
-    data = gather(root, today)
+    data = modelled(root, today)
+    plan = _planned_beside(data)
+    data = matched(data)
     circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
-    plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
-    data = replace(data, site_url=site_url, circles=circles, plan=plan, forge=forge)
+    data = replace(data, site_url=site_url, circles=circles, plan=plan.result(), forge=forge)
     pages, files = render_site(data, locale_for(language), cache=cache)
     return Site(pages=pages, files=files, warnings=data.warnings)
