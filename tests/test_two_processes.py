@@ -108,7 +108,7 @@ def build_site(
             mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
-        return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+        return {f.relative_to(out).as_posix(): f.read_bytes() for f in out.rglob("*") if f.is_file()}
 
     yield build
 
