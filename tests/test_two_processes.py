@@ -108,7 +108,8 @@ def build_site(
             mkdocs_build(config)
         finally:
             config.plugins.on_shutdown()
-        return {f.relative_to(out).as_posix(): f.read_bytes() for f in out.rglob("*") if f.is_file()}
+        files = (f for f in out.rglob("*") if f.is_file())
+        return {f.relative_to(out).as_posix(): f.read_bytes() for f in files}
 
     yield build
 
