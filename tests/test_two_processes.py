@@ -19,6 +19,7 @@ from conftest import EPOCH, SAMPLE, TODAY
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
+from mkdocs.structure.pages import Page
 
 from generator import pipeline, plugin
 from generator.forking import Forked, can_fork
@@ -145,9 +146,7 @@ def test_two_processes_build_the_site_one_builds(
     assert b"<loc>https://tandem.example/ads/jana-schulz/</loc>" in two["sitemap.xml"]
 
 
-def _ad_pages_logged(
-    monkeypatch: pytest.MonkeyPatch, say: Callable[[plugin.MkDocsPage], None]
-) -> None:
+def _ad_pages_logged(monkeypatch: pytest.MonkeyPatch, say: Callable[[Page], None]) -> None:
     """Make building each ad page call `say` with it (in whichever process builds it)."""
     post_page = plugin.TandemPlugin.on_post_page
 
@@ -167,7 +166,7 @@ def test_warnings_of_the_second_process_fail_a_strict_build_as_they_would_here(
 ) -> None:
     where: set[bool] = set()
 
-    def warn(page: plugin.MkDocsPage) -> None:
+    def warn(page: Page) -> None:
         where.add(_in_second_process())  # only this process's own calls are seen here
         logging.getLogger("mkdocs.plugins.test").warning("look at %s", page.file.src_uri)
 
@@ -190,7 +189,7 @@ def test_an_error_in_the_second_process_fails_the_build_as_it_would_here(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    def fail(page: plugin.MkDocsPage) -> None:
+    def fail(page: Page) -> None:
         if _in_second_process() or handoffs[-1] is None:
             raise ValueError(f"cannot write {page.file.src_uri}")
 
@@ -217,7 +216,7 @@ def test_pages_of_a_second_process_that_ends_without_answering_are_built_here(
 ) -> None:
     one = build_site(two=False)
 
-    def die(page: plugin.MkDocsPage) -> None:
+    def die(page: Page) -> None:
         if _in_second_process():
             os._exit(3)
 
