@@ -106,16 +106,25 @@ class Page:
 
 
 class ContributorMarkdown:
-    """Markdown from contributors -> sanitised HTML: no scripts, handlers, frames or images."""
+    """Markdown from contributors -> sanitised HTML: no scripts, handlers, frames or images.
+    Each text is rendered once: a closing story shows on its partnership's page, the stories
+    and the home page, and many texts are alike."""
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(
             extensions=["sane_lists", "fenced_code", "tables"], output_format="html"
         )
+        self._rendered: dict[str, Markup] = {}
 
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
+        rendered = self._rendered.get(text)
+        if rendered is None:
+            rendered = self._rendered[text] = self._render(text)
+        return rendered
+
+    def _render(self, text: str) -> Markup:
         if markdown_hazard(text):  # validation refuses it; never stall a page on it
             return _plain_paragraphs(text)
         rendered = _HEADING.sub(r"<\1h3", self._md.reset().convert(text))
