@@ -264,16 +264,19 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
 
 HANDOFF_FROM = 1000
-"""Generated pages outside the navigation from which a second process builds half of them:
+"""Generated pages outside the navigation from which a second process builds some of them:
 below, starting it costs more than it saves."""
+HANDOFF_SHARE = 0.55
+"""The part of them it builds: a little more than half, as this process also copies the
+theme's files, writes the sitemap and the search index and builds the hand-written pages."""
 PLUGINS_BESIDE_HANDOFF = {"material/search", "search", "tandem"}
 """Plugins that keep nothing of the generated pages they see: the search plugin skips them
 (Tandem writes their entries)."""
 
 
 class PageHandoff:
-    """Every other generated page outside the navigation, built by a forked process through
-    MkDocs' own `_build_page` and written to the site while this process builds the rest.
+    """Some of the generated pages outside the navigation (`HANDOFF_SHARE`), built by a forked
+    process through MkDocs' own `_build_page` and written while this process builds the rest.
 
     MkDocs 1.6 builds every page left in `files`, and offers no way to skip one: after
     `on_env` (every page is read by then, the theme's environment ready) the handed-off pages
@@ -281,8 +284,9 @@ class PageHandoff:
     context) gets the whole list back. The second process's log records are handled here, in
     order, when it is done: `--strict` counts its warnings as its own."""
 
-    def __init__(self, pages: Sequence[File], work: Forked[Built]) -> None:
+    def __init__(self, pages: Sequence[File], handed: Sequence[File], work: Forked[Built]) -> None:
         self.pages = pages  # every page, as MkDocs lists them
+        self.handed = handed  # the pages the second process builds
         self.work = work
 
     @classmethod
@@ -293,10 +297,10 @@ class PageHandoff:
         generated = [f for f in pages if _generated_outside_nav(f)]
         if len(generated) < HANDOFF_FROM:
             return None
-        theirs = generated[1::2]
+        theirs = _spread(generated, HANDOFF_SHARE)
         for file in theirs:
             files.remove(file)
-        return cls(pages, Forked(partial(_build_pages, theirs, pages, config, nav, env)))
+        return cls(pages, theirs, Forked(partial(_build_pages, theirs, pages, config, nav, env)))
 
     def finish(self) -> None:
         """Wait for the second process; raise what failed there (the pages of a second
@@ -313,6 +317,11 @@ class PageHandoff:
 
 Built = tuple[list[logging.LogRecord], Exception | None]
 """What building pages logged, and the error that stopped it."""
+
+
+def _spread(files: Sequence[File], share: float) -> list[File]:
+    """`share` of the files, spread evenly over them (every page type gets its part)."""
+    return [f for i, f in enumerate(files) if int((i + 1) * share) > int(i * share)]
 
 
 def _generated_outside_nav(file: File) -> bool:
@@ -474,9 +483,10 @@ class SharedBlocks:
 def shared_block_key(name: str, page: Any, nav: Any) -> str:
     """The key under which a block of the page template is the same for every page that has
     it (empty: render it for this page alone). A generated page outside the navigation shares
-    its tabs, sidebars, footer and scripts' configuration with every such page in its folder
-    (links are relative to it: `../` leads to `/ads/` from `/ads/x/` only), as long as the
-    same entries of the navigation are active and the same parts are hidden."""
+    its tabs, sidebars, footer, scripts' configuration and links to styles and scripts with
+    every such page in its folder (links are relative to it: `../` leads to `/ads/` from
+    `/ads/x/` only), as long as the same entries of the navigation are active and the same
+    parts are hidden."""
     if not isinstance(page, FinishedPage) or page.tandem.in_nav:
         return ""
     active = "".join("1" if item.active else "0" for item in _walk(nav or []))

@@ -203,8 +203,7 @@ def test_an_error_in_the_second_process_fails_the_build_as_it_would_here(
         failures.append((str(failed.value), errors))
     handoff = handoffs[-1]
     assert handoff is not None
-    handed = [f.src_uri for f in handoff.pages if plugin._generated_outside_nav(f)][1::2]
-    first_ad = next(uri for uri in handed if uri.startswith("ads/"))
+    first_ad = next(f.src_uri for f in handoff.handed if f.src_uri.startswith("ads/"))
     assert failures[1][0] == f"cannot write {first_ad}"
     assert f"Error building page '{first_ad}': cannot write {first_ad}" in failures[1][1]
 
