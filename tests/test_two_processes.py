@@ -117,12 +117,14 @@ def build_site(
 
 @pytest.fixture()
 def handoffs(monkeypatch: pytest.MonkeyPatch) -> list[plugin.PageHandoff | None]:
-    """Each hand-off the plugin starts, as it starts it."""
+    """Each hand-off the plugin starts (None: it built every page itself); each one started
+    a second process."""
     started: list[plugin.PageHandoff | None] = []
     start = plugin.PageHandoff.start
 
     def spy(*args: Any, **kwargs: Any) -> plugin.PageHandoff | None:
         handoff = start(*args, **kwargs)
+        assert handoff is None or handoff.work.forked
         started.append(handoff)
         return handoff
 
@@ -140,7 +142,12 @@ def test_two_processes_build_the_site_one_builds(
     assert handoffs == [None]
     two = build_site(two=True, language=language)
     handoff = handoffs[-1]
-    assert handoff is not None and handoff.work.forked is False  # waited for and reaped
+    assert handoff is not None and not handoff.work.forked  # waited for and reaped
+    assert {f.src_uri.partition("/")[0] for f in handoff.handed} == {
+        "ads",
+        "partnerships",
+        "skills",
+    }
     assert sorted(two) == sorted(one)
     assert [name for name in one if one[name] != two[name]] == []
     assert b"<loc>https://tandem.example/ads/jana-schulz/</loc>" in two["sitemap.xml"]
