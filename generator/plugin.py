@@ -180,7 +180,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
         """What theme/main.html needs to render the blocks shared by generated pages once;
-        then, in a build of a large site, half the generated pages to a second process."""
+        then, in a build of a large site, some generated pages to a second process."""
         env.globals.update(tandem_blocks=SharedBlocks(), tandem_block_key=shared_block_key)
         if self._may_hand_off(config) and self.nav is not None:
             self.handoff = PageHandoff.start(files, config=config, nav=self.nav, env=env)
