@@ -143,7 +143,7 @@ def test_two_processes_build_the_site_one_builds(
     two = build_site(two=True, language=language)
     handoff = handoffs[-1]
     assert handoff is not None and not handoff.work.forked  # waited for and reaped
-    assert {f.src_uri.partition("/")[0] for f in handoff.handed} == {
+    assert {f.src_uri.partition("/")[0] for f in handoff.handed} >= {
         "ads",
         "partnerships",
         "skills",
