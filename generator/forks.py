@@ -9,6 +9,11 @@ pickling of a matcher), and a spawned process would import the caller's main scr
 both shares meet (say, everyone's first choices, which decide crowding) and the answer goes
 back to both; what each returns is the result of its share. Without a second process the
 same steps run here for the whole work, so the answer is the same either way.
+
+`Forked` runs one piece of work in a second process while this one goes on (the build makes
+the pairing plan beside matching, and hands half its pages to one); its result comes back
+through a pipe, or the work is done here when the second process cannot start or dies.
+`can_fork` is the one rule for when any of them may fork.
 """
 
 from __future__ import annotations
@@ -16,12 +21,14 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import pickle
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Generator
 from functools import partial
 from multiprocessing.connection import Connection
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 Share = tuple[int, int]
 """(part, parts): the items of a share are those at part, part + parts, part + 2 × parts, …"""
@@ -30,6 +37,7 @@ WHOLE: Share = (0, 1)
 Y = TypeVar("Y")  # what the shares' steps yield to meet
 S = TypeVar("S")  # what the meeting sends back to every share
 R = TypeVar("R")  # what a share's steps return
+T = TypeVar("T")  # what a Forked work returns
 Steps = Callable[[Share], Generator[Y, S, R]]
 
 
@@ -37,12 +45,32 @@ def can_fork() -> bool:
     """A second core to run on, and processes that start as copies of this one (no
     pickling): Linux and other systems with fork, outside of a process with other threads
     (a copy of a process made while another thread holds a lock can hang; `mkdocs serve`
-    has threads, the command line has none)."""
+    has threads, the command line has none). One second process at a time: a second
+    process does not fork again, and while one runs this one forks no other, since two
+    cores are busy then (the build makes the pairing plan in one while it matches)."""
     return (
-        _usable_cores() > 1
+        not _in_second_process
+        and _second_processes == 0
+        and _usable_cores() > 1
         and "fork" in multiprocessing.get_all_start_methods()
         and threading.active_count() == 1
     )
+
+
+_in_second_process = False
+"""True in a process forked by this module."""
+_second_processes = 0
+"""Second processes of this one now running."""
+
+
+def _now_second_process() -> None:
+    global _in_second_process
+    _in_second_process = True
+
+
+def _count_second_process(change: int) -> None:
+    global _second_processes
+    _second_processes += change
 
 
 def _usable_cores() -> int:
@@ -91,6 +119,7 @@ def _in_two(steps: Steps[Y, S, R], meet: Callable[[list[Y]], S]) -> list[R]:
     except OSError as exc:
         raise SecondProcessFailed(str(exc)) from exc
     there.close()
+    _count_second_process(+1)
     try:
 
         def both_meet(value: Y) -> S:
@@ -106,6 +135,7 @@ def _in_two(steps: Steps[Y, S, R], meet: Callable[[list[Y]], S]) -> list[R]:
         if second.is_alive():
             second.kill()
             second.join()
+        _count_second_process(-1)
 
 
 def _receive(connection: Connection, expected: str) -> Any:
@@ -120,6 +150,7 @@ def _receive(connection: Connection, expected: str) -> Any:
 
 def _serve(steps: Steps[Any, Any, Any], connection: Connection) -> None:
     """The second process: share (1, 2), each yielded value sent and answered over the pipe."""
+    _now_second_process()
 
     def meet(value: Any) -> Any:
         connection.send(("yield", value))
@@ -146,3 +177,77 @@ def _at_once(work: Callable[[Share], R], share: Share) -> Generator[None, None, 
 
 def _never_met(values: list[None]) -> None:
     raise AssertionError("steps without a yield never meet")
+
+
+class Forked(Generic[T]):
+    """`work()` running in a forked process from now on, where `can_fork()` allows and the
+    caller finds it worth it (`fork`); else it is done here when its result is asked for.
+    `result()` returns what it returned, or raises what it raised."""
+
+    def __init__(self, work: Callable[[], T], *, fork: bool = True) -> None:
+        self.work = work
+        self._answer: Connection | None = None
+        self._process: Any = None
+        if not (fork and can_fork()):
+            return
+        context = multiprocessing.get_context("fork")
+        answer, send = context.Pipe(duplex=False)
+        # What this process has buffered would be written a second time by the copy.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        process = context.Process(target=_answer_with, args=(work, send), daemon=False)
+        try:
+            process.start()
+        except OSError:  # no second process now: the work is done here when asked for
+            answer.close()
+            return
+        finally:
+            send.close()
+        self._answer, self._process = answer, process
+        _count_second_process(+1)
+
+    @property
+    def forked(self) -> bool:
+        return self._process is not None
+
+    def result(self) -> T:
+        if self._answer is None:
+            return self.work()
+        try:
+            outcome, value = self._answer.recv()
+        except (EOFError, OSError):  # it ended without answering (killed, out of memory)
+            outcome, value = "lost", None
+        finally:
+            self._end(terminate=False)
+        if outcome == "raised":
+            raise value
+        if outcome == "lost":
+            return self.work()
+        return value  # type: ignore[no-any-return]
+
+    def stop(self) -> None:
+        """End the second process, when its result is no longer wanted."""
+        self._end(terminate=True)
+
+    def _end(self, *, terminate: bool) -> None:
+        answer, process, self._answer, self._process = self._answer, self._process, None, None
+        if answer is not None:
+            answer.close()
+        if process is not None:
+            if terminate and process.is_alive():
+                process.terminate()
+            process.join()
+            _count_second_process(-1)
+
+
+def _answer_with(work: Callable[[], Any], send: Connection) -> None:
+    _now_second_process()
+    try:
+        answer: tuple[str, Any] = ("returned", work())
+    except BaseException as exc:  # every outcome goes back to the parent
+        answer = ("raised", exc)
+    try:
+        send.send(answer)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:
+        send.send(("raised", RuntimeError(f"the second process's answer: {exc}")))
+    send.close()

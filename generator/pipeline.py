@@ -9,16 +9,18 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from generator.cycles import paused_cycle_collection
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
 from generator.data.validate import CheckedTree, CheckFile, check_tree
+from generator.forks import Forked
 from generator.gathered import Gathered
 from generator.matching.circles import suggest_circles
 from generator.matching.match import suggest_partners
-from generator.matching.pairings import plan_pairings
+from generator.matching.pairings import Proposal, plan_pairings
 from generator.matching.places import place_warnings
 from generator.matching.skills import (
     Taxonomy,
@@ -129,10 +131,11 @@ def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
     Takes the check's result, so a command that reports problems and then suggestions
     (`tandem report`) reads and validates the tree once.
     """
-    return with_suggestions(model_checked(checked), top=top)
+    return matched(model_checked(checked), top=top)
 
 
-def with_suggestions(data: Gathered, *, top: int = 5) -> Gathered:
+def matched(data: Gathered, *, top: int = 5) -> Gathered:
+    """The modelled data with each open ad's suggested partners."""
     suggestions = suggest_partners(
         data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy, top=top
     )
@@ -147,6 +150,20 @@ def modelled(root: Path, today: dt.date) -> Gathered:
 def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
     """Load, validate, model and match; raise TandemError when any file has an error."""
     return gather_checked(check(root, today), top=top)
+
+
+PLAN_BESIDE_FROM = 500
+"""Ads from which the pairing plan is made in a second process while this one finds each
+ad's partners and circles: the plan reads nothing they make, and only one page shows it.
+Below, starting the process costs more than it saves."""
+
+
+def _planned_beside(data: Gathered) -> Forked[list[Proposal]]:
+    """The pairing plan, in a second process where the site is large and that is safe."""
+    plan = partial(
+        plan_pairings, data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy
+    )
+    return Forked(plan, fork=len(data.ads) >= PLAN_BESIDE_FROM)
 
 
 def build(
@@ -166,10 +183,8 @@ def build(
             data = matched_for_site(data)
         else:
             inputs = (data.ads, data.partnerships, data.taxonomy, today)
-            matched = cache.made_from("matched", inputs, lambda: matched_for_site(data))
-            data = replace(
-                data, suggestions=matched.suggestions, circles=matched.circles, plan=matched.plan
-            )
+            made = cache.made_from("matched", inputs, lambda: matched_for_site(data))
+            data = replace(data, suggestions=made.suggestions, circles=made.circles, plan=made.plan)
         data = replace(data, site_url=site_url, forge=forge)
         render_cache = cache.render if cache is not None else None
         pages, files = render_site(data, locale_for(language), cache=render_cache)
@@ -178,8 +193,8 @@ def build(
 
 def matched_for_site(data: Gathered) -> Gathered:
     """The modelled data with what the site shows beside it: suggested partners, circles and
-    the pairing plan."""
-    today, taxonomy = data.today, data.taxonomy
-    circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=taxonomy)
-    plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=taxonomy)
-    return replace(with_suggestions(data), circles=circles, plan=plan)
+    the pairing plan (made in a second process meanwhile, where the site is large)."""
+    plan = _planned_beside(data)
+    data = matched(data)
+    circles = suggest_circles(data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy)
+    return replace(data, circles=circles, plan=plan.result())

@@ -13,23 +13,27 @@ The next good rebuild replaces them, and livereload brings the browser along.
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment
+from mkdocs.commands.build import _build_page
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 
 from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
+from generator.forks import Forked, can_fork
 from generator.pipeline import Site, build, resolve_today
 from generator.preview import Preview
 from generator.site.forge import FORGE_KINDS, forge_from_config
@@ -61,11 +65,15 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.notice = ""  # the errors, shown on every page of a preview while they last
         self.listing: MkDocsPage | None = None  # marked active while a page of its folder renders
         self.untranslated: set[str] = set()  # hand-written pages left in English
+        self.dirty = False
+        self.nav: Navigation | None = None
+        self.handoff: PageHandoff | None = None  # pages a second process builds
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Having this hook also keeps this one object across the rebuilds of `mkdocs serve`,
         # which is what lets a rebuild fall back to the last good site.
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not config.use_directory_urls:
@@ -172,11 +180,41 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         return files
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
-        """What theme/main.html needs to render the blocks shared by generated pages once."""
+        """What theme/main.html needs to render the blocks shared by generated pages once;
+        then, in a build of a large site, some generated pages to a second process."""
         env.globals.update(tandem_blocks=SharedBlocks(), tandem_block_key=shared_block_key)
         if self.serving:  # each rebuild has a new environment: keep its compiled templates
             env.bytecode_cache = self.cache.templates
+        if self._may_hand_off(config) and self.nav is not None:
+            self.handoff = PageHandoff.start(files, config=config, nav=self.nav, env=env)
         return env
+
+    def _may_hand_off(self, config: MkDocsConfig) -> bool:
+        """Not in a preview (`--dirty` and `mkdocs serve` build pages of their own choice),
+        and only beside plugins known to keep nothing of a page they see: another plugin
+        might, and would miss what the second process shows it."""
+        return (
+            not self.serving
+            and not self.dirty
+            and set(config.plugins) <= PLUGINS_BESIDE_HANDOFF
+            and can_fork()
+        )
+
+    def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
+        if self.handoff is not None:  # the sitemap lists every page, also those handed off
+            context["pages"] = self.handoff.pages
+        return context
+
+    @event_priority(100)  # before any other plugin looks at the built site
+    def _wait_for_handoff(self, *, config: MkDocsConfig) -> None:
+        handoff, self.handoff = self.handoff, None
+        if handoff is not None:
+            handoff.finish()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        handoff, self.handoff = self.handoff, None
+        if handoff is not None:
+            handoff.stop()
 
     def on_page_content(
         self, html: str, *, page: MkDocsPage, config: MkDocsConfig, files: Files
@@ -186,13 +224,15 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         return self.notice + html
 
     @event_priority(-100)  # after the search plugin has written its index
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
+    def _merge_search_index(self, *, config: MkDocsConfig) -> None:
         index = Path(config.site_dir) / "search" / "search_index.json"
         if not index.is_file():  # no search plugin
             return
         locale = locale_for(self._language(config))
         merged = merged_search_index(index.read_text("utf-8"), self.entries, locale)
         index.write_text(merged, "utf-8")
+
+    on_post_build = CombinedEvent(_wait_for_handoff, _merge_search_index)
 
     def on_page_context(
         self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
@@ -202,6 +242,8 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.listing = _listing_of(page, nav)
         if self.listing is not None:
             self.listing.active = True
+        if self.handoff is not None:
+            context["pages"] = self.handoff.pages
         return context
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
@@ -212,6 +254,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         _translate_sections(nav.items, self._locale(config))
+        self.nav = nav
         return nav
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
@@ -221,6 +264,120 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             if path.exists():
                 server.watch(str(path))
         return server
+
+
+HANDOFF_FROM = 1000
+"""Generated pages outside the navigation from which a second process builds some of them:
+below, starting it costs more than it saves."""
+HANDOFF_SHARE = 0.55
+"""The part of them it builds: a little more than half, as this process also copies the
+theme's files, writes the sitemap and the search index and builds the hand-written pages."""
+PLUGINS_BESIDE_HANDOFF = {"material/search", "search", "tandem"}
+"""Plugins that keep nothing of the generated pages they see: the search plugin skips them
+(Tandem writes their entries)."""
+
+
+class PageHandoff:
+    """Some of the generated pages outside the navigation (`HANDOFF_SHARE`), built by a forked
+    process through MkDocs' own `_build_page` and written while this process builds the rest.
+
+    MkDocs 1.6 builds every page left in `files`, and offers no way to skip one: after
+    `on_env` (every page is read by then, the theme's environment ready) the handed-off pages
+    leave `files`, and whatever lists pages (the sitemap's template, `pages` in a page's
+    context) gets the whole list back. The second process's log records are handled here, in
+    order, when it is done: `--strict` counts its warnings as its own."""
+
+    def __init__(self, pages: Sequence[File], handed: Sequence[File], work: Forked[Built]) -> None:
+        self.pages = pages  # every page, as MkDocs lists them
+        self.handed = handed  # the pages the second process builds
+        self.work = work
+
+    @classmethod
+    def start(
+        cls, files: Files, *, config: MkDocsConfig, nav: Navigation, env: Environment
+    ) -> PageHandoff | None:
+        pages = files.documentation_pages()
+        generated = [f for f in pages if _generated_outside_nav(f)]
+        if len(generated) < HANDOFF_FROM:
+            return None
+        theirs = _spread(generated, HANDOFF_SHARE)
+        for file in theirs:
+            files.remove(file)
+        return cls(pages, theirs, Forked(partial(_build_pages, theirs, pages, config, nav, env)))
+
+    def finish(self) -> None:
+        """Wait for the second process; raise what failed there (the pages of a second
+        process that could not start, or ended without answering, are built here)."""
+        records, error = self.work.result()
+        for record in records:
+            logging.getLogger(record.name).handle(record)
+        if error is not None:
+            raise error
+
+    def stop(self) -> None:
+        self.work.stop()
+
+
+Built = tuple[list[logging.LogRecord], Exception | None]
+"""What building pages logged, and the error that stopped it."""
+
+
+def _spread(files: Sequence[File], share: float) -> list[File]:
+    """`share` of the files, spread evenly over them (every page type gets its part)."""
+    return [f for i, f in enumerate(files) if int((i + 1) * share) > int(i * share)]
+
+
+def _generated_outside_nav(file: File) -> bool:
+    return isinstance(file.page, FinishedPage) and not file.page.tandem.in_nav
+
+
+def _build_pages(
+    files: Sequence[File],
+    pages: Sequence[File],
+    config: MkDocsConfig,
+    nav: Navigation,
+    env: Environment,
+) -> Built:
+    """Build and write these pages as MkDocs' own loop does (`pages`: every page)."""
+    with _kept_logs() as records:
+        try:
+            for file in files:
+                assert file.page is not None
+                excluded = file.inclusion.is_excluded()
+                _build_page(file.page, config, pages, nav, env, excluded=excluded)
+        except Exception as exc:  # raised again where the build waits for it
+            return records, exc
+    return records, None
+
+
+@contextlib.contextmanager
+def _kept_logs() -> Iterator[list[logging.LogRecord]]:
+    """The log records made meanwhile, kept in order instead of handled."""
+    keeper = _Keeper()
+    mkdocs, root = logging.getLogger("mkdocs"), logging.getLogger()
+    saved = mkdocs.handlers, mkdocs.propagate, root.handlers
+    mkdocs.handlers, mkdocs.propagate, root.handlers = [keeper], False, [keeper]
+    try:
+        yield keeper.records
+    finally:
+        mkdocs.handlers, mkdocs.propagate, root.handlers = saved
+
+
+class _Keeper(logging.Handler):
+    """Keeps log records as another process can take them: the message filled in, the
+    exception as text."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        kept = copy.copy(record)
+        kept.msg, kept.args = record.getMessage(), None
+        if record.exc_info and not record.exc_text:
+            kept.exc_text = logging.Formatter().formatException(record.exc_info)
+        kept.exc_info = None
+        self.records.append(kept)
 
 
 def _listing_of(page: MkDocsPage, nav: Navigation) -> MkDocsPage | None:
@@ -329,9 +486,10 @@ class SharedBlocks:
 def shared_block_key(name: str, page: Any, nav: Any) -> str:
     """The key under which a block of the page template is the same for every page that has
     it (empty: render it for this page alone). A generated page outside the navigation shares
-    its tabs, sidebars, footer and scripts' configuration with every such page in its folder
-    (links are relative to it: `../` leads to `/ads/` from `/ads/x/` only), as long as the
-    same entries of the navigation are active and the same parts are hidden."""
+    its tabs, sidebars, footer, scripts' configuration and links to styles and scripts with
+    every such page in its folder (links are relative to it: `../` leads to `/ads/` from
+    `/ads/x/` only), as long as the same entries of the navigation are active and the same
+    parts are hidden."""
     if not isinstance(page, FinishedPage) or page.tandem.in_nav:
         return ""
     active = "".join("1" if item.active else "0" for item in _walk(nav or []))

@@ -16,12 +16,8 @@ import contextlib
 import datetime as dt
 import html
 import json
-import multiprocessing
-import os
 import re
-import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -35,6 +31,7 @@ from markupsafe import Markup
 from generator.data.markdown_cost import markdown_hazard
 from generator.data.model import FORMATS, PHASES
 from generator.data.problems import Problem
+from generator.forks import Forked, can_fork
 from generator.gathered import Gathered
 from generator.site.i18n import Locale
 from generator.site.ics import content_lines, ics_date, ics_text
@@ -110,16 +107,25 @@ class Page:
 
 
 class ContributorMarkdown:
-    """Markdown from contributors -> sanitised HTML: no scripts, handlers, frames or images."""
+    """Markdown from contributors -> sanitised HTML: no scripts, handlers, frames or images.
+    Each text is rendered once: a closing story shows on its partnership's page, the stories
+    and the home page, and many texts are alike."""
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(
             extensions=["sane_lists", "fenced_code", "tables"], output_format="html"
         )
+        self._rendered: dict[str, Markup] = {}
 
     def __call__(self, text: str | None) -> Markup:
         if not text:
             return Markup("")
+        rendered = self._rendered.get(text)
+        if rendered is None:
+            rendered = self._rendered[text] = self._render(text)
+        return rendered
+
+    def _render(self, text: str) -> Markup:
         if markdown_hazard(text):  # validation refuses it; never stall a page on it
             return _plain_paragraphs(text)
         rendered = _HEADING.sub(r"<\1h3", self._md.reset().convert(text))
@@ -244,7 +250,7 @@ def render_site(
     if cache is not None:
         cache.start(site)
         rendered = render_share(site, WHOLE, cache=cache)
-    elif len(site.live) >= PARALLEL_FROM and _can_fork():
+    elif len(site.live) >= PARALLEL_FROM and can_fork():
         rendered = _render_in_two(site)
     else:
         rendered = render_share(site, WHOLE)
@@ -304,36 +310,10 @@ def _keep(cache: RenderCache | None, key: Any, body: str) -> None:
             cache.bodies[key] = body
 
 
-def _can_fork() -> bool:
-    """A second core, and processes that start as copies of this one (no pickling of the
-    site): Linux and other systems with fork, outside of a process with other threads (a
-    copy of a process made while another thread holds a lock can hang)."""
-    return (
-        (os.cpu_count() or 1) > 1
-        and "fork" in multiprocessing.get_all_start_methods()
-        and threading.active_count() == 1
-    )
-
-
-_SHARED: SiteIndex | None = None  # the site a forked process renders from
-
-
-def _render_other_half() -> list[Rendered]:
-    assert _SHARED is not None
-    return render_share(_SHARED, (1, 2))
-
-
 def _render_in_two(site: SiteIndex) -> list[Rendered]:
-    global _SHARED
-    _SHARED = site
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            other = pool.submit(_render_other_half)
-            mine = render_share(site, (0, 2))
-            return mine + other.result()
-    finally:
-        _SHARED = None
+    other = Forked(partial(render_share, site, (1, 2)))
+    mine = render_share(site, (0, 2))
+    return mine + other.result()
 
 
 def _alternates(src_uri: str, alternates: Sequence[Alternate]) -> tuple[tuple[str, str], ...]:
