@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -96,6 +97,8 @@ class Document:
     data: dict[str, Any]
     raw: Mapping[JsonPath, str] = field(default_factory=dict)
     text: str = field(default="", repr=False)
+    _asked: list[None] = field(default_factory=list, repr=False, compare=False)
+    """One entry per place found by reading up to it, before `places` takes over."""
 
     @cached_property
     def places(self) -> Places:
@@ -110,13 +113,111 @@ class Document:
         return self.places.keys
 
     def position(self, path: JsonPath, *, key: bool = False) -> Place:
-        """Where `path` stands; the key when asked and known, else the nearest known value."""
+        """Where `path` stands; the key when asked and known, else the nearest known value.
+
+        Most files need one place or two (a warning at a skill), found by reading the text up
+        to it; past `TARGETED_PLACES` the file's whole map is built once, so a file with
+        thousands of messages is read a bounded number of times.
+        """
+        if "places" not in self.__dict__ and len(self._asked) < TARGETED_PLACES:
+            self._asked.append(None)
+            wanted, as_key = _known_path(self.data, path, key=key)
+            place = _place_in(self.text, wanted, key=as_key)
+            if place is not None:
+                return place
         places = self.places
         if key and path in places.keys:
             return places.keys[path]
         while path not in places.values and path:
             path = path[:-1]
         return places.values.get(path, (1, 1))
+
+
+TARGETED_PLACES = 3
+"""How many places of one file are found by reading up to each before its map is built."""
+
+
+def _known_path(data: Any, path: JsonPath, *, key: bool) -> tuple[JsonPath, bool]:
+    """The path whose place `Document.position` gives, and whether it is a key's: `path`'s
+    key when asked and it is one, else the longest start of `path` that has a value."""
+    node = data
+    for depth, step in enumerate(path):
+        in_mapping = type(node) is dict and type(step) is str and step in node
+        in_list = type(node) is list and type(step) is int and 0 <= step < len(node)
+        if not (in_mapping or in_list):
+            return path[:depth], False
+        node = node[step]
+    return path, key and bool(path) and type(path[-1]) is str
+
+
+def _place_in(text: str, target: JsonPath, *, key: bool) -> Place | None:
+    """The place of the value at `target` (or of its key), read from the events up to it.
+
+    Only the containers on the way to `target` are followed; None when the parser refuses
+    the text (the reference parser read it) or `target` is not there.
+    """
+    parser = FAST_LOADER(text)
+    try:
+        return _walk_to(iter(parser.get_event, None), target, key=key)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+
+
+_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _walk_to(events: Iterator[Any], target: JsonPath, *, key: bool) -> Place | None:
+    """`_place_in` over the events of a text that loaded (one mapping, keys all text)."""
+    # One frame per open container on the way to `target`, the root first:
+    # [is a mapping, the key waiting for its value (None: a key comes next) or next index]
+    way: list[list[Any]] = []
+    off = 0  # how many containers are open inside a value that is not on the way
+    for event in events:
+        kind = type(event)
+        starts = kind in _STARTS
+        if off:
+            off += 1 if starts else -1 if kind in _ENDS else 0
+            continue
+        if kind in _ENDS:
+            way.pop()
+            continue
+        if not starts and kind is not yaml.ScalarEvent:
+            continue  # stream and document events
+        if not way:  # the root
+            if not target:
+                return _place(event)
+            if not starts:
+                return None
+            way.append(_frame(kind))
+            continue
+        frame, level = way[-1], len(way)  # the child's path: target[: level - 1] + (step,)
+        if frame[0] and frame[1] is None:  # a key
+            if starts:  # never in a text that loaded
+                return None
+            frame[1] = event.value
+            if key and level == len(target) and event.value == target[-1]:
+                return _place(event)
+            continue
+        if frame[0]:
+            step, frame[1] = frame[1], None
+        else:
+            step = frame[1]
+            frame[1] += 1
+        if level > len(target) or step != target[level - 1]:
+            off = 1 if starts else 0
+        elif level == len(target):
+            return _place(event)
+        elif starts:
+            way.append(_frame(kind))
+    return None
+
+
+def _frame(kind: type[yaml.Event]) -> list[Any]:
+    mapping = kind is yaml.MappingStartEvent
+    return [mapping, None if mapping else 0]
 
 
 class LoadError(Exception):
@@ -129,10 +230,21 @@ class LoadError(Exception):
 
 def load_file(path: Path, *, display: str | None = None) -> Document:
     """Read and load one file, refusing oversized files before reading them whole."""
-    name = display or str(path)
+    return load_bytes(read_capped(path), display or str(path))
+
+
+def read_capped(path: Path) -> bytes:
+    """The file's bytes, but never more than MAX_BYTES + 1: enough to know it is too large.
+
+    Asks for the size it has, not for the cap: a buffer of the cap for each of thousands of
+    small files costs more than reading them.
+    """
     with path.open("rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    return load_bytes(data, name)
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(min(size, MAX_BYTES) + 1)
+        if len(data) > size:  # it grew since, or tells no size (a special file): read on
+            data += handle.read(MAX_BYTES + 1 - len(data))
+    return data
 
 
 def load_bytes(data: bytes, path: str) -> Document:
@@ -432,21 +544,21 @@ def _lean_consume(
             if escapes and NON_PRINTABLE_VALUE.search(text):
                 raise _Unusual
             top = open_[-1]
-            if type(top) is dict:
-                key = pending[-1]
-                if key is None:
-                    if text in top or (text == "<<" and event.implicit[0]):
-                        raise _Unusual
-                    pending[-1] = text
-                    continue
-                pending[-1] = None
-                value = top[key] = _resolve(event)
-                if event.implicit[0] and type(value) is not str:
-                    raw[(*paths[-1], key)] = text
-            else:
+            step: str | int | None = pending[-1] if type(top) is dict else len(top)
+            if step is None:  # a key
+                if text in top or (text == "<<" and event.implicit[0]):
+                    raise _Unusual
+                pending[-1] = text
+                continue
+            value: Any = text  # most values: quoted, or plain text no pattern fits
+            if event.implicit[0] and (not text or text[0] in _NOT_TEXT_STARTS):
                 value = _resolve(event)
-                if event.implicit[0] and type(value) is not str:
-                    raw[(*paths[-1], len(top))] = text
+                if type(value) is not str:
+                    raw[(*paths[-1], step)] = text
+            if type(step) is str:
+                top[step] = value
+                pending[-1] = None
+            else:
                 top.append(value)
         elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
             if event.anchor is not None or event.tag is not None or len(open_) >= MAX_DEPTH:

@@ -25,10 +25,11 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
-from generator.data.ids import ADS, PARTNERSHIPS, discover, id_problem
+from generator.data.ids import ADS, PARTNERSHIPS, Found, discover, id_problem
 from generator.data.load import Document, JsonPath, LoadError, load_file
 from generator.data.markdown_cost import markdown_hazard
 from generator.data.model import PHASES
+from generator.data.pool import PARALLEL_FROM, checked_in_order
 from generator.data.problems import MAX_PER_FILE, Problem
 
 SCHEMA_OF = {ADS: "ad", PARTNERSHIPS: "partnership"}
@@ -147,49 +148,71 @@ def iter_data_files(root: Path, folder: str) -> list[Path]:
     return list(discover(root, folder).files)
 
 
-def check_tree(root: Path, today: dt.date) -> CheckedTree:
-    """Load, schema-check and cross-check every ad and partnership log below `root`."""
-    ads, ad_ids, problems = _check_folder(root, ADS)
-    partnerships, _, log_problems = _check_folder(root, PARTNERSHIPS)
+def check_tree(root: Path, today: dt.date, *, parallel_from: int = PARALLEL_FROM) -> CheckedTree:
+    """Load, schema-check and cross-check every ad and partnership log below `root`.
+
+    The files are checked each on its own, on two cores for a large tree (see
+    `generator.data.pool`); the rules across files run here, on what came back in order.
+    """
+    found = {folder: discover(root, folder) for folder in SCHEMA_OF}
+    tasks = [
+        (path, _shown(root, path), SCHEMA_OF[folder])
+        for folder, inside in found.items()
+        for path in inside.files
+    ]
+    _build_validators()  # once, before a fork, so both processes have them
+    results = checked_in_order(_check_task, tasks, parallel_from=parallel_from)
+    checked = zip((display for _, display, _ in tasks), results)
+    ads, ad_ids, problems = _folder_outcome(root, found[ADS], checked)
+    partnerships, _, log_problems = _folder_outcome(root, found[PARTNERSHIPS], checked)
     problems += log_problems
     problems += cross_check(ads, partnerships, ad_ids, today)
     return CheckedTree(ads, partnerships, ad_ids, tuple(sorted(problems)))
 
 
-def _check_folder(
-    root: Path, folder: str
+def _build_validators() -> None:
+    for schema in SCHEMA_OF.values():
+        fast_validator(schema)
+        _date_places(schema)
+    longest_list()
+
+
+def _check_task(task: tuple[Path, str, str]) -> Validated:
+    return check_file(*task)
+
+
+def check_file(path: Path, display: str, schema: str) -> Validated:
+    """Load and schema-check one data file, shown as `display`: its problems, or its record.
+
+    Needs no other file: whether its id is one and is used once is the folder's question.
+    """
+    loaded = _load(path, display)
+    if isinstance(loaded, Problem):
+        return Validated((loaded,), None)
+    return validate_document(loaded, schema)
+
+
+def _folder_outcome(
+    root: Path, found: Found, checked: Iterator[tuple[str, Validated]]
 ) -> tuple[dict[str, Record], frozenset[str], list[Problem]]:
-    """The valid records of one data folder by id, the id of every file in it, its problems."""
-    found = discover(root, folder)
+    """The valid records of one data folder by id, the id of every file in it, its problems;
+    `checked` gives each of its files in turn as shown, and the outcome of its check."""
     problems = [Problem(_shown(root, p), 1, 1, message) for p, message in found.refused]
     records: dict[str, Record] = {}
     first_file: dict[str, str] = {}  # id -> the first file with that id, for duplicates
     for path in found.files:
-        display = _shown(root, path)
-        record, file_problems = _check_file(path, display, first_file, SCHEMA_OF[folder])
+        display, validated = next(checked)
+        named = _id_problem(display, path.stem, first_file)
         first_file.setdefault(path.stem, display)
+        file_problems = [named, *validated.problems] if named else list(validated.problems)
         problems += file_problems
-        if record is not None:
-            records[record.id] = record
+        if validated.record is not None and not file_problems:
+            records[validated.record.id] = validated.record
     return records, frozenset(first_file), problems
 
 
 def _shown(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
-
-
-def _check_file(
-    path: Path, display: str, seen: Mapping[str, str], schema: str
-) -> tuple[Record | None, list[Problem]]:
-    """The record of one file, when it is valid, and its problems."""
-    named = _id_problem(display, path.stem, seen)
-    problems = [named] if named else []
-    loaded = _load(path, display)
-    if isinstance(loaded, Problem):
-        return None, [*problems, loaded]
-    validated = validate_document(loaded, schema)
-    problems += validated.problems
-    return (None if problems else validated.record), problems
 
 
 def _load(path: Path, display: str) -> Document | Problem:
