@@ -162,7 +162,7 @@ def check_tree(root: Path, today: dt.date, *, parallel_from: int = PARALLEL_FROM
     ]
     _build_validators()  # once, before a fork, so both processes have them
     results = checked_in_order(_check_task, tasks, parallel_from=parallel_from)
-    checked = zip((display for _, display, _ in tasks), results)
+    checked = zip((display for _, display, _ in tasks), results, strict=True)
     ads, ad_ids, problems = _folder_outcome(root, found[ADS], checked)
     partnerships, _, log_problems = _folder_outcome(root, found[PARTNERSHIPS], checked)
     problems += log_problems
