@@ -156,7 +156,7 @@ def check_tree(root: Path, today: dt.date, *, parallel_from: int = PARALLEL_FROM
     """
     found = {folder: discover(root, folder) for folder in SCHEMA_OF}
     tasks = [
-        (path, _shown(root, path), SCHEMA_OF[folder])
+        (path, f"{folder}/{path.name}", SCHEMA_OF[folder])  # as `_shown` shows it
         for folder, inside in found.items()
         for path in inside.files
     ]
