@@ -10,14 +10,11 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
 from generator.data.validate import CheckedTree, check_tree
-from generator.gathered import Gathered
-from generator.matching.circles import suggest_circles
-from generator.matching.match import suggest_partners
-from generator.matching.pairings import plan_pairings
 from generator.matching.places import place_warnings
 from generator.matching.skills import (
     Taxonomy,
@@ -26,9 +23,13 @@ from generator.matching.skills import (
     reserved_skills,
     skill_warnings,
 )
-from generator.site.forge import Forge
-from generator.site.i18n import locale_for
-from generator.site.render import Page, RenderCache, render_site
+
+# The stages after the check are imported where they run: `tandem validate` needs none of
+# them, and importing them (matching, rendering, their libraries) costs it 0.3 s.
+if TYPE_CHECKING:
+    from generator.gathered import Gathered
+    from generator.site.forge import Forge
+    from generator.site.render import Page, RenderCache
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,8 @@ def check(root: Path, today: dt.date) -> Checked:
 
 def model_checked(checked: Checked) -> Gathered:
     """Model what passed the check, without matching; raise TandemError on any error."""
+    from generator.gathered import Gathered
+
     if checked.has_errors or checked.taxonomy is None:
         raise TandemError(list(checked.problems))
     ads = tuple(ad_from_data(i, r.path, r.data) for i, r in sorted(checked.tree.ads.items()))
@@ -120,6 +123,8 @@ def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
     Takes the check's result, so a command that reports problems and then suggestions
     (`tandem report`) reads and validates the tree once.
     """
+    from generator.matching.match import suggest_partners
+
     data = model_checked(checked)
     suggestions = suggest_partners(
         data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy, top=top
@@ -148,6 +153,11 @@ def build(
 ) -> Site:
     """Gather all data, then render every page of the site (served at `site_url`); a preview
     passes the same cache to every rebuild."""
+    from generator.matching.circles import suggest_circles
+    from generator.matching.pairings import plan_pairings
+    from generator.site.i18n import locale_for
+    from generator.site.render import render_site
+
     data = gather(root, today)
     circles = suggest_circles(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
     plan = plan_pairings(data.ads, data.partnerships, today=today, taxonomy=data.taxonomy)
