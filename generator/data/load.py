@@ -277,7 +277,14 @@ def _refuse(path: str, condition: bool, line: int, col: int, message: str) -> No
 
 
 def _only_comments(text: str) -> bool:
+    if _FIELD_LINE.search(text):  # the common case, without splitting every file in lines
+        return False
     return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
+
+
+_FIELD_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
+"""A line (after a line feed, so one `splitlines` also gives) that starts with neither a
+space nor `#`: a line of fields, so the file is not comments only."""
 
 
 def _decode(data: bytes, path: str) -> str:

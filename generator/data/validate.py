@@ -13,6 +13,8 @@ import calendar
 import datetime as dt
 import difflib
 import json
+import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -216,9 +218,13 @@ def _shown(root: Path, path: Path) -> str:
 
 
 def _load(path: Path, display: str) -> Document | Problem:
-    if path.is_symlink():
+    try:
+        mode = os.lstat(path).st_mode  # one look, as Path.is_symlink and is_file took two
+    except OSError:
+        mode = 0
+    if stat.S_ISLNK(mode):
         return Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
-    if not path.is_file():  # a pipe or a device would block the read, or never end
+    if not stat.S_ISREG(mode):  # a pipe or a device would block the read, or never end
         return Problem(display, 1, 1, "not a regular file; commit a file")
     try:
         return load_file(path, display=display)
