@@ -97,8 +97,12 @@ class Document:
     data: dict[str, Any]
     raw: Mapping[JsonPath, str] = field(default_factory=dict)
     text: str = field(default="", repr=False)
-    _asked: list[None] = field(default_factory=list, repr=False, compare=False)
-    """One entry per place found by reading up to it, before `places` takes over."""
+
+    @cached_property
+    def _asked(self) -> list[None]:
+        """One entry per place found by reading up to it, before `places` takes over (a
+        cache like `places`, not a field: the document itself never changes)."""
+        return []
 
     @cached_property
     def places(self) -> Places:
