@@ -181,6 +181,12 @@ def test_places_come_from_the_text_that_was_loaded_not_the_file_now(tmp_path: Pa
     assert doc.position(("offers", 0)) == (4, 5)
 
 
+def test_a_document_without_its_text_places_everything_at_the_start() -> None:
+    doc = Document("ads/x.yml", {"offers": [{"skill": "Scrum"}]})
+    assert doc.position(("offers", 0, "skill")) == (1, 1)
+    assert doc.position(("offers",), key=True) == (1, 1)
+
+
 def test_a_file_that_grows_while_read_is_still_capped(tmp_path: Path) -> None:
     path = tmp_path / "ad.yml"
     path.write_bytes(b"a: " + b"x" * (load.MAX_BYTES + 10))

@@ -106,7 +106,10 @@ class Document:
 
     @cached_property
     def places(self) -> Places:
-        return _Builder(self.path, self.text).places()
+        try:
+            return _Builder(self.path, self.text).places()
+        except LoadError:  # never for a loaded text; a Document made without one
+            return Places({}, {})
 
     @property
     def values(self) -> Mapping[JsonPath, Place]:
