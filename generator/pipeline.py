@@ -11,16 +11,13 @@ import os
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.cycles import paused_cycle_collection
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
 from generator.data.validate import CheckedTree, CheckFile, check_tree
 from generator.forks import Forked
-from generator.gathered import Gathered
-from generator.matching.circles import suggest_circles
-from generator.matching.match import suggest_partners
-from generator.matching.pairings import Proposal, plan_pairings
 from generator.matching.places import place_warnings
 from generator.matching.skills import (
     Taxonomy,
@@ -29,10 +26,15 @@ from generator.matching.skills import (
     reserved_skills,
     skill_warnings,
 )
-from generator.preview import Preview
-from generator.site.forge import Forge
-from generator.site.i18n import locale_for
-from generator.site.render import Page, render_site
+
+# The stages after the check are imported where they run: `tandem validate` needs none of
+# them, and importing them (matching, rendering, their libraries) costs it 0.3 s.
+if TYPE_CHECKING:
+    from generator.gathered import Gathered
+    from generator.matching.pairings import Proposal
+    from generator.preview import Preview
+    from generator.site.forge import Forge
+    from generator.site.render import Page
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,8 @@ def check(root: Path, today: dt.date, *, cache: Preview | None = None) -> Checke
 
 def model_checked(checked: Checked) -> Gathered:
     """Model what passed the check, without matching; raise TandemError on any error."""
+    from generator.gathered import Gathered
+
     if checked.has_errors or checked.taxonomy is None:
         raise TandemError(list(checked.problems))
     ads = tuple(ad_from_data(i, r.path, r.data) for i, r in sorted(checked.tree.ads.items()))
@@ -136,6 +140,8 @@ def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
 
 def matched(data: Gathered, *, top: int = 5) -> Gathered:
     """The modelled data with each open ad's suggested partners."""
+    from generator.matching.match import suggest_partners
+
     suggestions = suggest_partners(
         data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy, top=top
     )
@@ -160,6 +166,8 @@ Below, starting the process costs more than it saves."""
 
 def _planned_beside(data: Gathered) -> Forked[list[Proposal]]:
     """The pairing plan, in a second process where the site is large and that is safe."""
+    from generator.matching.pairings import plan_pairings
+
     plan = partial(
         plan_pairings, data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy
     )
@@ -177,6 +185,9 @@ def build(
 ) -> Site:
     """Gather all data, then render every page of the site (served at `site_url`); a preview
     passes the same cache to every rebuild, which reuses what the edit left unchanged."""
+    from generator.site.i18n import locale_for
+    from generator.site.render import render_site
+
     with paused_cycle_collection():  # the site's data is acyclic: see generator/cycles.py
         data = model_checked(check(root, today, cache=cache))
         if cache is None:
@@ -194,6 +205,8 @@ def build(
 def matched_for_site(data: Gathered) -> Gathered:
     """The modelled data with what the site shows beside it: suggested partners, circles and
     the pairing plan (made in a second process meanwhile, where the site is large)."""
+    from generator.matching.circles import suggest_circles
+
     plan = _planned_beside(data)
     data = matched(data)
     circles = suggest_circles(data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy)

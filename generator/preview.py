@@ -19,7 +19,7 @@ from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
 
 from generator.data.problems import Problem
-from generator.data.validate import FileCheck, check_bytes, read_data_file
+from generator.data.validate import Validated, check_bytes, read_data_file
 from generator.site.render import RenderCache
 
 T = TypeVar("T")
@@ -32,18 +32,18 @@ class KeptFiles:
     the file system's clock tick is still seen, and reading a thousand small files is cheap
     beside loading them."""
 
-    last: dict[tuple[str, str], tuple[bytes, FileCheck]] = field(default_factory=dict)
-    now: dict[tuple[str, str], tuple[bytes, FileCheck]] = field(default_factory=dict)
+    last: dict[tuple[str, str], tuple[bytes, Validated]] = field(default_factory=dict)
+    now: dict[tuple[str, str], tuple[bytes, Validated]] = field(default_factory=dict)
 
     def start(self) -> None:
         """A new build: what the last one checked can be reused, files since gone are not kept."""
         self.last, self.now = self.now or self.last, {}
 
-    def check_file(self, path: Path, display: str, schema: str) -> FileCheck:
-        """`generator.data.validate.check_data_file`, loading and checking changed bytes only."""
+    def check_file(self, path: Path, display: str, schema: str) -> Validated:
+        """`generator.data.validate.check_file`, loading and checking changed bytes only."""
         data = read_data_file(path, display)
         if isinstance(data, Problem):
-            return None, (data,)
+            return Validated((data,), None)
         key = (display, schema)
         kept = self.last.get(key)
         checked = kept[1] if kept is not None and kept[0] == data else check_bytes(data, *key)

@@ -7,6 +7,12 @@ mappings, files over a size cap and nesting past a depth cap. It builds values f
 parser's event stream itself (no PyYAML constructor runs), with libyaml where present and
 the pure-Python parser deciding whenever libyaml refuses a text.
 
+Places are found lazily: a file is loaded by a lean pass over the events that keeps only the
+data, and the text is kept so that the line and column of every key and value are found by a
+second pass over the same text when a message first needs one (a few hundred files of many
+thousand). Whatever the lean pass does not take as ordinary (an error, a tag, an anchor) is
+left to the pass that knows every place, so every message is the one it always gave.
+
 Plain scalars resolve as YAML 1.2 does, so `NO`, `yes` and `on` stay strings; `true` and
 `false` are booleans, numbers are numbers and `2027-03-31` is a date. Where the schema wants
 a string and a plain scalar resolved to something else (`012`, `2027-01-01`), the source text
@@ -17,9 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -63,26 +71,160 @@ NON_PRINTABLE_VALUE = re.compile(
 )
 
 
+Place = tuple[int, int]
+"""A 1-based line and column."""
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where each value and key of a loaded file stands."""
+
+    values: Mapping[JsonPath, Place]
+    keys: Mapping[JsonPath, Place]
+
+
 @dataclass(frozen=True)
 class Document:
-    """A loaded file: its data, and where each value and key stands (1-based).
+    """A loaded file: its data, the text of values that did not load as text, and the text it
+    was loaded from, where `places` finds each key and value on first use.
 
-    Later stages read it and never change it: validation hands back data of its own.
+    Later stages read it and never change it: validation hands back data of its own. The
+    places come from the kept text, not from the file again, so a file changed or removed
+    since it was loaded cannot move a message.
     """
 
     path: str
     data: dict[str, Any]
-    values: Mapping[JsonPath, tuple[int, int]] = field(default_factory=dict)
-    keys: Mapping[JsonPath, tuple[int, int]] = field(default_factory=dict)
     raw: Mapping[JsonPath, str] = field(default_factory=dict)
+    text: str = field(default="", repr=False)
 
-    def position(self, path: JsonPath, *, key: bool = False) -> tuple[int, int]:
-        """Where `path` stands; the key when asked and known, else the nearest known value."""
-        if key and path in self.keys:
-            return self.keys[path]
-        while path not in self.values and path:
+    @cached_property
+    def _asked(self) -> list[None]:
+        """One entry per place found by reading up to it, before `places` takes over (a
+        cache like `places`, not a field: the document itself never changes)."""
+        return []
+
+    @cached_property
+    def places(self) -> Places:
+        try:
+            return _Builder(self.path, self.text).places()
+        except LoadError:  # never for a loaded text; a Document made without one
+            return Places({}, {})
+
+    @property
+    def values(self) -> Mapping[JsonPath, Place]:
+        return self.places.values
+
+    @property
+    def keys(self) -> Mapping[JsonPath, Place]:
+        return self.places.keys
+
+    def position(self, path: JsonPath, *, key: bool = False) -> Place:
+        """Where `path` stands; the key when asked and known, else the nearest known value.
+
+        Most files need one place or two (a warning at a skill), found by reading the text up
+        to it; past `TARGETED_PLACES` the file's whole map is built once, so a file with
+        thousands of messages is read a bounded number of times.
+        """
+        if "places" not in self.__dict__ and len(self._asked) < TARGETED_PLACES:
+            self._asked.append(None)
+            wanted, as_key = _known_path(self.data, path, key=key)
+            place = _place_in(self.text, wanted, key=as_key)
+            if place is not None:
+                return place
+        places = self.places
+        if key and path in places.keys:
+            return places.keys[path]
+        while path not in places.values and path:
             path = path[:-1]
-        return self.values.get(path, (1, 1))
+        return places.values.get(path, (1, 1))
+
+
+TARGETED_PLACES = 3
+"""How many places of one file are found by reading up to each before its map is built."""
+
+
+def _known_path(data: Any, path: JsonPath, *, key: bool) -> tuple[JsonPath, bool]:
+    """The path whose place `Document.position` gives, and whether it is a key's: `path`'s
+    key when asked and it is one, else the longest start of `path` that has a value."""
+    node = data
+    for depth, step in enumerate(path):
+        in_mapping = type(node) is dict and type(step) is str and step in node
+        in_list = type(node) is list and type(step) is int and 0 <= step < len(node)
+        if not (in_mapping or in_list):
+            return path[:depth], False
+        node = node[step]
+    return path, key and bool(path) and type(path[-1]) is str
+
+
+def _place_in(text: str, target: JsonPath, *, key: bool) -> Place | None:
+    """The place of the value at `target` (or of its key), read from the events up to it.
+
+    Only the containers on the way to `target` are followed; None when the parser refuses
+    the text (the reference parser read it) or `target` is not there.
+    """
+    parser = FAST_LOADER(text)
+    try:
+        return _walk_to(iter(parser.get_event, None), target, key=key)
+    except yaml.YAMLError:
+        return None
+    finally:
+        parser.dispose()
+
+
+_STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _walk_to(events: Iterator[Any], target: JsonPath, *, key: bool) -> Place | None:
+    """`_place_in` over the events of a text that loaded (one mapping, keys all text)."""
+    # One frame per open container on the way to `target`, the root first:
+    # [is a mapping, the key waiting for its value (None: a key comes next) or next index]
+    way: list[list[Any]] = []
+    off = 0  # how many containers are open inside a value that is not on the way
+    for event in events:
+        kind = type(event)
+        starts = kind in _STARTS
+        if off:
+            off += 1 if starts else -1 if kind in _ENDS else 0
+            continue
+        if kind in _ENDS:
+            way.pop()
+            continue
+        if not starts and kind is not yaml.ScalarEvent:
+            continue  # stream and document events
+        if not way:  # the root
+            if not target:
+                return _place(event)
+            if not starts:
+                return None
+            way.append(_frame(kind))
+            continue
+        frame, level = way[-1], len(way)  # the child's path: target[: level - 1] + (step,)
+        if frame[0] and frame[1] is None:  # a key
+            if starts:  # never in a text that loaded
+                return None
+            frame[1] = event.value
+            if key and level == len(target) and event.value == target[-1]:
+                return _place(event)
+            continue
+        if frame[0]:
+            step, frame[1] = frame[1], None
+        else:
+            step = frame[1]
+            frame[1] += 1
+        if level > len(target) or step != target[level - 1]:
+            off = 1 if starts else 0
+        elif level == len(target):
+            return _place(event)
+        elif starts:
+            way.append(_frame(kind))
+    return None
+
+
+def _frame(kind: type[yaml.Event]) -> list[Any]:
+    mapping = kind is yaml.MappingStartEvent
+    return [mapping, None if mapping else 0]
 
 
 class LoadError(Exception):
@@ -95,10 +237,21 @@ class LoadError(Exception):
 
 def load_file(path: Path, *, display: str | None = None) -> Document:
     """Read and load one file, refusing oversized files before reading them whole."""
-    name = display or str(path)
+    return load_bytes(read_capped(path), display or str(path))
+
+
+def read_capped(path: Path) -> bytes:
+    """The file's bytes, but never more than MAX_BYTES + 1: enough to know it is too large.
+
+    Asks for the size it has, not for the cap: a buffer of the cap for each of thousands of
+    small files costs more than reading them.
+    """
     with path.open("rb") as handle:
-        data = handle.read(MAX_BYTES + 1)
-    return load_bytes(data, name)
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(min(size, MAX_BYTES) + 1)
+        if len(data) > size:  # it grew since, or tells no size (a special file): read on
+            data += handle.read(MAX_BYTES + 1 - len(data))
+    return data
 
 
 def load_bytes(data: bytes, path: str) -> Document:
@@ -118,7 +271,11 @@ def load_bytes(data: bytes, path: str) -> Document:
         1,
         "file is empty; write the fields of the ad or log (see docs/write-an-ad.md)",
     )
-    return _Builder(path, text).build()
+    try:
+        root, raw = _lean_load(text)
+    except (_Unusual, yaml.YAMLError):
+        root, raw = _Builder(path, text).build()  # raises the LoadError, if there is one
+    return Document(path, root, raw, text)
 
 
 def _refuse(path: str, condition: bool, line: int, col: int, message: str) -> None:
@@ -127,7 +284,14 @@ def _refuse(path: str, condition: bool, line: int, col: int, message: str) -> No
 
 
 def _only_comments(text: str) -> bool:
+    if _FIELD_LINE.search(text):  # the common case, without splitting every file in lines
+        return False
     return all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines())
+
+
+_FIELD_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
+"""A line (after a line feed, so one `splitlines` also gives) that starts with neither a
+space nor `#`: a line of fields, so the file is not comments only."""
 
 
 def _decode(data: bytes, path: str) -> str:
@@ -178,7 +342,8 @@ class _Builder:
         self.keys: dict[JsonPath, tuple[int, int]] = {}
         self.raw: dict[JsonPath, str] = {}
 
-    def build(self) -> Document:
+    def build(self) -> tuple[dict[str, Any], dict[JsonPath, str]]:
+        """The data and the source text of values that did not load as text; or LoadError."""
         try:
             root = self._consume(self._events(FAST_LOADER))
         except yaml.YAMLError:
@@ -194,7 +359,12 @@ class _Builder:
                     "not a list or a single value",
                 )
             )
-        return Document(self.path, root, self.values, self.keys, self.raw)
+        return root, self.raw
+
+    def places(self) -> Places:
+        """The place of every value and key of a text that loaded before."""
+        self.build()
+        return Places(self.values, self.keys)
 
     def _reference_root(self) -> Any:
         try:
@@ -343,6 +513,100 @@ class _Builder:
             f"not valid YAML: {problem}; check the indentation and quote values "
             "that contain ': ' or '#'",
         )
+
+
+class _Unusual(Exception):
+    """What the lean pass leaves to `_Builder`: every error, and tags and anchors."""
+
+
+def _lean_load(text: str) -> tuple[dict[str, Any], dict[JsonPath, str]]:
+    """The data of an ordinary file and the source text of values that did not load as
+    text, exactly as `_Builder.build` gives them, without the place of anything.
+
+    Raises _Unusual (or YAMLError) for every text `_Builder` refuses and for the rare ones
+    it must look at closely; `_Builder` then decides, with every place at hand.
+    """
+    parser = FAST_LOADER(text)
+    try:
+        # a value holds a character that cannot be shown only through a backslash escape: the
+        # text itself was checked by _decode (and decoded UTF-8 holds no lone surrogate)
+        return _lean_consume(iter(parser.get_event, None), escapes="\\" in text)
+    finally:
+        parser.dispose()
+
+
+def _lean_consume(
+    events: Iterator[Any], *, escapes: bool
+) -> tuple[dict[str, Any], dict[JsonPath, str]]:
+    """`_Builder._consume` with the same rules, less each place; one loop, run per event.
+
+    A mapping's keys read so far are exactly its keys with a value: a value is attached as
+    soon as it starts, so `in` on the mapping finds a duplicate as `_Frame.seen` does.
+    """
+    raw: dict[JsonPath, str] = {}
+    open_: list[Any] = []  # the open mappings and lists, innermost last
+    paths: list[JsonPath] = []  # the path of each
+    pending: list[str | None] = []  # each open mapping's key that waits for its value
+    root: Any = None
+    documents = 0
+    for event in events:
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None or not open_:
+                raise _Unusual
+            text = event.value
+            if escapes and NON_PRINTABLE_VALUE.search(text):
+                raise _Unusual
+            top = open_[-1]
+            step: str | int | None = pending[-1] if type(top) is dict else len(top)
+            if step is None:  # a key
+                if text in top or (text == "<<" and event.implicit[0]):
+                    raise _Unusual
+                pending[-1] = text
+                continue
+            value: Any = text  # most values: quoted, or plain text no pattern fits
+            if event.implicit[0] and (not text or text[0] in _NOT_TEXT_STARTS):
+                value = _resolve(event)
+                if type(value) is not str:
+                    raw[(*paths[-1], step)] = text
+            if type(step) is str:
+                top[step] = value
+                pending[-1] = None
+            else:
+                top.append(value)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None or len(open_) >= MAX_DEPTH:
+                raise _Unusual
+            container: Any = {} if kind is yaml.MappingStartEvent else []
+            path: JsonPath
+            if not open_:
+                root, path = container, ()
+            elif type(open_[-1]) is dict:
+                key = pending[-1]
+                if key is None:  # a list or mapping as a key
+                    raise _Unusual
+                pending[-1] = None
+                open_[-1][key] = container
+                path = (*paths[-1], key)
+            else:
+                path = (*paths[-1], len(open_[-1]))
+                open_[-1].append(container)
+            open_.append(container)
+            paths.append(path)
+            pending.append(None)
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            open_.pop()
+            paths.pop()
+            pending.pop()
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _Unusual
+        elif kind is yaml.AliasEvent:
+            raise _Unusual
+    if type(root) is not dict:
+        raise _Unusual
+    return root, raw
 
 
 def _resolve(event: yaml.ScalarEvent) -> Any:

@@ -13,6 +13,8 @@ import calendar
 import datetime as dt
 import difflib
 import json
+import os
+import stat
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -25,17 +27,11 @@ from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
-from generator.data.ids import ADS, PARTNERSHIPS, discover, id_problem
-from generator.data.load import (
-    MAX_BYTES,
-    Document,
-    JsonPath,
-    LoadError,
-    load_bytes,
-    load_file,
-)
+from generator.data.ids import ADS, PARTNERSHIPS, Found, discover, id_problem
+from generator.data.load import Document, JsonPath, LoadError, load_bytes, load_file, read_capped
 from generator.data.markdown_cost import markdown_hazard
 from generator.data.model import PHASES
+from generator.data.pool import PARALLEL_FROM, checked_in_order
 from generator.data.problems import MAX_PER_FILE, Problem
 
 SCHEMA_OF = {ADS: "ad", PARTNERSHIPS: "partnership"}
@@ -154,51 +150,86 @@ def iter_data_files(root: Path, folder: str) -> list[Path]:
     return list(discover(root, folder).files)
 
 
-FileCheck = tuple[Record | None, tuple[Problem, ...]]
-"""One data file's record, when it is valid, and its problems (apart from its file name's)."""
-CheckFile = Callable[[Path, str, str], FileCheck]
+CheckFile = Callable[[Path, str, str], "Validated"]
 """(path, path as shown, schema) -> the file's check; a preview passes one that remembers."""
 
 
-def check_tree(root: Path, today: dt.date, *, check_file: CheckFile | None = None) -> CheckedTree:
-    """Load, schema-check and cross-check every ad and partnership log below `root`."""
-    checker = check_file or check_data_file
-    ads, ad_ids, problems = _check_folder(root, ADS, checker)
-    partnerships, _, log_problems = _check_folder(root, PARTNERSHIPS, checker)
+def check_tree(
+    root: Path,
+    today: dt.date,
+    *,
+    check_file: CheckFile | None = None,
+    parallel_from: int = PARALLEL_FROM,
+) -> CheckedTree:
+    """Load, schema-check and cross-check every ad and partnership log below `root`.
+
+    The files are checked each on its own, on two cores for a large tree (see
+    `generator.data.pool`); the rules across files run here, on what came back in order.
+    A preview passes its own `check_file`, which checks again only what changed; it runs
+    here, in one process.
+    """
+    found = {folder: discover(root, folder) for folder in SCHEMA_OF}
+    tasks = [
+        (path, f"{folder}/{path.name}", SCHEMA_OF[folder])  # as `_shown` shows it
+        for folder, inside in found.items()
+        for path in inside.files
+    ]
+    _build_validators()  # once, before a fork, so both processes have them
+    if check_file is not None:
+        results = [check_file(*task) for task in tasks]
+    else:
+        results = checked_in_order(_check_task, tasks, parallel_from=parallel_from)
+    checked = zip((display for _, display, _ in tasks), results, strict=True)
+    ads, ad_ids, problems = _folder_outcome(root, found[ADS], checked)
+    partnerships, _, log_problems = _folder_outcome(root, found[PARTNERSHIPS], checked)
     problems += log_problems
     problems += cross_check(ads, partnerships, ad_ids, today)
     return CheckedTree(ads, partnerships, ad_ids, tuple(sorted(problems)))
 
 
-def _check_folder(
-    root: Path, folder: str, check_file: CheckFile
+def _build_validators() -> None:
+    for schema in SCHEMA_OF.values():
+        fast_validator(schema)
+        _date_places(schema)
+    longest_list()
+
+
+def _check_task(task: tuple[Path, str, str]) -> Validated:
+    return check_file(*task)
+
+
+def check_file(path: Path, display: str, schema: str) -> Validated:
+    """Load and schema-check one data file, shown as `display`: its problems, or its record.
+
+    Needs no other file: whether its id is one and is used once is the folder's question.
+    """
+    loaded = _load(path, display)
+    if isinstance(loaded, Problem):
+        return Validated((loaded,), None)
+    return validate_document(loaded, schema)
+
+
+def _folder_outcome(
+    root: Path, found: Found, checked: Iterator[tuple[str, Validated]]
 ) -> tuple[dict[str, Record], frozenset[str], list[Problem]]:
-    """The valid records of one data folder by id, the id of every file in it, its problems."""
-    found = discover(root, folder)
+    """The valid records of one data folder by id, the id of every file in it, its problems;
+    `checked` gives each of its files in turn as shown, and the outcome of its check."""
     problems = [Problem(_shown(root, p), 1, 1, message) for p, message in found.refused]
     records: dict[str, Record] = {}
     first_file: dict[str, str] = {}  # id -> the first file with that id, for duplicates
     for path in found.files:
-        display = _shown(root, path)
+        display, validated = next(checked)
         named = _id_problem(display, path.stem, first_file)
-        record, file_problems = check_file(path, display, SCHEMA_OF[folder])
         first_file.setdefault(path.stem, display)
-        problems += [named, *file_problems] if named else file_problems
-        if record is not None and not named:
-            records[record.id] = record
+        file_problems = [named, *validated.problems] if named else list(validated.problems)
+        problems += file_problems
+        if validated.record is not None and not file_problems:
+            records[validated.record.id] = validated.record
     return records, frozenset(first_file), problems
 
 
 def _shown(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
-
-
-def check_data_file(path: Path, display: str, schema: str) -> FileCheck:
-    """Read, load and schema-check one data file."""
-    loaded = _load(path, display)
-    if isinstance(loaded, Problem):
-        return None, (loaded,)
-    return _validated(loaded, schema)
 
 
 def read_data_file(path: Path, display: str) -> bytes | Problem:
@@ -207,23 +238,17 @@ def read_data_file(path: Path, display: str) -> bytes | Problem:
     if refused is not None:
         return refused
     try:
-        with path.open("rb") as handle:
-            return handle.read(MAX_BYTES + 1)
+        return read_capped(path)
     except OSError as exc:
         return _unreadable(display, exc)
 
 
-def check_bytes(data: bytes, display: str, schema: str) -> FileCheck:
-    """`check_data_file` for the bytes `read_data_file` gave."""
+def check_bytes(data: bytes, display: str, schema: str) -> Validated:
+    """`check_file` for the bytes `read_data_file` gave."""
     try:
-        return _validated(load_bytes(data, display), schema)
+        return validate_document(load_bytes(data, display), schema)
     except LoadError as exc:
-        return None, (exc.problem,)
-
-
-def _validated(doc: Document, schema: str) -> FileCheck:
-    validated = validate_document(doc, schema)
-    return validated.record, validated.problems
+        return Validated((exc.problem,), None)
 
 
 def _load(path: Path, display: str) -> Document | Problem:
@@ -239,9 +264,13 @@ def _load(path: Path, display: str) -> Document | Problem:
 
 
 def _refused(path: Path, display: str) -> Problem | None:
-    if path.is_symlink():
+    try:
+        mode = os.lstat(path).st_mode  # one look, as Path.is_symlink and is_file took two
+    except OSError:
+        mode = 0
+    if stat.S_ISLNK(mode):
         return Problem(display, 1, 1, "symbolic links are not read; commit the file itself")
-    if not path.is_file():  # a pipe or a device would block the read, or never end
+    if not stat.S_ISREG(mode):  # a pipe or a device would block the read, or never end
         return Problem(display, 1, 1, "not a regular file; commit a file")
     return None
 

@@ -1,0 +1,103 @@
+"""Load and check many files on both cores, with the result one process would give.
+
+Every file is checked on its own (`validate.check_file`), so the files can be shared out:
+a forked process and this one take chunks of the list in turn from a shared counter until
+none is left (a busy core simply takes fewer), and the results are put back in the order
+of the list. The forked process sends back what it checked: problems and records with
+their data and text, never the map of places, which is found later only where a message
+needs it. One process checks small lists, and every list where no process may fork
+(`generator.forks.can_fork`); if the second process fails, this one checks what it
+did not send.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from generator.forks import can_fork
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+
+PARALLEL_FROM = 1_000
+"""Files from which a second process checks its share: below, starting it costs more than
+it saves (a tenth of a second for a thousand files)."""
+CHUNK = 200
+"""Files taken at a time: few enough to share out evenly, many enough to keep the
+counter quiet."""
+
+
+@dataclass(frozen=True)
+class _Work(Generic[Task, Result]):
+    check: Callable[[Task], Result]
+    tasks: Sequence[Task]
+    next_chunk: Any  # a multiprocessing.Value shared by both processes
+
+    def take_chunks(self) -> dict[int, list[Result]]:
+        """Check chunk after chunk, as long as the other process has not taken them all."""
+        done: dict[int, list[Result]] = {}
+        chunks = -(-len(self.tasks) // CHUNK)
+        while True:
+            with self.next_chunk.get_lock():
+                number = self.next_chunk.value
+                self.next_chunk.value = number + 1
+            if number >= chunks:
+                return done
+            done[number] = self.checked(number)
+
+    def checked(self, number: int) -> list[Result]:
+        return [self.check(task) for task in self.tasks[number * CHUNK : (number + 1) * CHUNK]]
+
+
+_SHARED: _Work[Any, Any] | None = None  # the work a forked process takes its chunks of
+
+
+def _take_chunks_in_fork() -> dict[int, list[Any]]:
+    assert _SHARED is not None
+    return _SHARED.take_chunks()
+
+
+def checked_in_order(
+    check: Callable[[Task], Result],
+    tasks: Sequence[Task],
+    *,
+    parallel_from: int = PARALLEL_FROM,
+) -> list[Result]:
+    """`[check(task) for task in tasks]`, on two cores when the list is long and a process
+    may fork here; `check` must give the same answer in either process."""
+    if len(tasks) < parallel_from or not can_fork():
+        return [check(task) for task in tasks]
+    return _in_two(check, tasks)
+
+
+def _in_two(check: Callable[[Task], Result], tasks: Sequence[Task]) -> list[Result]:
+    global _SHARED
+    try:
+        context = multiprocessing.get_context("fork")
+        work = _Work(check, tasks, context.Value("l", 0))
+    except (OSError, ValueError):  # no fork, or no shared memory for the counter
+        return [check(task) for task in tasks]
+    _SHARED = work
+    mine: dict[int, list[Result]] = {}
+    theirs: dict[int, list[Result]] = {}
+    try:
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            other = pool.submit(_take_chunks_in_fork)
+            mine = work.take_chunks()
+            theirs = other.result()
+    except (OSError, BrokenProcessPool):
+        pass  # the chunks the other process took and did not send are checked below
+    finally:
+        _SHARED = None
+    done = theirs | mine
+    chunks = -(-len(tasks) // CHUNK)
+    return [
+        result
+        for number in range(chunks)
+        for result in (done[number] if number in done else work.checked(number))
+    ]
