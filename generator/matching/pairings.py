@@ -20,10 +20,7 @@ an exhaustive search on small inputs.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -32,7 +29,7 @@ import networkx as nx
 import rustworkx as rx
 
 from generator.data.model import Ad, Partnership
-from generator.forks import Share, can_fork, in_parts
+from generator.forks import Forked, Share, in_parts
 from generator.matching.circles import Circle, CircleFinder
 from generator.matching.match import PARALLEL_ADS, Matcher, ParamValue, Profile, Reason, cover
 from generator.matching.skills import Taxonomy
@@ -98,21 +95,14 @@ class Planner:
     ) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, ...], Circle]]]:
         """The matching of all good pairs and the candidate circles, side by side on two cores
         when the graph is large (see PARALLEL_PAIRS); in this process when that fails."""
-        # Forked, not spawned (see `forks`), and only where `forks.can_fork` allows.
-        if len(self.pairs) >= self.parallel_from and can_fork():
-            try:
-                fork = multiprocessing.get_context("fork")
-                with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
-                    future = pool.submit(solved_matching, self.pairs)
-                    candidates = self._candidate_circles()
-                    matching, solved = future.result()
-            except (OSError, ValueError, BrokenProcessPool):  # ValueError: no fork here
-                pass  # no second process here: the same work, one after the other
-            else:
-                self._solved.update(solved)
-                self.forked = True
-                return matching, candidates
-        return self._matching(self.pairs), self._candidate_circles()
+        beside = Forked(
+            partial(solved_matching, self.pairs), fork=len(self.pairs) >= self.parallel_from
+        )
+        self.forked = beside.forked
+        candidates = self._candidate_circles()
+        matching, solved = beside.result()
+        self._solved.update(solved)
+        return matching, candidates
 
     def _circles(
         self,
