@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from generator.forks import can_fork
+from generator.forks import Forked, can_fork
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -54,14 +52,6 @@ class _Work(Generic[Task, Result]):
         return [self.check(task) for task in self.tasks[number * CHUNK : (number + 1) * CHUNK]]
 
 
-_SHARED: _Work[Any, Any] | None = None  # the work a forked process takes its chunks of
-
-
-def _take_chunks_in_fork() -> dict[int, list[Any]]:
-    assert _SHARED is not None
-    return _SHARED.take_chunks()
-
-
 def checked_in_order(
     check: Callable[[Task], Result],
     tasks: Sequence[Task],
@@ -76,25 +66,15 @@ def checked_in_order(
 
 
 def _in_two(check: Callable[[Task], Result], tasks: Sequence[Task]) -> list[Result]:
-    global _SHARED
     try:
-        context = multiprocessing.get_context("fork")
-        work = _Work(check, tasks, context.Value("l", 0))
+        work = _Work(check, tasks, multiprocessing.get_context("fork").Value("l", 0))
     except (OSError, ValueError):  # no fork, or no shared memory for the counter
         return [check(task) for task in tasks]
-    _SHARED = work
-    mine: dict[int, list[Result]] = {}
-    theirs: dict[int, list[Result]] = {}
-    try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-            other = pool.submit(_take_chunks_in_fork)
-            mine = work.take_chunks()
-            theirs = other.result()
-    except (OSError, BrokenProcessPool):
-        pass  # the chunks the other process took and did not send are checked below
-    finally:
-        _SHARED = None
-    done = theirs | mine
+    other = Forked(work.take_chunks)
+    mine = work.take_chunks()
+    # A second process that was lost sent nothing: asked again here, it finds no chunk left,
+    # and the chunks it had taken are checked below.
+    done = other.result() | mine
     chunks = -(-len(tasks) // CHUNK)
     return [
         result
