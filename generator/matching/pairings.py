@@ -15,17 +15,21 @@ and most of them left without a partner. The plan looks at everyone at once:
 Step 3 is exact; step 2 is a greedy choice, so the whole plan can fall short of the best
 possible one when circles compete. `plan_value` measures a plan and the tests compare it with
 an exhaustive search on small inputs.
+
+Step 3 runs once over all good pairs before circles are chosen (a circle is measured against
+the pairs it breaks) and again over the ads they leave. On a large market each of the two is
+seconds of Rust; the first runs in a second process beside the circle search, the second
+beside the wording of the proposals it will most likely keep (`plan_pairings`'s `meanwhile`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import networkx as nx
 import rustworkx as rx
 
 from generator.data.model import Ad, Partnership
@@ -38,7 +42,11 @@ EDGE_DEPTH = 10
 PARALLEL_PAIRS = 2_000
 """From this many good pairs, the first matching (seconds of Rust at 10,000 ads, holding the
 GIL) runs in a forked process while this one finds the candidate circles: both are needed
-before circles are chosen, neither reads the other, and the answer is the same either way."""
+before circles are chosen, neither reads the other, and the answer is the same either way.
+So does the second matching, while this one makes the proposals it will most likely keep."""
+
+Solved = dict[tuple[int, ...], list[tuple[int, int]]]
+"""A component's ads (sorted) -> its best matching, for reuse."""
 
 
 @dataclass(frozen=True)
@@ -52,12 +60,22 @@ class Proposal:
 
 
 def plan_pairings(
-    ads: Sequence[Ad], partnerships: Sequence[Partnership], *, today: dt.date, taxonomy: Taxonomy
+    ads: Sequence[Ad],
+    partnerships: Sequence[Partnership],
+    *,
+    today: dt.date,
+    taxonomy: Taxonomy,
+    meanwhile: Callable[[list[Proposal]], object] | None = None,
 ) -> list[Proposal]:
-    """Every open ad in exactly one proposal: best groups first, those left alone last."""
+    """Every open ad in exactly one proposal: best groups first, those left alone last.
+
+    `meanwhile` is given most of the plan's proposals while its last matching runs in a
+    second process (where one runs), to prepare their output then (a command words their
+    reasons, `present.word_ahead`); the plan is the same with or without it.
+    """
     matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
     planner = Planner(matcher)
-    return planner.proposals(planner.plan())
+    return planner.proposals(planner.plan(meanwhile=meanwhile))
 
 
 class Planner:
@@ -70,10 +88,14 @@ class Planner:
         self.pairs = good_pairs(matcher, fork=len(self.profiles) >= PARALLEL_ADS)
         self.parallel_from = parallel_from
         self.forked = False  # whether the first matching ran in a second process
-        self._solved: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+        self._solved: Solved = {}
+        self._made: dict[tuple[int, ...], Proposal] = {}
 
-    def plan(self) -> list[tuple[int, ...]]:
-        """The groups of the plan as tuples of ad indexes: circles, then matched pairs."""
+    def plan(
+        self, *, meanwhile: Callable[[list[Proposal]], object] | None = None
+    ) -> list[tuple[int, ...]]:
+        """The groups of the plan as tuples of ad indexes: circles, then matched pairs.
+        `meanwhile`: see `plan_pairings`."""
         matching, candidates = self._first_matching_and_circles()
         chosen = self._circles(matching, candidates)
         placed = {j for group in chosen for j in group}
@@ -81,7 +103,8 @@ class Planner:
             # Every matching of the ads left is one of all ads: this one is still a best.
             return [*chosen, *matching]
         left = {edge: w for edge, w in self.pairs.items() if placed.isdisjoint(edge)}
-        return [*chosen, *self._matching(left)]
+        kept = [edge for edge in matching if placed.isdisjoint(edge)]
+        return [*chosen, *self._matching(left, likely=[*chosen, *kept], meanwhile=meanwhile)]
 
     def group_value(self, group: Sequence[int]) -> float:
         """The unrounded score of a pair or the best circle these ads could form."""
@@ -131,10 +154,33 @@ class Planner:
                     partner.pop(partner.pop(j, -1), None)
         return chosen
 
-    def _matching(self, pairs: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    def _matching(
+        self,
+        pairs: dict[tuple[int, int], float],
+        *,
+        likely: Sequence[tuple[int, ...]],
+        meanwhile: Callable[[list[Proposal]], object] | None,
+    ) -> list[tuple[int, int]]:
         """best_matching of `pairs`, which are always self.pairs less some ads: a component
-        with the same ads has the same pairs, so the one solved before is reused."""
-        return best_matching(pairs, solved=self._solved)
+        with the same ads has the same pairs, so the one solved before is reused.
+
+        On a large graph it runs in a second process while this one makes the proposals of
+        the `likely` groups (the circles chosen and the pairs of the first matching that are
+        left: most of the plan) and gives them to `meanwhile`.
+        """
+        beside = Forked(
+            partial(solved_matching, pairs, solved=self._solved),
+            fork=len(pairs) >= self.parallel_from,
+        )
+        if beside.forked and meanwhile is not None:
+            try:
+                meanwhile([self._proposal(sorted(group)) for group in likely])
+            except BaseException:
+                beside.stop()
+                raise
+        matching, solved = beside.result()
+        self._solved.update(solved)
+        return matching
 
     def _options(
         self, group: tuple[int, ...], circle: Circle, partner: dict[int, int]
@@ -174,6 +220,13 @@ class Planner:
         return sorted(made, key=lambda p: (-p.raw, p.members)) + alone
 
     def _proposal(self, group: list[int]) -> Proposal:
+        """The proposal of a group (sorted), made once."""
+        made = self._made.get(tuple(group))
+        if made is None:
+            made = self._made[tuple(group)] = self._new_proposal(group)
+        return made
+
+    def _new_proposal(self, group: list[int]) -> Proposal:
         members = [self.profiles[j] for j in group]
         if len(group) == 2:
             raw = self.pairs[_edge(*group)]
@@ -220,9 +273,7 @@ def _best_mutual(matcher: Matcher, share: Share) -> dict[int, list[tuple[int, fl
 
 
 def best_matching(
-    pairs: dict[tuple[int, int], float],
-    *,
-    solved: dict[tuple[int, ...], list[tuple[int, int]]] | None = None,
+    pairs: dict[tuple[int, int], float], *, solved: Solved | None = None
 ) -> list[tuple[int, int]]:
     """As many pairs as possible, then the highest total score (exact: Edmonds' blossoms).
 
@@ -240,10 +291,11 @@ def best_matching(
 
 
 def solved_matching(
-    pairs: dict[tuple[int, int], float],
-) -> tuple[list[tuple[int, int]], dict[tuple[int, ...], list[tuple[int, int]]]]:
-    """`best_matching` of `pairs`, and each component's matching for reuse (in a worker)."""
-    solved: dict[tuple[int, ...], list[tuple[int, int]]] = {}
+    pairs: dict[tuple[int, int], float], *, solved: Solved | None = None
+) -> tuple[list[tuple[int, int]], Solved]:
+    """`best_matching` of `pairs`, and `solved` with each of its components' matchings added:
+    what a second process solved comes back this way, for reuse."""
+    solved = {} if solved is None else solved
     return best_matching(pairs, solved=solved), solved
 
 
@@ -254,14 +306,27 @@ def _components(
 
     Integer weights: the blossom algorithm compares sums, and floats would round.
     """
-    graph: nx.Graph[int] = nx.Graph()
-    graph.add_edges_from(pairs)
-    components = sorted(tuple(sorted(ads)) for ads in nx.connected_components(graph))
+    ordered = sorted(pairs)  # the pairs alone sort about four times faster than the items
+    components = _connected(ordered)
     component_of = {j: k for k, ads in enumerate(components) for j in ads}
     edges: list[list[tuple[int, int, int]]] = [[] for _ in components]
-    for (a, b), w in sorted(pairs.items()):
-        edges[component_of[a]].append((a, b, round(w * 1000)))
+    for a, b in ordered:
+        edges[component_of[a]].append((a, b, round(pairs[a, b] * 1000)))
     return list(zip(components, edges, strict=True))
+
+
+def _connected(edges: Sequence[tuple[int, int]]) -> list[tuple[int, ...]]:
+    """The ads of each connected component of the graph of `edges`, each sorted, in order."""
+    if not edges:
+        return []
+    graph: rx.PyGraph[None, None] = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from([None] * (1 + max(max(edge) for edge in edges)))
+    graph.add_edges_from_no_data(list(edges))
+    return sorted(
+        tuple(sorted(ads))
+        for ads in rx.connected_components(graph)
+        if len(ads) > 1 or graph.degree(next(iter(ads)))  # an ad in no pair is no component
+    )
 
 
 def _exact_matching(

@@ -53,6 +53,15 @@ def _worded(reason: Reason, locale: Locale) -> str:
     return text
 
 
+def word_ahead(plan: Iterable[Proposal]) -> None:
+    """Word these proposals' reasons now, kept for this process: `tandem pairings` does this
+    while the plan's last matching runs beside (`plan_pairings`'s `meanwhile`), so printing
+    the plan afterwards mostly looks its words up."""
+    for proposal in plan:
+        for reason in proposal.reasons:
+            _worded(reason, ENGLISH)
+
+
 def _show(name: str, value: ParamValue, locale: Locale) -> str:
     if name in ("level", "wanted"):
         return locale.t(f"level.{value}")
