@@ -15,6 +15,7 @@ from collections import Counter
 from functools import partial
 from pathlib import Path
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -40,7 +41,7 @@ from generator.matching.match import (
     suggest_partners_as,
     time_gaps,
 )
-from generator.matching.pairings import Planner, good_pairs, plan_pairings
+from generator.matching.pairings import Planner, Proposal, _components, good_pairs, plan_pairings
 from generator.matching.present import (
     circle_list_json,
     circles_json,
@@ -53,6 +54,7 @@ from generator.matching.present import (
     suggestion_list_json,
     suggestions_json,
     suggestions_json_text,
+    word_ahead,
 )
 from generator.matching.skills import Skill, Taxonomy, load_taxonomy
 
@@ -346,6 +348,62 @@ def test_the_plan_is_the_same_with_the_matching_in_a_second_process(
     assert beside.forked and not alone.forked
     solved = {ads: sorted(pairs) for ads, pairs in alone._solved.items()}
     assert {ads: sorted(pairs) for ads, pairs in beside._solved.items()} == solved
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_proposals_made_ahead_are_the_plans_own(taxonomy: Taxonomy, seed: int) -> None:
+    """The second matching runs beside the wording of the proposals it will most likely
+    keep (forced here): the plan, its JSON and its text are those of one process, and what
+    was handed over ahead is made once, the plan's own proposal wherever the plan has it."""
+    ads, logs = random_market(600 + seed, 60, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    alone, beside = Planner(matcher, parallel_from=10**9), Planner(matcher, parallel_from=0)
+    ahead: list[Proposal] = []
+
+    def meanwhile(proposals: list[Proposal]) -> None:
+        ahead.extend(proposals)
+        word_ahead(proposals)
+
+    plan = beside.proposals(beside.plan(meanwhile=meanwhile))
+    expected = alone.proposals(alone.plan(meanwhile=meanwhile))
+    assert plan == expected and pairings_json_text(plan) == pairings_json_text(expected)
+    assert ahead, "no second matching: the market no longer tests this"
+    by_members = {p.members: p for p in plan}
+    kept = [p for p in ahead if p.members in by_members]
+    assert len(kept) > len(ahead) / 2
+    assert all(by_members[p.members] is p for p in kept)
+
+
+def networkx_components(
+    pairs: dict[tuple[int, int], float],
+) -> list[tuple[tuple[int, ...], list[tuple[int, int, int]]]]:
+    """The components of the good-pair graph as networkx finds them, pairs sorted with their
+    weights: the reference for `pairings._components`."""
+    graph: nx.Graph[int] = nx.Graph()
+    graph.add_edges_from(pairs)
+    components = sorted(tuple(sorted(ads)) for ads in nx.connected_components(graph))
+    component_of = {j: k for k, ads in enumerate(components) for j in ads}
+    edges: list[list[tuple[int, int, int]]] = [[] for _ in components]
+    for (a, b), w in sorted(pairs.items()):
+        edges[component_of[a]].append((a, b, round(w * 1000)))
+    return list(zip(components, edges, strict=True))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_components_are_those_networkx_finds(seed: int) -> None:
+    """Random sparse graphs over scattered ad indexes (many components, ads in no pair,
+    scores that tie), the pairs in random order, and an ad paired with itself."""
+    rng = random.Random(seed)
+    ads = rng.sample(range(3 * 200), rng.choice([2, 20, 200]))
+    pairs: dict[tuple[int, int], float] = {}
+    for _ in range(rng.randrange(1, 3 * len(ads))):
+        a, b = sorted(rng.sample(ads, 2))
+        pairs[a, b] = rng.choice([55.0, 61.25, 70.0004, rng.uniform(40, 100)])
+    if seed % 4 == 0:
+        pairs[ads[0], ads[0]] = 50.0
+    shuffled = dict(rng.sample(list(pairs.items()), len(pairs)))
+    assert _components(shuffled) == networkx_components(pairs)
+    assert _components({}) == []
 
 
 @pytest.mark.parametrize("seed", range(3))
