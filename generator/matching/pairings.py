@@ -45,6 +45,9 @@ GIL) runs in a forked process while this one finds the candidate circles: both a
 before circles are chosen, neither reads the other, and the answer is the same either way.
 So does the second matching, while this one makes the proposals it will most likely keep."""
 
+_ALONE = (Reason("plan_alone"),)
+"""The reason of every ad left alone: one object, worded once (`present.encoded_words`)."""
+
 Solved = dict[tuple[int, ...], list[tuple[int, int]]]
 """A component's ads (sorted) -> its best matching, for reuse."""
 
@@ -164,13 +167,14 @@ class Planner:
         """best_matching of `pairs`, which are always self.pairs less some ads: a component
         with the same ads has the same pairs, so the one solved before is reused.
 
-        On a large graph it runs in a second process while this one makes the proposals of
-        the `likely` groups (the circles chosen and the pairs of the first matching that are
-        left: most of the plan) and gives them to `meanwhile`.
+        On a large graph, when there is something to do `meanwhile`, it runs in a second
+        process while this one makes the proposals of the `likely` groups (the circles chosen
+        and the pairs of the first matching that are left: most of the plan) and hands them
+        over.
         """
         beside = Forked(
             partial(solved_matching, pairs, solved=self._solved),
-            fork=len(pairs) >= self.parallel_from,
+            fork=meanwhile is not None and len(pairs) >= self.parallel_from,
         )
         if beside.forked and meanwhile is not None:
             try:
@@ -212,11 +216,7 @@ class Planner:
     def proposals(self, groups: Iterable[tuple[int, ...]]) -> list[Proposal]:
         made = [self._proposal(sorted(group)) for group in groups]
         placed = {m for p in made for m in p.members}
-        alone = [
-            Proposal((p.ad.id,), 0, (Reason("plan_alone"),))
-            for p in self.profiles
-            if p.ad.id not in placed
-        ]
+        alone = [Proposal((p.ad.id,), 0, _ALONE) for p in self.profiles if p.ad.id not in placed]
         return sorted(made, key=lambda p: (-p.raw, p.members)) + alone
 
     def _proposal(self, group: list[int]) -> Proposal:
