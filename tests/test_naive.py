@@ -227,12 +227,9 @@ def test_the_order_of_search_equals_a_pair_by_pair_sum(taxonomy: Taxonomy, seed:
     ads, logs = random_market(200 + seed, 60)
     matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
     for me in matcher.profiles:
-        mutual = matcher._mutual(me)
-        teachers, learners = matcher._teachers(me), matcher._learners(me)
-        one_way = set().union(*teachers, *learners) - mutual
-        for candidates, is_mutual in ((mutual, True), (one_way, False)):
-            found = matcher.eligible(me, candidates)
-            expected = pairwise_order(matcher, me, found, mutual=is_mutual)
+        mutual, one_way = matcher.candidates(me)
+        for found, is_mutual in ((mutual, True), (one_way, False)):
+            expected = pairwise_order(matcher, me, set(found.tolist()), mutual=is_mutual)
             assert matcher._order(me, found, is_mutual) == expected, (seed, me.ad.id)
 
 

@@ -41,11 +41,18 @@ in a second process; equal reasons are one object, made once (`Remembered`).
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 from bisect import insort
 from collections import Counter, defaultdict
-from collections.abc import Callable, Generator, Hashable, Iterable, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Generator,
+    Hashable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
 from functools import cached_property, partial
 from typing import Any, TypeVar
@@ -108,6 +115,7 @@ ParamValue = str | int | float | tuple[str, ...]
 T = TypeVar("T")
 Array = npt.NDArray[np.float64]  # one value per candidate (or per open ad)
 Indexes = npt.NDArray[np.intp]
+Mask = npt.NDArray[np.bool_]  # one truth per open ad
 Score = TypeVar("Score", float, Array)
 
 
@@ -172,14 +180,29 @@ class Suggestion:
     i_teach: tuple[SkillPair, ...] = ()
 
 
+Ranked = tuple[float, float, int, bool]
+"""A scored candidate as ranked: (-score shown, -unrounded score, index, large time gap).
+Tuples in this order sort best first, exact ties by id order (the index)."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """The scored candidates of one band (mutual or one-way) of one ad's search."""
+
+    ranked: list[Ranked]  # shown without crowding (crowding only lowers a score), best first
+    searched: int  # they are the first `searched` candidates in the order of search
+    bound: float  # the highest score a candidate left unscored could reach
+
+
+NO_BAND = Band([], 0, NO_BOUND)
+
+
 @dataclass(frozen=True)
 class Scored:
-    """One ad's candidates scored without crowding: (unrounded score, large gap, index)."""
+    """One ad's candidates scored without crowding."""
 
-    mutual: list[tuple[float, bool, int]]
-    mutual_bound: float  # the highest score a mutual candidate left unscored could reach
-    one_way: list[tuple[float, bool, int]]
-    one_way_bound: float
+    mutual: Band
+    one_way: Band
 
 
 @dataclass(frozen=True)
@@ -485,6 +508,14 @@ class Matcher:
         self.at_place = _index((p.place, j) for j, p in enumerate(profiles) if p.place)
         self.of_owner = _index((p.owner, j) for j, p in enumerate(profiles))
         self.remote = {j for j, p in enumerate(profiles) if p.remote}
+        self.set_indexes = {
+            "offering": self.offering,
+            "seeking_any": self.seeking_any,
+            "speaking": self.speaking,
+            "at_place": self.at_place,
+        }
+        self.masks: dict[tuple[str, str], Mask] = {}
+        self.remote_mask = self._column_of(self.remote)
         self.partnered = _index(
             (owner, other)
             for pair in partnered
@@ -531,23 +562,23 @@ class Matcher:
 
     def _ranked_bands(self, scored: Scored, *, top: int) -> tuple[list[tuple[float, int]], bool]:
         """The best `top` with today's crowding, and whether no one unscored could rank."""
-        best = _ranked(scored.mutual, mutual=True, top=top, crowding=self.crowding)
-        complete = _beats(best, scored.mutual_bound, top=top)
+        mutual, one_way = scored.mutual, scored.one_way
+        best = _ranked(mutual.ranked, mutual=True, top=top, crowding=self.crowding)
+        complete = _beats(best, mutual.bound, top=top)
         needed = top - len(best)
-        if needed > 0 and scored.one_way:
-            one_way = _ranked(scored.one_way, mutual=False, top=needed, crowding=self.crowding)
-            complete = complete and _beats(one_way, scored.one_way_bound, top=needed)
-            best += one_way
-        return [(-negative_shown, j) for negative_shown, _, j in best], complete
+        if needed > 0 and one_way.ranked:
+            found = _ranked(one_way.ranked, mutual=False, top=needed, crowding=self.crowding)
+            complete = complete and _beats(found, one_way.bound, top=needed)
+            best += found
+        return [(-negative_shown, j) for negative_shown, _, j, _ in best], complete
 
     def mutual_scores(self, index: int, *, top: int) -> list[tuple[int, float, bool]]:
         """(index, unrounded score, large time gap) of the best `top` mutual partners."""
         me = self.profiles[index]
-        candidates = self.eligible(me, self._mutual(me))
-        scored, _ = self._scored(me, candidates, mutual=True, top=top, crowding=self.crowding)
-        gaps = {j: gap for _, gap, j in scored}
-        best = _ranked(scored, mutual=True, top=top, crowding=self.crowding)
-        return [(j, -negative_raw, gaps[j]) for _, negative_raw, j in best]
+        mutual, _ = self.candidates(me)
+        band = self._scored(me, mutual, mutual=True, top=top, crowding=self.crowding)
+        best = _ranked(band.ranked, mutual=True, top=top, crowding=self.crowding)
+        return [(j, -negative_raw, gap) for _, negative_raw, j, gap in best]
 
     def scored(
         self,
@@ -564,59 +595,66 @@ class Matcher:
         """
         me = self.profiles[index]
         if top < 1:
-            return Scored([], NO_BOUND, [], NO_BOUND)
-        known = known or Scored([], NO_BOUND, [], NO_BOUND)
-        mutual = self._mutual(me)
-        found, bound = self._scored(
-            me,
-            self.eligible(me, mutual),
-            mutual=True,
-            top=top,
-            crowding=crowding,
-            known=known.mutual,
-            slack=slack,
-        )
-        if len(found) >= top:  # fewer scored only when there are fewer candidates
-            return Scored(found, bound, [], NO_BOUND)
-        teachers, learners = self._teachers(me), self._learners(me)
-        one_way = self.eligible(me, set().union(*teachers, *learners) - mutual)
-        return Scored(
-            found,
-            bound,
-            *self._scored(
-                me,
-                one_way,
-                mutual=False,
-                top=top - len(found),
-                crowding=crowding,
-                known=known.one_way,
-                slack=slack,
-            ),
+            return Scored(NO_BAND, NO_BAND)
+        known = known or Scored(NO_BAND, NO_BAND)
+        mutual, one_way = self.candidates(me)
+        search = partial(self._scored, me, top=top, crowding=crowding, slack=slack)
+        found = search(mutual, mutual=True, known=known.mutual)
+        if len(found.ranked) >= top:  # fewer scored only when there are fewer candidates
+            return Scored(found, NO_BAND)
+        needed = top - len(found.ranked)
+        return Scored(found, search(one_way, mutual=False, known=known.one_way, top=needed))
+
+    def candidates(self, me: Profile) -> tuple[Indexes, Indexes]:
+        """Who may be suggested to me, in index order: the mutual ones (each can teach the
+        other something) and the one-way ones. A column of truths per index entry (made on
+        first use) turns the filters into a few `&` and `|` over all open ads, cheaper than
+        set operations over the candidates (thousands for a popular skill)."""
+        teachers = self._any_of("offering", _teaching_skills(me))
+        learners = self._any_of("seeking_any", me.offers)
+        able = self.able(me)
+        return np.flatnonzero(teachers & learners & able), np.flatnonzero(
+            (teachers ^ learners) & able
         )
 
-    def _mutual(self, me: Profile) -> set[int]:
-        learners = self._learners(me)
-        return set().union(*(t & s for t in self._teachers(me) for s in learners))
-
-    def _teachers(self, me: Profile) -> list[set[int]]:
-        """Who offers a skill of my goals, or the skill a qualified goal lies within."""
-        skills = dict.fromkeys(k for key, n in me.needs.items() for k in (key, n.within) if k)
-        return [self.offering[key] for key in skills if key in self.offering]
-
-    def _learners(self, me: Profile) -> list[set[int]]:
-        return [self.seeking_any[key] for key in me.offers if key in self.seeking_any]
-
-    def eligible(self, me: Profile, candidates: set[int]) -> set[int]:
-        """Shared language, same place or both remote, another owner, never partnered."""
-        found: set[int] = set().union(*(candidates & self.speaking[lang] for lang in me.languages))
-        here = found & self.at_place.get(me.place, set()) if me.place else set()
-        found = (here | (found & self.remote)) if me.remote else here
+    def able(self, me: Profile) -> Mask:
+        """`can_meet(me, b)` for every open ad b: a shared language, the same place or both
+        remote, another owner, never partnered."""
+        able = self._any_of("speaking", me.languages)
+        here = self._mask("at_place", me.place)  # no one for "" (`at_place` has no remote)
+        able &= (here | self.remote_mask) if me.remote else here
         for owner in (me.owner, *self.partnered.get(me.owner, ())):
-            found -= self.of_owner.get(owner, set())
+            able[list(self.of_owner.get(owner, ()))] = False
+        return able
+
+    def _any_of(self, index: str, keys: Iterable[str]) -> Mask:
+        """Who is listed in `index` under any of `keys`, as a new column."""
+        found = np.zeros(len(self.profiles), dtype=np.bool_)
+        for key in keys:
+            found |= self._mask(index, key)
         return found
 
+    def _mask(self, index: str, key: str) -> Mask:
+        """One entry of an index of sets (`offering`, `seeking_any`, `speaking`, `at_place`)
+        as a column over all open ads; made on first use."""
+        mask = self.masks.get((index, key))
+        if mask is None:
+            listed = self.set_indexes[index].get(key, set())
+            mask = self.masks[(index, key)] = self._column_of(listed)
+        return mask
+
+    def _column_of(self, indexes: Collection[int]) -> Mask:
+        mask = np.zeros(len(self.profiles), dtype=np.bool_)
+        mask[np.fromiter(indexes, dtype=np.intp, count=len(indexes))] = True
+        return mask
+
+    def eligible(self, me: Profile, candidates: set[int]) -> set[int]:
+        """Those of `candidates` who may be suggested to me (`able`)."""
+        able = self.able(me)
+        return {j for j in candidates if able[j]}
+
     def can_meet(self, a: Profile, b: Profile) -> bool:
-        """The rules of `eligible` for one pair: language, place, owners, past partnerships."""
+        """The rules of `able` for one pair: language, place, owners, past partnerships."""
         place = a.place == b.place != "" or (a.remote and b.remote)
         return (
             place
@@ -628,47 +666,50 @@ class Matcher:
     def _scored(
         self,
         me: Profile,
-        candidates: set[int],
+        candidates: Indexes,
         *,
         mutual: bool,
         top: int,
         crowding: Mapping[int, float],
-        known: Sequence[tuple[float, bool, int]] = (),
+        known: Band = NO_BAND,
         slack: float = 0.0,
-    ) -> tuple[list[tuple[float, bool, int]], float]:
-        """Candidates as (unrounded score, large time gap, index) in the order of `_order`,
-        and the highest score any candidate left unscored could reach (NO_BOUND if none).
+    ) -> Band:
+        """The candidates scored in the order of `_order`, and the highest score any
+        candidate left unscored could reach (NO_BOUND if none).
 
         Taken only until no one left could come within `slack` points of the last place even
         in their best case. `known`: the first candidates in that order, scored earlier. The
         scores come for all at once (`TimeFit.many`, the floats of one pair at a time): a
         Python loop per candidate cost more than the numbers it saved.
         """
-        scored = list(known)
-        # The best `top` scores shown, negated, sorted.
-        last = [
-            negative_shown
-            for negative_shown, _, _ in _ranked(known, mutual=mutual, top=top, crowding=crowding)
-        ]
         ceilings, skills, found = self._order_columns(me, candidates, mutual)
-        done = len(known)
+        done = known.searched
         ceilings, skills, found = ceilings[done:], skills[done:], found[done:]
         values, gaps = self.time_fit.many(me.index, found)
         raws = _raw_score(skills, values, mutual=mutual)
-        for ceiling, raw, gap, j in zip(
-            ceilings.tolist(), raws.tolist(), gaps.tolist(), found.tolist(), strict=True
+        shown = _limited_many(raws, gaps, _penalties(crowding, found), mutual=mutual)
+        # The best `top` scores shown so far, negated, sorted.
+        last = [
+            best[0] for best in _ranked(known.ranked, mutual=mutual, top=top, crowding=crowding)
+        ]
+        searched, bound = len(found), NO_BOUND
+        for n, (ceiling, negative_shown) in enumerate(
+            zip(ceilings.tolist(), (-shown).tolist(), strict=True)
         ):
             if len(last) >= top and ceiling < -last[-1] - slack:
-                return scored, ceiling  # even their best case would not reach it
-            scored.append((raw, gap, j))
-            negative_shown = -_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0))
+                searched, bound = n, ceiling  # even their best case would not reach it
+                break
             if len(last) < top or negative_shown < last[-1]:
                 insort(last, negative_shown)
                 del last[top:]
-        return scored, NO_BOUND
+        return Band(
+            sorted([*known.ranked, *_ranked_rows(raws, gaps, found, searched, mutual=mutual)]),
+            done + searched,
+            bound,
+        )
 
     def _order(
-        self, me: Profile, candidates: set[int], mutual: bool
+        self, me: Profile, candidates: Indexes, mutual: bool
     ) -> list[tuple[float, float, int]]:
         """(-highest score possible, -skill part, index), best first: the order of search.
 
@@ -680,18 +721,17 @@ class Matcher:
         return list(zip((-ceiling).tolist(), (-skill).tolist(), found.tolist(), strict=True))
 
     def _order_columns(
-        self, me: Profile, candidates: set[int], mutual: bool
+        self, me: Profile, found: Indexes, mutual: bool
     ) -> tuple[Array, Array, Indexes]:
         """The highest score possible, the skill part and the index of each candidate, in the
         order of `_order`."""
-        found = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
-        skill = self._skill_parts(me, candidates, found)
+        skill = self._skill_parts(me, found)
         best_fit = self.time_fit.best_cases(me.index)[self.kinds[found]]
         ceiling = _raw_score(skill, best_fit, mutual=mutual)
         order = np.lexsort((found, -skill, -ceiling))
         return ceiling[order], skill[order], found[order]
 
-    def _skill_parts(self, me: Profile, candidates: set[int], found: Indexes) -> Array:
+    def _skill_parts(self, me: Profile, found: Indexes) -> Array:
         """How much of my goals each candidate in `found` covers + how much of theirs I cover.
 
         Column by column over my skills: a candidate who does not offer or seek a skill adds
@@ -714,10 +754,12 @@ class Matcher:
                 continue
             below = ranks[key] < self._column("wanted", key)[found]
             parts += np.where(below, value * BELOW_WANTED, value) * seeking
+        qualified_keys = [key for key in me.offers if key in self.qualified]
+        candidates = set(found.tolist()) if qualified_keys else set()
         qualified = {
             (j, goal)
-            for key in me.offers
-            for j in candidates & self.qualified_seeking.get(key, set())
+            for key in qualified_keys
+            for j in candidates & self.qualified_seeking[key]
             for goal in self.qualified[key][j]
         }
         if qualified:
@@ -799,25 +841,54 @@ def _postings(rows: Iterable[tuple[str, int, float]]) -> dict[str, dict[int, flo
 
 
 def _ranked(
-    scored: Iterable[tuple[float, bool, int]],
-    *,
-    mutual: bool,
-    top: int,
-    crowding: Mapping[int, float],
-) -> list[tuple[float, float, int]]:
-    """The best `top` as (-shown score, -unrounded score, index): ties break by id order."""
-    return heapq.nsmallest(
-        top,
-        (
-            (-_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0)), -raw, j)
-            for raw, gap, j in scored
-        ),
+    rows: Sequence[Ranked], *, mutual: bool, top: int, crowding: Mapping[int, float]
+) -> list[Ranked]:
+    """The best `top` of `rows` (ranked without crowding, best first) with `crowding`.
+
+    Crowding only lowers a score, so no row after the first `top` it leaves alone can rank.
+    """
+    found: list[Ranked] = []
+    unchanged = 0
+    for row in rows:
+        if unchanged >= top:
+            break
+        _, negative_raw, j, gap = row
+        points = crowding.get(j, 0.0)
+        if points:
+            shown = _limited(-negative_raw, mutual=mutual, gap=gap, crowding=points)
+            row = (-shown, negative_raw, j, gap)
+        else:
+            unchanged += 1
+        found.append(row)
+    return sorted(found)[:top]
+
+
+def _ranked_rows(
+    raws: Array, gaps: npt.NDArray[np.bool_], found: Indexes, count: int, *, mutual: bool
+) -> list[Ranked]:
+    """The first `count` candidates as `Ranked` rows, shown without crowding."""
+    raws, gaps, found = raws[:count], gaps[:count], found[:count]
+    shown = _limited_many(raws, gaps, 0.0, mutual=mutual)
+    return list(
+        zip((-shown).tolist(), (-raws).tolist(), found.tolist(), gaps.tolist(), strict=True)
     )
 
 
-def _beats(best: list[tuple[float, float, int]], bound: float, *, top: int) -> bool:
+def _penalties(crowding: Mapping[int, float], found: Indexes) -> Array | float:
+    """The crowding of each candidate in `found`."""
+    if not crowding:
+        return 0.0
+    return np.array([crowding.get(j, 0.0) for j in found.tolist()])
+
+
+def _beats(best: list[Ranked], bound: float, *, top: int) -> bool:
     """Does the last place score above `bound`, so no one unscored could take it?"""
     return bound == NO_BOUND or (len(best) >= top and -best[top - 1][0] > bound)
+
+
+def _teaching_skills(me: Profile) -> dict[str, None]:
+    """My goals' skills and the skills qualified goals lie within: who offers one may teach me."""
+    return dict.fromkeys(k for key, n in me.needs.items() for k in (key, n.within) if k)
 
 
 def _same_place(a: Profile, b: Profile) -> bool:
@@ -838,6 +909,14 @@ def _limited(raw: float, *, mutual: bool, gap: bool, crowding: float) -> float:
     """The score shown: capped by a large time gap, lowered by crowding, kept in its band."""
     ceiling = (CAP_MUTUAL if mutual else CAP_ONE_WAY) if gap else raw
     return max(MUTUAL_BASE if mutual else 0.0, min(raw, ceiling) - crowding)
+
+
+def _limited_many(
+    raws: Array, gaps: npt.NDArray[np.bool_], crowding: Array | float, *, mutual: bool
+) -> Array:
+    """`_limited` of many candidates at once, in the same floating-point steps."""
+    ceiling = np.where(gaps, CAP_MUTUAL if mutual else CAP_ONE_WAY, raws)
+    return np.maximum(MUTUAL_BASE if mutual else 0.0, np.minimum(raws, ceiling) - crowding)
 
 
 def cover(learner: Profile, key: str, teacher: Profile) -> tuple[float, str | None]:
