@@ -129,19 +129,36 @@ class Reason:
 
 class Remembered:
     """Reasons already made, by what decides them (two people's places, commitments, the
-    spellings of a skill pair): 313,000 reasons at 10,000 ads, 32,000 of them different.
-    Each is made once, and the same object is given again, so wording it is looked up by
-    identity (`present`). Only for one Matcher: its profiles share one `today`."""
+    spellings of a skill pair): 313,000 reasons at 10,000 ads, 31,000 of them different.
+    Each is made once, and equal reasons are one object, whatever key made them, so wording
+    one is looked up by identity (`present`). Only for one Matcher: its profiles share one
+    `today`."""
 
     def __init__(self) -> None:
         self.made: dict[Hashable, Any] = {}
+        self.equal: dict[tuple[Reason, tuple[type, ...]], Reason] = {}
 
     def __call__(self, key: Hashable, make: Callable[[], T]) -> T:
-        if key in self.made:
-            found: T = self.made[key]
-            return found
-        made = self.made[key] = make()
+        found: T = self.made.get(key, _NOT_MADE)
+        if found is _NOT_MADE:
+            found = self.made[key] = self._shared(make())
+        return found
+
+    def _shared(self, made: Any) -> Any:
+        """`made` (a reason, a list of them, or anything else) with each reason the first
+        equal one made, its parameters of the same types (`1` and `1.0` read differently)."""
+        if isinstance(made, Reason):
+            return self._one(made)
+        if isinstance(made, list):
+            return [self._one(reason) for reason in made]
         return made
+
+    def _one(self, reason: Reason) -> Reason:
+        key = (reason, tuple(type(value) for _, value in reason.params))
+        return self.equal.setdefault(key, reason)
+
+
+_NOT_MADE: Any = object()
 
 
 def _made_now(key: Hashable, make: Callable[[], T]) -> T:
@@ -268,11 +285,6 @@ class Profile:
         hours, weeks = self.ad.commitment.hours_per_week, self.ad.commitment.weeks
         kinds = (type(hours).__name__, type(weeks).__name__)
         return (hours, weeks, *kinds, self.start, self.starts_later)
-
-    @cached_property
-    def setting_facts(self) -> tuple[Hashable, ...]:
-        """All that `_setting_reasons` reads of this ad (the place from its location)."""
-        return (self.ad.location, self.languages, self.ad.formats, self.ad.manager_support)
 
     @cached_property
     def offer_values(self) -> dict[str, float]:
@@ -1162,22 +1174,31 @@ def _reasons(
             partial(_written, code, pair, taxonomy),
         )
     ]
-    setting = ("setting", me.setting_facts, other.setting_facts)
-    reasons += remember(setting, lambda: _setting_reasons(me, other, taxonomy.places))
+    reasons += _setting_reasons(me, other, taxonomy.places, remember=remember)
     return tuple(reasons)
 
 
-def _setting_reasons(me: Profile, other: Profile, places: Places) -> list[Reason]:
-    """Languages, place, formats, manager support: all that `Profile.setting_facts` holds."""
-    languages = tuple(sorted(me.languages & other.languages))
+def _setting_reasons(
+    me: Profile, other: Profile, places: Places, *, remember: Remember[Any]
+) -> list[Reason]:
+    """Languages, place, formats, manager support, each remembered by what it reads (the
+    places from the locations)."""
     reasons = [
-        Reason("languages", (("languages", languages),)),
-        _place_reason(me, other, places),
-        _format_reason(me, other),
+        remember(("languages", me.languages, other.languages), lambda: _languages(me, other)),
+        remember(
+            ("place", me.ad.location, other.ad.location),
+            lambda: _place_reason(me, other, places),
+        ),
+        remember(("formats", me.ad.formats, other.ad.formats), lambda: _format_reason(me, other)),
     ]
     if other.ad.manager_support:
-        reasons.append(Reason("manager_both" if me.ad.manager_support else "manager"))
+        code = "manager_both" if me.ad.manager_support else "manager"
+        reasons.append(remember(code, lambda: Reason(code)))
     return reasons
+
+
+def _languages(me: Profile, other: Profile) -> Reason:
+    return Reason("languages", (("languages", tuple(sorted(me.languages & other.languages))),))
 
 
 def _skill_reason(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> Reason:
