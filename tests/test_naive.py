@@ -35,6 +35,7 @@ from generator.matching.match import (
     _raw_score,
     _reasons,
     cover,
+    crowding_penalties,
     fit,
     suggest_partners,
     suggest_partners_as,
@@ -178,6 +179,25 @@ def test_remembered_reasons_equal_reasons_made_afresh(taxonomy: Taxonomy, seed: 
             assert given == fresh and _typed(given) == _typed(fresh), (ident, s.partner)
             compared += 1
     assert compared > 100
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_search_without_slack_searched_again_gives_the_same_lists(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    """The first search scores enough that crowding never makes it search again; with no
+    slack it must, and what it finds then is what one search with crowding finds."""
+    ads, logs = random_market(700 + seed, 60)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    everyone = range(len(matcher.profiles))
+    first = {i: matcher.scored(i, top=5, crowding={}, slack=0.0) for i in everyone}
+    demand = Counter(j for i in everyone for _, j in matcher.ranked(i, first[i], top=3))
+    matcher.crowding = crowding_penalties(demand, capacity=2)
+    again = 0
+    for i in everyone:
+        again += not matcher._ranked_bands(first[i], top=5)[1]
+        assert matcher.ranked(i, first[i], top=5) == matcher.top_scores(i, top=5), (seed, i)
+    assert again > 0
 
 
 def _typed(reasons: tuple[Reason, ...]) -> list[tuple[str, ...]]:
