@@ -698,10 +698,16 @@ class Matcher:
         """
         ceilings, skills, found = self._order_columns(me, candidates, mutual)
         done = known.searched
-        ceilings, skills, found = ceilings[done:], skills[done:], found[done:]
+        if done:
+            ceilings, skills, found = ceilings[done:], skills[done:], found[done:]
         values, gaps = self.time_fit.many(me.index, found)
         raws = _raw_score(skills, values, mutual=mutual)
-        shown = _limited_many(raws, gaps, _penalties(crowding, found), mutual=mutual)
+        plain = _limited_many(raws, gaps, 0.0, mutual=mutual)  # as `Band.ranked` keeps them
+        shown = (
+            _limited_many(raws, gaps, _penalties(crowding, found), mutual=mutual)
+            if crowding
+            else plain
+        )
         # The best `top` scores shown so far, negated, sorted.
         last = [
             best[0] for best in _ranked(known.ranked, mutual=mutual, top=top, crowding=crowding)
@@ -717,7 +723,7 @@ class Matcher:
                 insort(last, negative_shown)
                 del last[top:]
         return Band(
-            sorted([*known.ranked, *_ranked_rows(raws, gaps, found, searched, mutual=mutual)]),
+            sorted([*known.ranked, *_ranked_rows(plain, raws, gaps, found, searched)]),
             done + searched,
             bound,
         )
@@ -878,20 +884,15 @@ def _ranked(
 
 
 def _ranked_rows(
-    raws: Array, gaps: npt.NDArray[np.bool_], found: Indexes, count: int, *, mutual: bool
+    shown: Array, raws: Array, gaps: npt.NDArray[np.bool_], found: Indexes, count: int
 ) -> list[Ranked]:
-    """The first `count` candidates as `Ranked` rows, shown without crowding."""
-    raws, gaps, found = raws[:count], gaps[:count], found[:count]
-    shown = _limited_many(raws, gaps, 0.0, mutual=mutual)
-    return list(
-        zip((-shown).tolist(), (-raws).tolist(), found.tolist(), gaps.tolist(), strict=True)
-    )
+    """The first `count` candidates as `Ranked` rows (`shown` without crowding)."""
+    columns = (-shown[:count], -raws[:count], found[:count], gaps[:count])
+    return list(zip(*(column.tolist() for column in columns), strict=True))
 
 
-def _penalties(crowding: Mapping[int, float], found: Indexes) -> Array | float:
+def _penalties(crowding: Mapping[int, float], found: Indexes) -> Array:
     """The crowding of each candidate in `found`."""
-    if not crowding:
-        return 0.0
     return np.array([crowding.get(j, 0.0) for j in found.tolist()])
 
 
