@@ -524,12 +524,13 @@ class Matcher:
         self.remote = {j for j, p in enumerate(profiles) if p.remote}
         self.set_indexes = {
             "offering": self.offering,
+            "seeking": self.seeking,
             "seeking_any": self.seeking_any,
             "speaking": self.speaking,
             "at_place": self.at_place,
         }
         self.masks: dict[tuple[str, str], Mask] = {}
-        self.remote_mask = self._column_of(self.remote)
+        self.remote_mask = self.column_of(self.remote)
         self.partnered = _index(
             (owner, other)
             for pair in partnered
@@ -635,7 +636,7 @@ class Matcher:
         """`can_meet(me, b)` for every open ad b: a shared language, the same place or both
         remote, another owner, never partnered."""
         able = self._any_of("speaking", me.languages)
-        here = self._mask("at_place", me.place)  # no one for "" (`at_place` has no remote)
+        here = self.listed("at_place", me.place)  # no one for "" (`at_place` has no remote)
         able &= (here | self.remote_mask) if me.remote else here
         for owner in (me.owner, *self.partnered.get(me.owner, ())):
             able[list(self.of_owner.get(owner, ()))] = False
@@ -645,27 +646,22 @@ class Matcher:
         """Who is listed in `index` under any of `keys`, as a new column."""
         found = np.zeros(len(self.profiles), dtype=np.bool_)
         for key in keys:
-            found |= self._mask(index, key)
+            found |= self.listed(index, key)
         return found
 
-    def _mask(self, index: str, key: str) -> Mask:
-        """One entry of an index of sets (`offering`, `seeking_any`, `speaking`, `at_place`)
-        as a column over all open ads; made on first use."""
+    def listed(self, index: str, key: str) -> Mask:
+        """One entry of an index of sets (`offering`, `seeking`, `seeking_any`, `speaking`,
+        `at_place`) as a column over all open ads; made on first use."""
         mask = self.masks.get((index, key))
         if mask is None:
             listed = self.set_indexes[index].get(key, set())
-            mask = self.masks[(index, key)] = self._column_of(listed)
+            mask = self.masks[(index, key)] = self.column_of(listed)
         return mask
 
-    def _column_of(self, indexes: Collection[int]) -> Mask:
+    def column_of(self, indexes: Collection[int]) -> Mask:
         mask = np.zeros(len(self.profiles), dtype=np.bool_)
         mask[np.fromiter(indexes, dtype=np.intp, count=len(indexes))] = True
         return mask
-
-    def eligible(self, me: Profile, candidates: set[int]) -> set[int]:
-        """Those of `candidates` who may be suggested to me (`able`)."""
-        able = self.able(me)
-        return {j for j in candidates if able[j]}
 
     def can_meet(self, a: Profile, b: Profile) -> bool:
         """The rules of `able` for one pair: language, place, owners, past partnerships."""
