@@ -203,12 +203,13 @@ class CircleFinder:
 
         Who cannot join a circle cannot join it with one more member (every rule of
         `can_join` holds for all members), so the candidates only shrink, each checked
-        against the newest member (me first); each one's fits are summed as members join, in the
-        order `sum` over the members would add them.
+        against the newest member (me first); each one's fits are summed as members join,
+        in the order `sum` over the members would add them.
         """
         group = [me.index]
         formats, languages = _circle_formats(me), me.languages
-        joining = [j for j in pool if self._may_join(me, j, key, formats, languages)]
+        # The pool can meet me, with no large time gap (`_pool`): left are the goal and format.
+        joining = [j for j in pool if self._shares_goal_and_format(me, j, key, formats)]
         fits = {j: 0 + self._fit(me.index, j) for j in joining}
         lacks_teacher = key not in me.offers
         while joining and len(group) < MAX_MEMBERS:
@@ -240,10 +241,17 @@ class CircleFinder:
         """`can_join` for one who could join the circle before `newest` did."""
         other = self.profiles[j]
         return (
-            (key in other.seeks or key in newest.seeks)
-            and not formats.isdisjoint(other.ad.formats)
+            self._shares_goal_and_format(newest, j, key, formats)
             and not languages.isdisjoint(other.languages)
             and self._compatible(newest, other)
+        )
+
+    def _shares_goal_and_format(self, newest: Profile, j: int, key: str, formats: set[str]) -> bool:
+        """Does the ad at `j` seek `key` (or `newest` does, so j may teach), and share a
+        circle format with the circle?"""
+        other = self.profiles[j]
+        return (key in other.seeks or key in newest.seeks) and not formats.isdisjoint(
+            other.ad.formats
         )
 
     def can_join(self, group: list[int], j: int, key: str) -> bool:
