@@ -54,7 +54,7 @@ from collections.abc import (
     Sequence,
 )
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -478,6 +478,7 @@ class Matcher:
         self.taxonomy = taxonomy
         self.crowding: dict[int, float] = {}
         self.remembered = Remembered()
+        self.skill_pairs: dict[tuple[int, int], tuple[SkillPair, ...]] = {}
         self.time_fit = TimeFit(profiles)
         self.kinds = np.array(self.time_fit.kind, dtype=np.intp)
         self.columns: dict[tuple[str, str], Array] = {}
@@ -787,9 +788,11 @@ class Matcher:
 
     def _pairs(self, learner: Profile, teacher: Profile) -> tuple[SkillPair, ...]:
         """`_pairs`, once per two ads: the suggestion each way between them needs both."""
-        return self.remembered(
-            ("pairs", learner.index, teacher.index), lambda: _pairs(learner, teacher, self.taxonomy)
-        )
+        key = (learner.index, teacher.index)
+        pairs = self.skill_pairs.get(key)
+        if pairs is None:
+            pairs = self.skill_pairs[key] = _pairs(learner, teacher, self.taxonomy)
+        return pairs
 
     def _column(self, name: str, key: str) -> Array:
         """One skill's index entries as a column over all open ads (0 where absent); made
@@ -1252,8 +1255,7 @@ def _goal_and_note(
     words of the skill itself, which every goal and note of the pair would share.
     """
     assert pair.goal is not None and pair.note is not None
-    names = (pair.seek, pair.offer, taxonomy.display_key(pair.key), pair.name)
-    skill = {stem for text in names for stem in significant_words(text)}
+    skill = _stems(pair.seek, pair.offer, taxonomy.display_key(pair.key), pair.name)
     goal = {k: v for k, v in significant_words(pair.goal).items() if k not in skill}
     note = {k: v for k, v in significant_words(pair.note).items() if k not in skill}
     texts: tuple[tuple[str, ParamValue], ...] = (("seek", pair.seek), ("offer", pair.offer))
@@ -1263,6 +1265,12 @@ def _goal_and_note(
     if len(goal) >= DIFFER_WORDS and len(note) >= DIFFER_WORDS:
         return "differs", (*texts, ("goal", _quote(pair.goal)), ("note", _quote(pair.note)))
     return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _stems(*names: str) -> frozenset[str]:
+    """The stems of the words of a skill's names: one skill pair's, asked for each of its goals."""
+    return frozenset(stem for text in names for stem in significant_words(text))
 
 
 def _quote(text: str) -> str:
