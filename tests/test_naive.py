@@ -254,6 +254,23 @@ def test_the_order_of_search_equals_a_pair_by_pair_sum(taxonomy: Taxonomy, seed:
 
 
 @pytest.mark.parametrize("seed", range(4))
+def test_candidates_are_who_can_meet_and_teach_or_learn(taxonomy: Taxonomy, seed: int) -> None:
+    """The columns of `Matcher.candidates` give, pair by pair, `can_meet` and a skill one of
+    the two can teach the other (both ways: mutual; one way: one-way)."""
+    ads, logs = random_market(300 + seed, 60)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    for me in matcher.profiles:
+        mutual, one_way = matcher.candidates(me)
+        expected: dict[bool, list[int]] = {True: [], False: []}
+        for j, other in enumerate(matcher.profiles):
+            teaches = any(cover(me, key, other)[1] for key in me.needs)
+            learns = any(cover(other, key, me)[1] for key in other.needs)
+            if matcher.can_meet(me, other) and (teaches or learns):
+                expected[teaches and learns].append(j)
+        assert (mutual.tolist(), one_way.tolist()) == (expected[True], expected[False])
+
+
+@pytest.mark.parametrize("seed", range(4))
 def test_fits_of_many_equal_the_fit_of_each_pair(taxonomy: Taxonomy, seed: int) -> None:
     """`TimeFit.many`, which the circle search uses, gives the very floats and gaps of a
     call per pair."""
