@@ -27,14 +27,15 @@ reason saying so, so one expert is not everyone's first suggestion while a clear
 partner still comes first.
 
 Fast at scale: skills are resolved once per unique text, then inverted indexes (skill ->
-ads offering it, skill -> ads seeking it) give each ad only the ads that share a skill with
-it, filtered by set operations; candidates are taken in order of the best score they could
-reach (their skill part and the best fit their hours and weeks allow), and taken only
-while a candidate could still make the list. Each ad is searched once, without crowding;
-its list with crowding is ranked from the same scores and searched further only where
-someone left unscored could now rank. The hours-and-weeks part of the fit is computed once
-per pair of commitments (`TimeFit`). From PARALLEL_ADS open ads, half the ads are searched
-in a second process; equal reasons are one object, made once (`Remembered`).
+ads offering it, skill -> ads seeking it), each entry also a column of truths over the open
+ads, give each ad only the ads that share a skill with it and may meet it, in a few `&` and
+`|`; candidates are taken in order of the best score they could reach (their skill part and
+the best fit their hours and weeks allow), and taken only while a candidate could still
+make the list. Each ad is searched once, without crowding, far enough that crowding cannot
+bring in anyone unscored; its list with crowding is ranked from the same scores. The
+hours-and-weeks part of the fit is computed once per pair of commitments (`TimeFit`). From
+PARALLEL_ADS open ads, half the ads are searched in a second process; equal reasons are one
+object, made once (`Remembered`).
 `tests/test_naive.py` holds all of this to a loop over every pair, and two processes to one.
 """
 
@@ -466,9 +467,9 @@ def _partnered(ads: Sequence[Ad], partnerships: Sequence[Partnership]) -> set[fr
 class Matcher:
     """Inverted indexes over the open ads, and the search for one ad's best partners.
 
-    Candidates come from set operations on the indexes (C speed): who offers what I seek,
-    who seeks what I offer, then the language, place, owner and past-partner filters. Only
-    the survivors are scored in Python, the mutual ones first.
+    Candidates come from the indexes as columns of truths (`candidates`): who offers what I
+    seek, who seeks what I offer, then the language, place, owner and past-partner filters.
+    The survivors are scored at once (arrays), the mutual ones first.
     """
 
     def __init__(
