@@ -36,6 +36,7 @@ from generator.matching.match import (
     _raw_score,
     _reasons,
     cover,
+    crowding_penalties,
     fit,
     suggest_partners,
     suggest_partners_as,
@@ -182,6 +183,25 @@ def test_remembered_reasons_equal_reasons_made_afresh(taxonomy: Taxonomy, seed: 
     assert compared > 100
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_search_without_slack_searched_again_gives_the_same_lists(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    """The first search scores enough that crowding never makes it search again; with no
+    slack it must, and what it finds then is what one search with crowding finds."""
+    ads, logs = random_market(700 + seed, 60)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    everyone = range(len(matcher.profiles))
+    first = {i: matcher.scored(i, top=5, crowding={}, slack=0.0) for i in everyone}
+    demand = Counter(j for i in everyone for _, j in matcher.ranked(i, first[i], top=3))
+    matcher.crowding = crowding_penalties(demand, capacity=2)
+    again = 0
+    for i in everyone:
+        again += not matcher._ranked_bands(first[i], top=5)[1]
+        assert matcher.ranked(i, first[i], top=5) == matcher.top_scores(i, top=5), (seed, i)
+    assert again > 0
+
+
 def _typed(reasons: tuple[Reason, ...]) -> list[tuple[str, ...]]:
     return [tuple(type(value).__name__ for _, value in r.params) for r in reasons]
 
@@ -229,13 +249,27 @@ def test_the_order_of_search_equals_a_pair_by_pair_sum(taxonomy: Taxonomy, seed:
     ads, logs = random_market(200 + seed, 60)
     matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
     for me in matcher.profiles:
-        mutual = matcher._mutual(me)
-        teachers, learners = matcher._teachers(me), matcher._learners(me)
-        one_way = set().union(*teachers, *learners) - mutual
-        for candidates, is_mutual in ((mutual, True), (one_way, False)):
-            found = matcher.eligible(me, candidates)
-            expected = pairwise_order(matcher, me, found, mutual=is_mutual)
+        mutual, one_way = matcher.candidates(me)
+        for found, is_mutual in ((mutual, True), (one_way, False)):
+            expected = pairwise_order(matcher, me, set(found.tolist()), mutual=is_mutual)
             assert matcher._order(me, found, is_mutual) == expected, (seed, me.ad.id)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_candidates_are_who_can_meet_and_teach_or_learn(taxonomy: Taxonomy, seed: int) -> None:
+    """The columns of `Matcher.candidates` give, pair by pair, `can_meet` and a skill one of
+    the two can teach the other (both ways: mutual; one way: one-way)."""
+    ads, logs = random_market(300 + seed, 60)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    for me in matcher.profiles:
+        mutual, one_way = matcher.candidates(me)
+        expected: dict[bool, list[int]] = {True: [], False: []}
+        for j, other in enumerate(matcher.profiles):
+            teaches = any(cover(me, key, other)[1] for key in me.needs)
+            learns = any(cover(other, key, me)[1] for key in other.needs)
+            if matcher.can_meet(me, other) and (teaches or learns):
+                expected[teaches and learns].append(j)
+        assert (mutual.tolist(), one_way.tolist()) == (expected[True], expected[False])
 
 
 @pytest.mark.parametrize("seed", range(4))

@@ -31,7 +31,7 @@ import numpy as np
 
 from generator.data.model import FORMATS, Ad, Partnership
 from generator.forks import Share, in_parts
-from generator.matching.match import PARALLEL_ADS, Matcher, Profile, Reason
+from generator.matching.match import PARALLEL_ADS, Mask, Matcher, Profile, Reason
 from generator.matching.skills import Taxonomy
 
 T = TypeVar("T")
@@ -117,10 +117,12 @@ class CircleFinder:
     def __init__(self, matcher: Matcher) -> None:
         self.matcher = matcher
         self.profiles = matcher.profiles
-        self.open_to_circle = {j for j, p in enumerate(self.profiles) if self.wants_circle(p)}
+        self.open_to_circle = matcher.column_of(
+            [j for j, p in enumerate(self.profiles) if self.wants_circle(p)]
+        )
         self.index_of = {p.ad.id: j for j, p in enumerate(self.profiles)}
         self._fits: dict[tuple[int, int], float] = {}
-        self._themed: dict[str, set[int]] = {}
+        self._themed: dict[str, Mask] = {}
 
     @staticmethod
     def wants_circle(profile: Profile) -> bool:
@@ -132,8 +134,9 @@ class CircleFinder:
         if not self.wants_circle(me) or top < 1:
             return []
         found = []
+        able = self.matcher.able(me)
         for key in [*me.seeks, *(k for k in me.offers if k not in me.seeks)]:
-            group = self._recruit(me, key, self._pool(me, key))
+            group = self._recruit(me, key, self._pool(me, key, able))
             if len(group) >= MIN_MEMBERS:
                 found.append(self.circle(group, key))
         found.sort(key=lambda c: (-c.raw, c.members))
@@ -176,22 +179,21 @@ class CircleFinder:
 
     # --- forming ----------------------------------------------------------------------------
 
-    def _pool(self, me: Profile, key: str) -> list[int]:
-        """Who could join me on `key`: circle-open, able to meet me, no large time gap; the
-        RECRUIT_POOL best by fit (id breaks ties)."""
-        candidates = self.matcher.eligible(me, self._near(key) - {me.index})
-        # `eligible` checked language, place and owners; only the time is left to compare.
-        found = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
+    def _pool(self, me: Profile, key: str, able: Mask) -> list[int]:
+        """Who could join me on `key`: circle-open, able to meet me (`Matcher.able`), no
+        large time gap; the RECRUIT_POOL best by fit (id breaks ties)."""
+        found = np.flatnonzero(self._near(key) & able)
+        # `able` checked language, place and owners; only the time is left to compare.
         value, gap = self.matcher.time_fit.many(me.index, found)
         found, value = found[~gap], value[~gap]
         best: list[int] = found[np.lexsort((found, -value))[:RECRUIT_POOL]].tolist()
         return best
 
-    def _near(self, key: str) -> set[int]:
+    def _near(self, key: str) -> Mask:
         """The circle-open ads who seek or offer `key`: once per theme."""
         near = self._themed.get(key)
         if near is None:
-            either = self.matcher.seeking.get(key, set()) | self.matcher.offering.get(key, set())
+            either = self.matcher.listed("seeking", key) | self.matcher.listed("offering", key)
             near = self._themed[key] = either & self.open_to_circle
         return near
 
@@ -201,13 +203,14 @@ class CircleFinder:
 
         Who cannot join a circle cannot join it with one more member (every rule of
         `can_join` holds for all members), so the candidates only shrink, each checked
-        against the newest member; each one's fits are summed as members join, in the
-        order `sum` over the members would add them.
+        against the newest member (me first); each one's fits are summed as members join,
+        in the order `sum` over the members would add them.
         """
         group = [me.index]
-        joining = [j for j in pool if self.can_join(group, j, key)]
-        fits = {j: 0 + self._fit(me.index, j) for j in joining}
         formats, languages = _circle_formats(me), me.languages
+        # The pool can meet me, with no large time gap (`_pool`): left are the goal and format.
+        joining = [j for j in pool if self._shares_goal_and_format(me, j, key, formats)]
+        fits = {j: 0 + self._fit(me.index, j) for j in joining}
         lacks_teacher = key not in me.offers
         while joining and len(group) < MAX_MEMBERS:
             _, new = min(
@@ -238,10 +241,17 @@ class CircleFinder:
         """`can_join` for one who could join the circle before `newest` did."""
         other = self.profiles[j]
         return (
-            (key in other.seeks or key in newest.seeks)
-            and not formats.isdisjoint(other.ad.formats)
+            self._shares_goal_and_format(newest, j, key, formats)
             and not languages.isdisjoint(other.languages)
             and self._compatible(newest, other)
+        )
+
+    def _shares_goal_and_format(self, newest: Profile, j: int, key: str, formats: set[str]) -> bool:
+        """Does the ad at `j` seek `key` (or `newest` does, so j may teach), and share a
+        circle format with the circle?"""
+        other = self.profiles[j]
+        return (key in other.seeks or key in newest.seeks) and not formats.isdisjoint(
+            other.ad.formats
         )
 
     def can_join(self, group: list[int], j: int, key: str) -> bool:

@@ -27,27 +27,35 @@ reason saying so, so one expert is not everyone's first suggestion while a clear
 partner still comes first.
 
 Fast at scale: skills are resolved once per unique text, then inverted indexes (skill ->
-ads offering it, skill -> ads seeking it) give each ad only the ads that share a skill with
-it, filtered by set operations; candidates are taken in order of the best score they could
-reach (their skill part and the best fit their hours and weeks allow), and taken only
-while a candidate could still make the list. Each ad is searched once, without crowding;
-its list with crowding is ranked from the same scores and searched further only where
-someone left unscored could now rank. The hours-and-weeks part of the fit is computed once
-per pair of commitments (`TimeFit`). From PARALLEL_ADS open ads, half the ads are searched
-in a second process; equal reasons are one object, made once (`Remembered`).
+ads offering it, skill -> ads seeking it), each entry also a column of truths over the open
+ads, give each ad only the ads that share a skill with it and may meet it, in a few `&` and
+`|`; candidates are taken in order of the best score they could reach (their skill part and
+the best fit their hours and weeks allow), and taken only while a candidate could still
+make the list. Each ad is searched once, without crowding, far enough that crowding cannot
+bring in anyone unscored; its list with crowding is ranked from the same scores. The
+hours-and-weeks part of the fit is computed once per pair of commitments (`TimeFit`). From
+PARALLEL_ADS open ads, half the ads are searched in a second process; equal reasons are one
+object, made once (`Remembered`).
 `tests/test_naive.py` holds all of this to a loop over every pair, and two processes to one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 import math
 from bisect import insort
 from collections import Counter, defaultdict
-from collections.abc import Callable, Generator, Hashable, Iterable, Mapping, Sequence
+from collections.abc import (
+    Callable,
+    Collection,
+    Generator,
+    Hashable,
+    Iterable,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 from typing import Any, TypeVar
 
 import numpy as np
@@ -95,8 +103,10 @@ CAPACITY = 3
 CROWDING_POINTS = 2.0
 MAX_CROWDING = 10.0
 # The first search of each ad also scores those within SEARCH_SLACK points of its last place,
-# so crowding of up to that much never makes it search again (measured: fastest at 4-10).
-SEARCH_SLACK = 2 * CROWDING_POINTS
+# so crowding (at most MAX_CROWDING points) never makes it search again. The scores of a
+# search come at once (arrays), so scoring a few more costs less than searching again:
+# at 10,000 ads, 4 points sent 1,705 of 7,177 ads searching again.
+SEARCH_SLACK = MAX_CROWDING
 PARALLEL_ADS = 1_000
 """From this many open ads, half the ads are searched in a forked process (`forks.in_step`):
 each ad's list reads only the shared indexes and, once everyone's first choices are known,
@@ -108,6 +118,7 @@ ParamValue = str | int | float | tuple[str, ...]
 T = TypeVar("T")
 Array = npt.NDArray[np.float64]  # one value per candidate (or per open ad)
 Indexes = npt.NDArray[np.intp]
+Mask = npt.NDArray[np.bool_]  # one truth per open ad
 Score = TypeVar("Score", float, Array)
 
 
@@ -121,19 +132,36 @@ class Reason:
 
 class Remembered:
     """Reasons already made, by what decides them (two people's places, commitments, the
-    spellings of a skill pair): 313,000 reasons at 10,000 ads, 32,000 of them different.
-    Each is made once, and the same object is given again, so wording it is looked up by
-    identity (`present`). Only for one Matcher: its profiles share one `today`."""
+    spellings of a skill pair): 313,000 reasons at 10,000 ads, 31,000 of them different.
+    Each is made once, and equal reasons are one object, whatever key made them, so wording
+    one is looked up by identity (`present`). Only for one Matcher: its profiles share one
+    `today`."""
 
     def __init__(self) -> None:
         self.made: dict[Hashable, Any] = {}
+        self.equal: dict[tuple[Reason, tuple[type, ...]], Reason] = {}
 
     def __call__(self, key: Hashable, make: Callable[[], T]) -> T:
-        if key in self.made:
-            found: T = self.made[key]
-            return found
-        made = self.made[key] = make()
+        found: T = self.made.get(key, _NOT_MADE)
+        if found is _NOT_MADE:
+            found = self.made[key] = self._shared(make())
+        return found
+
+    def _shared(self, made: Any) -> Any:
+        """`made` (a reason, a list of them, or anything else) with each reason the first
+        equal one made, its parameters of the same types (`1` and `1.0` read differently)."""
+        if isinstance(made, Reason):
+            return self._one(made)
+        if isinstance(made, list):
+            return [self._one(reason) for reason in made]
         return made
+
+    def _one(self, reason: Reason) -> Reason:
+        key = (reason, tuple(type(value) for _, value in reason.params))
+        return self.equal.setdefault(key, reason)
+
+
+_NOT_MADE: Any = object()
 
 
 def _made_now(key: Hashable, make: Callable[[], T]) -> T:
@@ -172,14 +200,29 @@ class Suggestion:
     i_teach: tuple[SkillPair, ...] = ()
 
 
+Ranked = tuple[float, float, int, bool]
+"""A scored candidate as ranked: (-score shown, -unrounded score, index, large time gap).
+Tuples in this order sort best first, exact ties by id order (the index)."""
+
+
+@dataclass(frozen=True)
+class Band:
+    """The scored candidates of one band (mutual or one-way) of one ad's search."""
+
+    ranked: list[Ranked]  # shown without crowding (crowding only lowers a score), best first
+    searched: int  # they are the first `searched` candidates in the order of search
+    bound: float  # the highest score a candidate left unscored could reach
+
+
+NO_BAND = Band([], 0, NO_BOUND)
+
+
 @dataclass(frozen=True)
 class Scored:
-    """One ad's candidates scored without crowding: (unrounded score, large gap, index)."""
+    """One ad's candidates scored without crowding."""
 
-    mutual: list[tuple[float, bool, int]]
-    mutual_bound: float  # the highest score a mutual candidate left unscored could reach
-    one_way: list[tuple[float, bool, int]]
-    one_way_bound: float
+    mutual: Band
+    one_way: Band
 
 
 @dataclass(frozen=True)
@@ -245,11 +288,6 @@ class Profile:
         hours, weeks = self.ad.commitment.hours_per_week, self.ad.commitment.weeks
         kinds = (type(hours).__name__, type(weeks).__name__)
         return (hours, weeks, *kinds, self.start, self.starts_later)
-
-    @cached_property
-    def setting_facts(self) -> tuple[Hashable, ...]:
-        """All that `_setting_reasons` reads of this ad (the place from its location)."""
-        return (self.ad.location, self.languages, self.ad.formats, self.ad.manager_support)
 
     @cached_property
     def offer_values(self) -> dict[str, float]:
@@ -429,9 +467,9 @@ def _partnered(ads: Sequence[Ad], partnerships: Sequence[Partnership]) -> set[fr
 class Matcher:
     """Inverted indexes over the open ads, and the search for one ad's best partners.
 
-    Candidates come from set operations on the indexes (C speed): who offers what I seek,
-    who seeks what I offer, then the language, place, owner and past-partner filters. Only
-    the survivors are scored in Python, the mutual ones first.
+    Candidates come from the indexes as columns of truths (`candidates`): who offers what I
+    seek, who seeks what I offer, then the language, place, owner and past-partner filters.
+    The survivors are scored at once (arrays), the mutual ones first.
     """
 
     def __init__(
@@ -441,6 +479,7 @@ class Matcher:
         self.taxonomy = taxonomy
         self.crowding: dict[int, float] = {}
         self.remembered = Remembered()
+        self.skill_pairs: dict[tuple[int, int], tuple[SkillPair, ...]] = {}
         self.time_fit = TimeFit(profiles)
         self.kinds = np.array(self.time_fit.kind, dtype=np.intp)
         self.columns: dict[tuple[str, str], Array] = {}
@@ -485,6 +524,15 @@ class Matcher:
         self.at_place = _index((p.place, j) for j, p in enumerate(profiles) if p.place)
         self.of_owner = _index((p.owner, j) for j, p in enumerate(profiles))
         self.remote = {j for j, p in enumerate(profiles) if p.remote}
+        self.set_indexes = {
+            "offering": self.offering,
+            "seeking": self.seeking,
+            "seeking_any": self.seeking_any,
+            "speaking": self.speaking,
+            "at_place": self.at_place,
+        }
+        self.masks: dict[tuple[str, str], Mask] = {}
+        self.remote_mask = self.column_of(self.remote)
         self.partnered = _index(
             (owner, other)
             for pair in partnered
@@ -531,23 +579,23 @@ class Matcher:
 
     def _ranked_bands(self, scored: Scored, *, top: int) -> tuple[list[tuple[float, int]], bool]:
         """The best `top` with today's crowding, and whether no one unscored could rank."""
-        best = _ranked(scored.mutual, mutual=True, top=top, crowding=self.crowding)
-        complete = _beats(best, scored.mutual_bound, top=top)
+        mutual, one_way = scored.mutual, scored.one_way
+        best = _ranked(mutual.ranked, mutual=True, top=top, crowding=self.crowding)
+        complete = _beats(best, mutual.bound, top=top)
         needed = top - len(best)
-        if needed > 0 and scored.one_way:
-            one_way = _ranked(scored.one_way, mutual=False, top=needed, crowding=self.crowding)
-            complete = complete and _beats(one_way, scored.one_way_bound, top=needed)
-            best += one_way
-        return [(-negative_shown, j) for negative_shown, _, j in best], complete
+        if needed > 0 and one_way.ranked:
+            found = _ranked(one_way.ranked, mutual=False, top=needed, crowding=self.crowding)
+            complete = complete and _beats(found, one_way.bound, top=needed)
+            best += found
+        return [(-negative_shown, j) for negative_shown, _, j, _ in best], complete
 
     def mutual_scores(self, index: int, *, top: int) -> list[tuple[int, float, bool]]:
         """(index, unrounded score, large time gap) of the best `top` mutual partners."""
         me = self.profiles[index]
-        candidates = self.eligible(me, self._mutual(me))
-        scored, _ = self._scored(me, candidates, mutual=True, top=top, crowding=self.crowding)
-        gaps = {j: gap for _, gap, j in scored}
-        best = _ranked(scored, mutual=True, top=top, crowding=self.crowding)
-        return [(j, -negative_raw, gaps[j]) for _, negative_raw, j in best]
+        mutual, _ = self.candidates(me)
+        band = self._scored(me, mutual, mutual=True, top=top, crowding=self.crowding)
+        best = _ranked(band.ranked, mutual=True, top=top, crowding=self.crowding)
+        return [(j, -negative_raw, gap) for _, negative_raw, j, gap in best]
 
     def scored(
         self,
@@ -564,59 +612,61 @@ class Matcher:
         """
         me = self.profiles[index]
         if top < 1:
-            return Scored([], NO_BOUND, [], NO_BOUND)
-        known = known or Scored([], NO_BOUND, [], NO_BOUND)
-        mutual = self._mutual(me)
-        found, bound = self._scored(
-            me,
-            self.eligible(me, mutual),
-            mutual=True,
-            top=top,
-            crowding=crowding,
-            known=known.mutual,
-            slack=slack,
-        )
-        if len(found) >= top:  # fewer scored only when there are fewer candidates
-            return Scored(found, bound, [], NO_BOUND)
-        teachers, learners = self._teachers(me), self._learners(me)
-        one_way = self.eligible(me, set().union(*teachers, *learners) - mutual)
-        return Scored(
-            found,
-            bound,
-            *self._scored(
-                me,
-                one_way,
-                mutual=False,
-                top=top - len(found),
-                crowding=crowding,
-                known=known.one_way,
-                slack=slack,
-            ),
+            return Scored(NO_BAND, NO_BAND)
+        known = known or Scored(NO_BAND, NO_BAND)
+        mutual, one_way = self.candidates(me)
+        search = partial(self._scored, me, top=top, crowding=crowding, slack=slack)
+        found = search(mutual, mutual=True, known=known.mutual)
+        if len(found.ranked) >= top:  # fewer scored only when there are fewer candidates
+            return Scored(found, NO_BAND)
+        needed = top - len(found.ranked)
+        return Scored(found, search(one_way, mutual=False, known=known.one_way, top=needed))
+
+    def candidates(self, me: Profile) -> tuple[Indexes, Indexes]:
+        """Who may be suggested to me, in index order: the mutual ones (each can teach the
+        other something) and the one-way ones. A column of truths per index entry (made on
+        first use) turns the filters into a few `&` and `|` over all open ads, cheaper than
+        set operations over the candidates (thousands for a popular skill)."""
+        teachers = self._any_of("offering", _teaching_skills(me))
+        learners = self._any_of("seeking_any", me.offers)
+        able = self.able(me)
+        return np.flatnonzero(teachers & learners & able), np.flatnonzero(
+            (teachers ^ learners) & able
         )
 
-    def _mutual(self, me: Profile) -> set[int]:
-        learners = self._learners(me)
-        return set().union(*(t & s for t in self._teachers(me) for s in learners))
-
-    def _teachers(self, me: Profile) -> list[set[int]]:
-        """Who offers a skill of my goals, or the skill a qualified goal lies within."""
-        skills = dict.fromkeys(k for key, n in me.needs.items() for k in (key, n.within) if k)
-        return [self.offering[key] for key in skills if key in self.offering]
-
-    def _learners(self, me: Profile) -> list[set[int]]:
-        return [self.seeking_any[key] for key in me.offers if key in self.seeking_any]
-
-    def eligible(self, me: Profile, candidates: set[int]) -> set[int]:
-        """Shared language, same place or both remote, another owner, never partnered."""
-        found: set[int] = set().union(*(candidates & self.speaking[lang] for lang in me.languages))
-        here = found & self.at_place.get(me.place, set()) if me.place else set()
-        found = (here | (found & self.remote)) if me.remote else here
+    def able(self, me: Profile) -> Mask:
+        """`can_meet(me, b)` for every open ad b: a shared language, the same place or both
+        remote, another owner, never partnered."""
+        able = self._any_of("speaking", me.languages)
+        here = self.listed("at_place", me.place)  # no one for "" (`at_place` has no remote)
+        able &= (here | self.remote_mask) if me.remote else here
         for owner in (me.owner, *self.partnered.get(me.owner, ())):
-            found -= self.of_owner.get(owner, set())
+            able[list(self.of_owner.get(owner, ()))] = False
+        return able
+
+    def _any_of(self, index: str, keys: Iterable[str]) -> Mask:
+        """Who is listed in `index` under any of `keys`, as a new column."""
+        found = np.zeros(len(self.profiles), dtype=np.bool_)
+        for key in keys:
+            found |= self.listed(index, key)
         return found
 
+    def listed(self, index: str, key: str) -> Mask:
+        """One entry of an index of sets (`offering`, `seeking`, `seeking_any`, `speaking`,
+        `at_place`) as a column over all open ads; made on first use."""
+        mask = self.masks.get((index, key))
+        if mask is None:
+            listed = self.set_indexes[index].get(key, set())
+            mask = self.masks[(index, key)] = self.column_of(listed)
+        return mask
+
+    def column_of(self, indexes: Collection[int]) -> Mask:
+        mask = np.zeros(len(self.profiles), dtype=np.bool_)
+        mask[np.fromiter(indexes, dtype=np.intp, count=len(indexes))] = True
+        return mask
+
     def can_meet(self, a: Profile, b: Profile) -> bool:
-        """The rules of `eligible` for one pair: language, place, owners, past partnerships."""
+        """The rules of `able` for one pair: language, place, owners, past partnerships."""
         place = a.place == b.place != "" or (a.remote and b.remote)
         return (
             place
@@ -628,47 +678,56 @@ class Matcher:
     def _scored(
         self,
         me: Profile,
-        candidates: set[int],
+        candidates: Indexes,
         *,
         mutual: bool,
         top: int,
         crowding: Mapping[int, float],
-        known: Sequence[tuple[float, bool, int]] = (),
+        known: Band = NO_BAND,
         slack: float = 0.0,
-    ) -> tuple[list[tuple[float, bool, int]], float]:
-        """Candidates as (unrounded score, large time gap, index) in the order of `_order`,
-        and the highest score any candidate left unscored could reach (NO_BOUND if none).
+    ) -> Band:
+        """The candidates scored in the order of `_order`, and the highest score any
+        candidate left unscored could reach (NO_BOUND if none).
 
         Taken only until no one left could come within `slack` points of the last place even
         in their best case. `known`: the first candidates in that order, scored earlier. The
         scores come for all at once (`TimeFit.many`, the floats of one pair at a time): a
         Python loop per candidate cost more than the numbers it saved.
         """
-        scored = list(known)
-        # The best `top` scores shown, negated, sorted.
-        last = [
-            negative_shown
-            for negative_shown, _, _ in _ranked(known, mutual=mutual, top=top, crowding=crowding)
-        ]
         ceilings, skills, found = self._order_columns(me, candidates, mutual)
-        done = len(known)
-        ceilings, skills, found = ceilings[done:], skills[done:], found[done:]
+        done = known.searched
+        if done:
+            ceilings, skills, found = ceilings[done:], skills[done:], found[done:]
         values, gaps = self.time_fit.many(me.index, found)
         raws = _raw_score(skills, values, mutual=mutual)
-        for ceiling, raw, gap, j in zip(
-            ceilings.tolist(), raws.tolist(), gaps.tolist(), found.tolist(), strict=True
+        plain = _limited_many(raws, gaps, 0.0, mutual=mutual)  # as `Band.ranked` keeps them
+        shown = (
+            _limited_many(raws, gaps, _penalties(crowding, found), mutual=mutual)
+            if crowding
+            else plain
+        )
+        # The best `top` scores shown so far, negated, sorted.
+        last = [
+            best[0] for best in _ranked(known.ranked, mutual=mutual, top=top, crowding=crowding)
+        ]
+        searched, bound = len(found), NO_BOUND
+        for n, (ceiling, negative_shown) in enumerate(
+            zip(ceilings.tolist(), (-shown).tolist(), strict=True)
         ):
             if len(last) >= top and ceiling < -last[-1] - slack:
-                return scored, ceiling  # even their best case would not reach it
-            scored.append((raw, gap, j))
-            negative_shown = -_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0))
+                searched, bound = n, ceiling  # even their best case would not reach it
+                break
             if len(last) < top or negative_shown < last[-1]:
                 insort(last, negative_shown)
                 del last[top:]
-        return scored, NO_BOUND
+        return Band(
+            sorted([*known.ranked, *_ranked_rows(plain, raws, gaps, found, searched)]),
+            done + searched,
+            bound,
+        )
 
     def _order(
-        self, me: Profile, candidates: set[int], mutual: bool
+        self, me: Profile, candidates: Indexes, mutual: bool
     ) -> list[tuple[float, float, int]]:
         """(-highest score possible, -skill part, index), best first: the order of search.
 
@@ -680,18 +739,17 @@ class Matcher:
         return list(zip((-ceiling).tolist(), (-skill).tolist(), found.tolist(), strict=True))
 
     def _order_columns(
-        self, me: Profile, candidates: set[int], mutual: bool
+        self, me: Profile, found: Indexes, mutual: bool
     ) -> tuple[Array, Array, Indexes]:
         """The highest score possible, the skill part and the index of each candidate, in the
         order of `_order`."""
-        found = np.fromiter(candidates, dtype=np.intp, count=len(candidates))
-        skill = self._skill_parts(me, candidates, found)
+        skill = self._skill_parts(me, found)
         best_fit = self.time_fit.best_cases(me.index)[self.kinds[found]]
         ceiling = _raw_score(skill, best_fit, mutual=mutual)
         order = np.lexsort((found, -skill, -ceiling))
         return ceiling[order], skill[order], found[order]
 
-    def _skill_parts(self, me: Profile, candidates: set[int], found: Indexes) -> Array:
+    def _skill_parts(self, me: Profile, found: Indexes) -> Array:
         """How much of my goals each candidate in `found` covers + how much of theirs I cover.
 
         Column by column over my skills: a candidate who does not offer or seek a skill adds
@@ -714,10 +772,12 @@ class Matcher:
                 continue
             below = ranks[key] < self._column("wanted", key)[found]
             parts += np.where(below, value * BELOW_WANTED, value) * seeking
+        qualified_keys = [key for key in me.offers if key in self.qualified]
+        candidates = set(found.tolist()) if qualified_keys else set()
         qualified = {
             (j, goal)
-            for key in me.offers
-            for j in candidates & self.qualified_seeking.get(key, set())
+            for key in qualified_keys
+            for j in candidates & self.qualified_seeking[key]
             for goal in self.qualified[key][j]
         }
         if qualified:
@@ -729,9 +789,11 @@ class Matcher:
 
     def _pairs(self, learner: Profile, teacher: Profile) -> tuple[SkillPair, ...]:
         """`_pairs`, once per two ads: the suggestion each way between them needs both."""
-        return self.remembered(
-            ("pairs", learner.index, teacher.index), lambda: _pairs(learner, teacher, self.taxonomy)
-        )
+        key = (learner.index, teacher.index)
+        pairs = self.skill_pairs.get(key)
+        if pairs is None:
+            pairs = self.skill_pairs[key] = _pairs(learner, teacher, self.taxonomy)
+        return pairs
 
     def _column(self, name: str, key: str) -> Array:
         """One skill's index entries as a column over all open ads (0 where absent); made
@@ -799,25 +861,49 @@ def _postings(rows: Iterable[tuple[str, int, float]]) -> dict[str, dict[int, flo
 
 
 def _ranked(
-    scored: Iterable[tuple[float, bool, int]],
-    *,
-    mutual: bool,
-    top: int,
-    crowding: Mapping[int, float],
-) -> list[tuple[float, float, int]]:
-    """The best `top` as (-shown score, -unrounded score, index): ties break by id order."""
-    return heapq.nsmallest(
-        top,
-        (
-            (-_limited(raw, mutual=mutual, gap=gap, crowding=crowding.get(j, 0.0)), -raw, j)
-            for raw, gap, j in scored
-        ),
-    )
+    rows: Sequence[Ranked], *, mutual: bool, top: int, crowding: Mapping[int, float]
+) -> list[Ranked]:
+    """The best `top` of `rows` (ranked without crowding, best first) with `crowding`.
+
+    Crowding only lowers a score, so no row after the first `top` it leaves alone can rank.
+    """
+    found: list[Ranked] = []
+    unchanged = 0
+    for row in rows:
+        if unchanged >= top:
+            break
+        _, negative_raw, j, gap = row
+        points = crowding.get(j, 0.0)
+        if points:
+            shown = _limited(-negative_raw, mutual=mutual, gap=gap, crowding=points)
+            row = (-shown, negative_raw, j, gap)
+        else:
+            unchanged += 1
+        found.append(row)
+    return sorted(found)[:top]
 
 
-def _beats(best: list[tuple[float, float, int]], bound: float, *, top: int) -> bool:
+def _ranked_rows(
+    shown: Array, raws: Array, gaps: npt.NDArray[np.bool_], found: Indexes, count: int
+) -> list[Ranked]:
+    """The first `count` candidates as `Ranked` rows (`shown` without crowding)."""
+    columns = (-shown[:count], -raws[:count], found[:count], gaps[:count])
+    return list(zip(*(column.tolist() for column in columns), strict=True))
+
+
+def _penalties(crowding: Mapping[int, float], found: Indexes) -> Array:
+    """The crowding of each candidate in `found`."""
+    return np.array([crowding.get(j, 0.0) for j in found.tolist()])
+
+
+def _beats(best: list[Ranked], bound: float, *, top: int) -> bool:
     """Does the last place score above `bound`, so no one unscored could take it?"""
     return bound == NO_BOUND or (len(best) >= top and -best[top - 1][0] > bound)
+
+
+def _teaching_skills(me: Profile) -> dict[str, None]:
+    """My goals' skills and the skills qualified goals lie within: who offers one may teach me."""
+    return dict.fromkeys(k for key, n in me.needs.items() for k in (key, n.within) if k)
 
 
 def _same_place(a: Profile, b: Profile) -> bool:
@@ -838,6 +924,14 @@ def _limited(raw: float, *, mutual: bool, gap: bool, crowding: float) -> float:
     """The score shown: capped by a large time gap, lowered by crowding, kept in its band."""
     ceiling = (CAP_MUTUAL if mutual else CAP_ONE_WAY) if gap else raw
     return max(MUTUAL_BASE if mutual else 0.0, min(raw, ceiling) - crowding)
+
+
+def _limited_many(
+    raws: Array, gaps: npt.NDArray[np.bool_], crowding: Array | float, *, mutual: bool
+) -> Array:
+    """`_limited` of many candidates at once, in the same floating-point steps."""
+    ceiling = np.where(gaps, CAP_MUTUAL if mutual else CAP_ONE_WAY, raws)
+    return np.maximum(MUTUAL_BASE if mutual else 0.0, np.minimum(raws, ceiling) - crowding)
 
 
 def cover(learner: Profile, key: str, teacher: Profile) -> tuple[float, str | None]:
@@ -1083,22 +1177,31 @@ def _reasons(
             partial(_written, code, pair, taxonomy),
         )
     ]
-    setting = ("setting", me.setting_facts, other.setting_facts)
-    reasons += remember(setting, lambda: _setting_reasons(me, other, taxonomy.places))
+    reasons += _setting_reasons(me, other, taxonomy.places, remember=remember)
     return tuple(reasons)
 
 
-def _setting_reasons(me: Profile, other: Profile, places: Places) -> list[Reason]:
-    """Languages, place, formats, manager support: all that `Profile.setting_facts` holds."""
-    languages = tuple(sorted(me.languages & other.languages))
+def _setting_reasons(
+    me: Profile, other: Profile, places: Places, *, remember: Remember[Any]
+) -> list[Reason]:
+    """Languages, place, formats, manager support, each remembered by what it reads (the
+    places from the locations)."""
     reasons = [
-        Reason("languages", (("languages", languages),)),
-        _place_reason(me, other, places),
-        _format_reason(me, other),
+        remember(("languages", me.languages, other.languages), lambda: _languages(me, other)),
+        remember(
+            ("place", me.ad.location, other.ad.location),
+            lambda: _place_reason(me, other, places),
+        ),
+        remember(("formats", me.ad.formats, other.ad.formats), lambda: _format_reason(me, other)),
     ]
     if other.ad.manager_support:
-        reasons.append(Reason("manager_both" if me.ad.manager_support else "manager"))
+        code = "manager_both" if me.ad.manager_support else "manager"
+        reasons.append(remember(code, lambda: Reason(code)))
     return reasons
+
+
+def _languages(me: Profile, other: Profile) -> Reason:
+    return Reason("languages", (("languages", tuple(sorted(me.languages & other.languages))),))
 
 
 def _skill_reason(direction: str, pair: SkillPair, taxonomy: Taxonomy) -> Reason:
@@ -1153,8 +1256,7 @@ def _goal_and_note(
     words of the skill itself, which every goal and note of the pair would share.
     """
     assert pair.goal is not None and pair.note is not None
-    names = (pair.seek, pair.offer, taxonomy.display_key(pair.key), pair.name)
-    skill = {stem for text in names for stem in significant_words(text)}
+    skill = _stems(pair.seek, pair.offer, taxonomy.display_key(pair.key), pair.name)
     goal = {k: v for k, v in significant_words(pair.goal).items() if k not in skill}
     note = {k: v for k, v in significant_words(pair.note).items() if k not in skill}
     texts: tuple[tuple[str, ParamValue], ...] = (("seek", pair.seek), ("offer", pair.offer))
@@ -1164,6 +1266,12 @@ def _goal_and_note(
     if len(goal) >= DIFFER_WORDS and len(note) >= DIFFER_WORDS:
         return "differs", (*texts, ("goal", _quote(pair.goal)), ("note", _quote(pair.note)))
     return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _stems(*names: str) -> frozenset[str]:
+    """The stems of the words of a skill's names: one skill pair's, asked for each of its goals."""
+    return frozenset(stem for text in names for stem in significant_words(text))
 
 
 def _quote(text: str) -> str:
