@@ -196,12 +196,12 @@ class StoredChecks:
         version = code_version().encode()
         results: list[Validated | None] = []
         jobs: dict[int, tuple[str, tuple[bytes, str, str]]] = {}
-        for (_, display, schema), data in zip(tasks, read, strict=True):
+        for (path, display, schema), data in zip(tasks, read, strict=True):
             if isinstance(data, Problem):
                 results.append(Validated((data,), None))
                 continue
             key = _key(version, display, schema, data)
-            kept = self._kept(key, data, display)
+            kept = self._kept(key, data, display, path.stem)
             if kept is None:
                 jobs[len(results)] = (key, (data, display, schema))
             results.append(kept)
@@ -216,11 +216,11 @@ class StoredChecks:
                 self.fresh += 1
         return [result for result in results if result is not None]
 
-    def _kept(self, key: str, data: bytes, display: str) -> Validated | None:
+    def _kept(self, key: str, data: bytes, display: str, ident: str) -> Validated | None:
         entry = self.entries.get(key)
         if entry is None:
             return None
-        result = decoded(entry, data, display)
+        result = decoded(entry, data, display, ident=ident)
         if result is not None:
             self.used[key] = entry
         return result
@@ -376,7 +376,7 @@ def _date_text(value: Any) -> str:
     raise TypeError(f"{type(value).__name__} is not data a file loads to")
 
 
-def decoded(entry: Any, data: bytes, display: str) -> Validated | None:
+def decoded(entry: Any, data: bytes, display: str, *, ident: str | None = None) -> Validated | None:
     """The check an entry holds for the file `data` shown as `display`, or None when the
     entry is not one `encoded` could have written."""
     if not isinstance(entry, dict):
@@ -384,7 +384,7 @@ def decoded(entry: Any, data: bytes, display: str) -> Validated | None:
     try:
         if "problems" in entry:
             return _problems_of(entry, display)
-        return _record_of(entry, data, display)
+        return _record_of(entry, data, display, ident or PurePosixPath(display).stem)
     except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError):
         return None
 
@@ -410,12 +410,12 @@ def _problems_of(entry: dict[str, Any], display: str) -> Validated | None:
     return Validated(tuple(problems), None)
 
 
-def _record_of(entry: dict[str, Any], data: bytes, display: str) -> Validated:
+def _record_of(entry: dict[str, Any], data: bytes, display: str, ident: str) -> Validated:
     if set(entry) != {"data", "dates", "raw", "changes"} or type(entry["data"]) is not dict:
         raise TypeError("not an entry")
     loaded: dict[str, Any] = entry["data"]
     for path in _paths(entry["dates"]):
-        _set(loaded, path, dt.date.fromisoformat(_text(_at(loaded, path))))
+        _date_at(loaded, path)
     raw = {_path(path): _text(text) for path, text in _listed(entry["raw"])}
     changes = {
         _path(path): dt.date.fromisoformat(_text(text)) if is_date is True else _text(text)
@@ -425,7 +425,7 @@ def _record_of(entry: dict[str, Any], data: bytes, display: str) -> Validated:
         _at(loaded, path)  # a change replaces a value that is there
     doc = Document(display, loaded, raw, data.decode("utf-8-sig"))  # it loaded: it decodes
     typed = _replaced(loaded, changes)
-    return Validated((), Record(PurePosixPath(display).stem, typed, doc))
+    return Validated((), Record(ident, typed, doc))
 
 
 def _paths(listed: Any) -> Iterator[JsonPath]:
@@ -466,7 +466,9 @@ def _steps_into(data: Any, step: Any) -> bool:
     return type(data) is list and type(step) is int and step >= 0
 
 
-def _set(data: Any, path: JsonPath, value: Any) -> None:
-    container = _at(data, path[:-1])
-    _at(container, path[-1:])  # the place is there
-    container[path[-1]] = value
+def _date_at(data: Any, path: JsonPath) -> None:
+    """Read the text at `path` back as the date it was."""
+    container, last = _at(data, path[:-1]), path[-1]
+    if not _steps_into(container, last):
+        raise TypeError("no such path")
+    container[last] = dt.date.fromisoformat(_text(container[last]))
