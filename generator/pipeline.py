@@ -113,8 +113,6 @@ def check(
         stored = StoredChecks.opened(root, committed=committed)
     check_files = stored.checked if stored is not None else None
     tree = check_tree(root, today, check_file=check_file, check_files=check_files)
-    if stored is not None:
-        stored.save()
     problems = [*tree.problems, *(committed or ())]
     taxonomy: Taxonomy | None = None
     try:
@@ -133,6 +131,8 @@ def check(
             warnings = True
         if warnings:
             problems.extend(place_warnings(tree.ads, taxonomy.places))
+    if stored is not None:  # after the warnings: the places they found are kept too
+        stored.save()
     return Checked(tree, taxonomy, tuple(capped(problems)), today)
 
 

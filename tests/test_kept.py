@@ -21,7 +21,7 @@ import pytest
 from conftest import SAMPLE, TODAY, build_env, copy_site
 
 from generator import pipeline
-from generator.data import kept
+from generator.data import kept, load
 from generator.data.kept import CACHE_DIR, PACK, StoredChecks, decoded, encoded
 from generator.data.load import read_capped
 from generator.data.validate import check_bytes
@@ -349,3 +349,23 @@ def test_the_commands_print_the_same_with_and_without_the_pack(tmp_path: Path) -
                 without.stderr,
             ), args
         assert pack_of(root).is_file()
+
+
+@pytest.mark.usefixtures("cache_on")
+def test_places_found_for_messages_are_kept_with_the_checks(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference = outcome_without_pack(tree, monkeypatch)
+    looked: list[object] = []
+    place_in = load._place_in
+
+    def looking(*args: Any, **kwargs: Any) -> Any:
+        looked.append(args)
+        return place_in(*args, **kwargs)
+
+    monkeypatch.setattr(load, "_place_in", looking)
+    assert outcome(tree) == reference
+    assert looked  # the warnings about skills needed places
+    looked.clear()
+    assert outcome(tree) == reference
+    assert looked == []

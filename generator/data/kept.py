@@ -172,6 +172,9 @@ class StoredChecks:
     """Key -> entry of every file checked in this run: the next pack."""
     fresh: int = 0
     """Entries checked in this run, not read from the pack."""
+    documents: dict[str, tuple[Document, int]] = field(default_factory=dict)
+    """Key -> the document of each record of this run, and how many places its entry
+    held: places found since are added to the entry when the pack is written."""
 
     @classmethod
     def opened(cls, root: Path, *, committed: list[Problem] | None) -> StoredChecks | None:
@@ -212,7 +215,7 @@ class StoredChecks:
             results[index] = result
             entry = encoded(result)
             if entry is not None:
-                self.used[key] = entry
+                self._use(key, entry, result, 0)
                 self.fresh += 1
         return [result for result in results if result is not None]
 
@@ -222,12 +225,23 @@ class StoredChecks:
             return None
         result = decoded(entry, data, display, ident=ident)
         if result is not None:
-            self.used[key] = entry
+            self._use(key, entry, result, len(entry.get("places", ())))
         return result
 
+    def _use(self, key: str, entry: dict[str, Any], result: Validated, places: int) -> None:
+        self.used[key] = entry
+        if result.record is not None:
+            self.documents[key] = (result.record.source, places)
+
     def save(self) -> None:
-        """Write the pack when it would differ from the one read: entries added or gone."""
-        if self.used.keys() != self.entries.keys() or self.fresh:
+        """Write the pack when it would differ from the one read: entries added or gone, or
+        places found that the entries did not hold."""
+        found = 0
+        for key, (doc, places) in self.documents.items():
+            if len(doc.found) > places:
+                self.used[key]["places"] = [[list(p), k, *at] for (p, k), at in doc.found.items()]
+                found += 1
+        if self.used.keys() != self.entries.keys() or self.fresh or found:
             self.write(PACK, code_version(), self.used)
 
     def read(self, name: str, version: str, *, limit: int) -> Any:
@@ -411,7 +425,9 @@ def _problems_of(entry: dict[str, Any], display: str) -> Validated | None:
 
 
 def _record_of(entry: dict[str, Any], data: bytes, display: str, ident: str) -> Validated:
-    if set(entry) != {"data", "dates", "raw", "changes"} or type(entry["data"]) is not dict:
+    if set(entry) - {"places"} != {"data", "dates", "raw", "changes"}:
+        raise TypeError("not an entry")
+    if type(entry["data"]) is not dict:
         raise TypeError("not an entry")
     loaded: dict[str, Any] = entry["data"]
     for path in _paths(entry["dates"]):
@@ -424,8 +440,22 @@ def _record_of(entry: dict[str, Any], data: bytes, display: str, ident: str) -> 
     for path in changes:
         _at(loaded, path)  # a change replaces a value that is there
     doc = Document(display, loaded, raw, data.decode("utf-8-sig"))  # it loaded: it decodes
+    doc.found.update(_places(entry.get("places", [])))
     typed = _replaced(loaded, changes)
     return Validated((), Record(ident, typed, doc))
+
+
+def _places(listed: Any) -> Iterator[tuple[tuple[JsonPath, bool], tuple[int, int]]]:
+    for path, key, line, col in _listed(listed):
+        if type(key) is not bool or not (_place_number(line) and _place_number(col)):
+            raise TypeError("a place is a path, whether it is the key's, a line and a column")
+        yield (_path_or_root(path), key), (line, col)
+
+
+def _path_or_root(steps: Any) -> JsonPath:
+    if type(steps) is not list or not all(type(s) is str or type(s) is int for s in steps):
+        raise TypeError("a path is a list of keys and indexes")
+    return tuple(steps)
 
 
 def _paths(listed: Any) -> Iterator[JsonPath]:
