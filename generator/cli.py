@@ -155,7 +155,7 @@ def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> 
     if fmt == "json":
         _print_partners_json(ad_id, top, root, today)
         return
-    data = gather(root, today, top=top)
+    data = gather(root, today, top=top, warnings=False)
     result = _for_ad(data.suggestions, ad_id, data.ads)
     names = {ad.id: ad.name for ad in data.ads}
     for line in suggestions_text(result, names):
@@ -168,7 +168,7 @@ def _print_partners_json(ad_id: str | None, top: int, root: Path, today: dt.date
     from generator.matching.present import encoded_words, lists_json_text, suggestion_list_json
     from generator.pipeline import modelled
 
-    data = modelled(root, today)
+    data = modelled(root, today, warnings=False)
     form = functools.partial(suggestion_list_json, words=encoded_words())
     lists = suggest_partners_as(
         data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, form=form, top=top
@@ -522,7 +522,7 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
     )
     from generator.pipeline import modelled
 
-    data = modelled(root, today)
+    data = modelled(root, today, warnings=False)
     if fmt == "json":  # each list written by the process that formed it
         form = functools.partial(circle_list_json, words=encoded_words())
         lists = suggest_circles_as(
@@ -550,7 +550,7 @@ def pairings(fmt: str, root: Path, today: dt.date) -> None:
     from generator.matching.present import pairings_json_text, pairings_text, word_ahead
     from generator.pipeline import modelled
 
-    data = modelled(root, today)
+    data = modelled(root, today, warnings=False)
     plan = plan_pairings(
         data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, meanwhile=word_ahead
     )

@@ -7,6 +7,7 @@ plugin and the command line both call `build`; neither re-implements a stage.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -14,16 +15,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.cycles import paused_cycle_collection
+from generator.data.kept import StoredChecks, code_version, committed_cache
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
 from generator.data.validate import CheckedTree, CheckFile, check_tree
 from generator.forks import Forked
-from generator.matching.places import place_warnings
+from generator.matching.places import PLACES_FILE, place_warnings
 from generator.matching.skills import (
+    TAXONOMY_FILE,
     Taxonomy,
     TaxonomyError,
+    kept_resolutions,
     load_taxonomy,
-    reserved_skills,
+    resolutions_json,
+    skill_problems,
     skill_warnings,
 )
 
@@ -85,15 +90,30 @@ def resolve_today(value: str | None = None) -> dt.date:
     return dt.date.today()
 
 
-def check(root: Path, today: dt.date, *, cache: Preview | None = None) -> Checked:
+def check(
+    root: Path, today: dt.date, *, cache: Preview | None = None, warnings: bool = True
+) -> Checked:
     """Every problem in the tree, errors and warnings, sorted; nothing is built. A preview
-    checks again only the files that changed since its last build."""
+    checks again only the files that changed since its last build; otherwise the checks of
+    the last run are kept on disk (`generator.data.kept`), and a file whose bytes are the
+    same is not loaded and checked again.
+
+    `warnings=False` is for a command that shows problems only when there are errors (it
+    stops there): the warnings about skills and places, which cost a fuzzy search and a
+    place in the file each, are then looked for only when an error was found, so the
+    problems it shows are the ones `tandem validate` shows.
+    """
     check_file: CheckFile | None = None
+    committed = committed_cache(root)
+    stored: StoredChecks | None = None
     if cache is not None:
         cache.start()
         check_file = cache.files.check_file
-    tree = check_tree(root, today, check_file=check_file)
-    problems = list(tree.problems)
+    else:
+        stored = StoredChecks.opened(root, committed=committed)
+    check_files = stored.checked if stored is not None else None
+    tree = check_tree(root, today, check_file=check_file, check_files=check_files)
+    problems = [*tree.problems, *(committed or ())]
     taxonomy: Taxonomy | None = None
     try:
         taxonomy = load_taxonomy(root)
@@ -102,10 +122,43 @@ def check(root: Path, today: dt.date, *, cache: Preview | None = None) -> Checke
     else:
         if cache is not None:  # the same skills: what it resolved last time stays resolved
             taxonomy = cache.same("taxonomy", taxonomy)
-        problems.extend(skill_warnings(tree.ads, taxonomy))
-        problems.extend(place_warnings(tree.ads, taxonomy.places))
-        problems.extend(reserved_skills(tree.ads, taxonomy))
+        kept_as = _kept_resolutions(stored, root, taxonomy) if stored is not None else None
+        problems.extend(skill_problems(tree.ads, taxonomy, warnings=warnings))
+        if stored is not None and kept_as is not None:
+            _keep_resolutions(stored, kept_as, taxonomy)
+        if not warnings and has_errors(problems):  # an error is shown with every warning
+            problems.extend(skill_warnings(tree.ads, taxonomy))
+            warnings = True
+        if warnings:
+            problems.extend(place_warnings(tree.ads, taxonomy.places))
+    if stored is not None:  # after the warnings: the places they found are kept too
+        stored.save()
     return Checked(tree, taxonomy, tuple(capped(problems)), today)
+
+
+RESOLVED_PACK = "skills.json"
+"""What each skill as written resolved to, kept beside the checks for the same taxonomy."""
+
+
+def _kept_resolutions(stored: StoredChecks, root: Path, taxonomy: Taxonomy) -> str:
+    """Give the taxonomy's resolver what the last run resolved with the same skills.yml,
+    places.yml and code; the version they are kept for."""
+    version = hashlib.sha256(code_version().encode())
+    for name in (TAXONOMY_FILE, PLACES_FILE):
+        try:
+            version.update(b"\0" + (root / name).read_bytes())
+        except OSError:
+            version.update(b"\0none")
+    kept_as = version.hexdigest()
+    taxonomy.resolver.kept = kept_resolutions(stored.read(RESOLVED_PACK, kept_as, limit=1 << 26))
+    return kept_as
+
+
+def _keep_resolutions(stored: StoredChecks, version: str, taxonomy: Taxonomy) -> None:
+    """Keep what this run resolved, when it resolved anything the last run had not kept."""
+    resolved, kept = taxonomy.resolver.resolved, taxonomy.resolver.kept
+    if resolved.keys() != kept.keys():
+        stored.write(RESOLVED_PACK, version, resolutions_json(resolved))
 
 
 def model_checked(checked: Checked) -> Gathered:
@@ -148,14 +201,15 @@ def matched(data: Gathered, *, top: int = 5) -> Gathered:
     return replace(data, suggestions=suggestions)
 
 
-def modelled(root: Path, today: dt.date) -> Gathered:
-    """Load, validate and model, without matching (circles and the pairing plan)."""
-    return model_checked(check(root, today))
+def modelled(root: Path, today: dt.date, *, warnings: bool = True) -> Gathered:
+    """Load, validate and model, without matching (circles and the pairing plan); a command
+    that shows no warnings passes `warnings=False` (see `check`)."""
+    return model_checked(check(root, today, warnings=warnings))
 
 
-def gather(root: Path, today: dt.date, *, top: int = 5) -> Gathered:
+def gather(root: Path, today: dt.date, *, top: int = 5, warnings: bool = True) -> Gathered:
     """Load, validate, model and match; raise TandemError when any file has an error."""
-    return gather_checked(check(root, today), top=top)
+    return gather_checked(check(root, today, warnings=warnings), top=top)
 
 
 PLAN_BESIDE_FROM = 500

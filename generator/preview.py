@@ -12,43 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
 
-from generator.data.problems import Problem
-from generator.data.validate import Validated, check_bytes, read_data_file
+from generator.data.kept import KeptFiles as KeptFiles  # its home, beside the checks on disk
 from generator.site.render import RenderCache
 
 T = TypeVar("T")
-
-
-@dataclass
-class KeptFiles:
-    """Checked data files by name and schema, with the bytes they were checked from. The
-    bytes, not the size and modification time, decide: an editor that saves twice within
-    the file system's clock tick is still seen, and reading a thousand small files is cheap
-    beside loading them."""
-
-    last: dict[tuple[str, str], tuple[bytes, Validated]] = field(default_factory=dict)
-    now: dict[tuple[str, str], tuple[bytes, Validated]] = field(default_factory=dict)
-
-    def start(self) -> None:
-        """A new build: what the last one checked can be reused, files since gone are not kept."""
-        self.last, self.now = self.now or self.last, {}
-
-    def check_file(self, path: Path, display: str, schema: str) -> Validated:
-        """`generator.data.validate.check_file`, loading and checking changed bytes only."""
-        data = read_data_file(path, display)
-        if isinstance(data, Problem):
-            return Validated((data,), None)
-        key = (display, schema)
-        kept = self.last.get(key)
-        checked = kept[1] if kept is not None and kept[0] == data else check_bytes(data, *key)
-        self.now[key] = (data, checked)
-        return checked
 
 
 class KeptTemplates(BytecodeCache):

@@ -53,7 +53,7 @@ def published_env(root: Path) -> dict[str, str]:
         for name, value in os.environ.items()
         if not name.startswith("TANDEM_") and name != "SOURCE_DATE_EPOCH"
     }
-    return {**env, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+    return {**env, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1", "TANDEM_CACHE": "off"}
 
 
 def tandem(root: Path, *args: str) -> str:

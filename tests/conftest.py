@@ -24,6 +24,11 @@ EPOCH = "1795392000"  # 2026-11-23T00:00:00Z
 SITE_FILES = (REPO / "mkdocs.yml", REPO / "docs", REPO / "theme")
 """The site's configuration, owned by maintainers: taken from the repository."""
 
+os.environ["TANDEM_CACHE"] = "off"
+"""No checks kept on disk (`generator.data.kept`): the suite must leave no `.cache/` in its
+data or the repository, and tests that count checks or compare runs need every run cold.
+tests/test_kept.py switches it on, in trees of its own."""
+
 
 def copy_site(dest: Path, *, data: bool = True) -> Path:
     """A copy of the site's configuration, the sample's skills and places and, unless told
@@ -45,7 +50,13 @@ def copy_site(dest: Path, *, data: bool = True) -> Path:
 def build_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("TANDEM_")}
     env.update(
-        {"TANDEM_TODAY": TODAY, "SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1"}, **extra
+        {
+            "TANDEM_TODAY": TODAY,
+            "SOURCE_DATE_EPOCH": EPOCH,
+            "NO_MKDOCS_2_WARNING": "1",
+            "TANDEM_CACHE": "off",
+        },
+        **extra,
     )
     return env
 

@@ -31,6 +31,7 @@ def published_env() -> dict[str, str]:
         if not name.startswith("TANDEM_") and name != "SOURCE_DATE_EPOCH"
     }
     env["NO_MKDOCS_2_WARNING"] = "1"
+    env["TANDEM_CACHE"] = "off"  # no .cache/ left in the repository by the suite
     return env
 
 

@@ -119,6 +119,12 @@ class Document:
     def keys(self) -> Mapping[JsonPath, Place]:
         return self.places.keys
 
+    @cached_property
+    def found(self) -> dict[tuple[JsonPath, bool], Place]:
+        """Every place asked for so far, by path and whether it was the key's (a cache like
+        `places`); checks kept on disk bring the places an earlier run found in this text."""
+        return {}
+
     def position(self, path: JsonPath, *, key: bool = False) -> Place:
         """Where `path` stands; the key when asked and known, else the nearest known value.
 
@@ -126,6 +132,13 @@ class Document:
         to it; past `TARGETED_PLACES` the file's whole map is built once, so a file with
         thousands of messages is read a bounded number of times.
         """
+        asked = (path, key)
+        place = self.found.get(asked)
+        if place is None:
+            place = self.found[asked] = self._position(path, key=key)
+        return place
+
+    def _position(self, path: JsonPath, *, key: bool) -> Place:
         if "places" not in self.__dict__ and len(self._asked) < TARGETED_PLACES:
             self._asked.append(None)
             wanted, as_key = _known_path(self.data, path, key=key)

@@ -15,7 +15,7 @@ import difflib
 import json
 import os
 import stat
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -152,6 +152,9 @@ def iter_data_files(root: Path, folder: str) -> list[Path]:
 
 CheckFile = Callable[[Path, str, str], "Validated"]
 """(path, path as shown, schema) -> the file's check; a preview passes one that remembers."""
+CheckFiles = Callable[[Sequence[tuple[Path, str, str]]], list["Validated"]]
+"""The same for a list of files, in its order; the commands pass one that keeps checks on
+disk (`generator.data.kept.StoredChecks.checked`)."""
 
 
 def check_tree(
@@ -159,6 +162,7 @@ def check_tree(
     today: dt.date,
     *,
     check_file: CheckFile | None = None,
+    check_files: CheckFiles | None = None,
     parallel_from: int = PARALLEL_FROM,
 ) -> CheckedTree:
     """Load, schema-check and cross-check every ad and partnership log below `root`.
@@ -166,7 +170,8 @@ def check_tree(
     The files are checked each on its own, on two cores for a large tree (see
     `generator.data.pool`); the rules across files run here, on what came back in order.
     A preview passes its own `check_file`, which checks again only what changed; it runs
-    here, in one process.
+    here, in one process. The commands pass `check_files`, which does the same with the
+    checks of the last run kept on disk.
     """
     found = {folder: discover(root, folder) for folder in SCHEMA_OF}
     tasks = [
@@ -177,6 +182,8 @@ def check_tree(
     _build_validators()  # once, before a fork, so both processes have them
     if check_file is not None:
         results = [check_file(*task) for task in tasks]
+    elif check_files is not None:
+        results = check_files(tasks)
     else:
         results = checked_in_order(_check_task, tasks, parallel_from=parallel_from)
     checked = zip((display for _, display, _ in tasks), results, strict=True)

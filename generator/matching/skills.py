@@ -492,18 +492,33 @@ class SkillResolver:
     taxonomy: Taxonomy
     _cache: dict[str, Resolution] = field(default_factory=dict, repr=False)
     _spellings: dict[str, str] = field(default_factory=dict, repr=False)
+    kept: Mapping[str, Resolution] = field(default_factory=dict, repr=False)
+    """What texts resolved to in an earlier run with the same taxonomy and code (read from
+    `.cache/tandem/`): taken instead of resolving again."""
 
     def resolve_all(self, texts: Iterable[str]) -> dict[str, Resolution]:
         """Every text as written -> its resolution."""
         return {text: self.resolve(text) for text in dict.fromkeys(texts)}
 
+    @property
+    def resolved(self) -> Mapping[str, Resolution]:
+        """Every text resolved so far, its parts in brackets included."""
+        return self._cache
+
     def resolve(self, text: str) -> Resolution:
         found = self._cache.get(text)
         if found is None:
-            found = self._cache[text] = self._resolve(text)
+            found = self._cache[text] = self._kept(text) or self._resolve(text)
             if found.closeness == "unknown":
                 shown = self._spellings.setdefault(found.key, text.strip())
                 self._spellings[found.key] = min(shown, text.strip(), key=_display_order)
+        return found
+
+    def _kept(self, text: str) -> Resolution | None:
+        found = self.kept.get(text)
+        if found is not None:
+            for part in _qualified_parts(text):  # as `_resolve` would: their spellings count
+                self.resolve(part)
         return found
 
     def spelling_of(self, key: str) -> str | None:
@@ -569,6 +584,43 @@ class SkillResolver:
         return Resolution(text, key, 100, "unknown")
 
 
+def resolutions_json(resolved: Mapping[str, Resolution]) -> dict[str, list[Any]]:
+    """Resolutions as JSON values, for `kept_resolutions` in a later run."""
+    return {
+        text: [found.key, found.similarity, found.closeness, found.term, found.focus]
+        for text, found in resolved.items()
+    }
+
+
+_CLOSENESS: tuple[Closeness, ...] = ("exact", "spelling", "fuzzy", "unknown")
+
+
+def kept_resolutions(value: Any) -> dict[str, Resolution]:
+    """The resolutions `resolutions_json` wrote; anything not as it writes them is left out
+    (the text is then resolved again)."""
+    if type(value) is not dict:
+        return {}
+    kept = {}
+    for text, fields in value.items():
+        found = _resolution_of(text, fields)
+        if found is not None:
+            kept[text] = found
+    return kept
+
+
+def _resolution_of(text: Any, fields: Any) -> Resolution | None:
+    if type(fields) is not list or len(fields) != 5:
+        return None
+    key, similarity, closeness, term, focus = fields
+    if type(key) is not str or closeness not in _CLOSENESS:
+        return None
+    if type(similarity) is not int or not 0 <= similarity <= 100:
+        return None
+    if not all(part is None or type(part) is str for part in (term, focus)):
+        return None
+    return Resolution(text, key, similarity, closeness, term, focus)
+
+
 def _display_order(text: str) -> tuple[bool, bool, str]:
     return text[:1].islower(), text.isupper(), text
 
@@ -625,9 +677,26 @@ def typo_distance(a: str, b: str) -> int:
 
 def skill_warnings(records: Mapping[str, Record], taxonomy: Taxonomy) -> list[Problem]:
     """A warning at each skill that is close to a taxonomy spelling without being one."""
+    return [p for p in skill_problems(records, taxonomy) if p.severity == "warning"]
+
+
+def reserved_skills(records: Mapping[str, Record], taxonomy: Taxonomy) -> list[Problem]:
+    """An error at each skill whose page would be one the site keeps (`Index`)."""
+    return skill_problems(records, taxonomy, warnings=False)
+
+
+def skill_problems(
+    records: Mapping[str, Record], taxonomy: Taxonomy, *, warnings: bool = True
+) -> list[Problem]:
+    """`reserved_skills` and, unless told not to, `skill_warnings`, from one pass over the
+    skills: a warning needs the place of its skill in the file, which a command that shows
+    no warnings need not look for."""
     problems = []
     for record, path, text, found in _resolved_skills(records, taxonomy):
-        if found.is_close and found.term is not None:
+        if found.key in RESERVED:
+            line, col = record.position(path)
+            problems.append(Problem(record.path, line, col, reserved_skill(text, found.key)))
+        if warnings and found.is_close and found.term is not None:
             line, col = record.position(path)
             problems.append(
                 Problem(
@@ -641,16 +710,6 @@ def skill_warnings(records: Mapping[str, Record], taxonomy: Taxonomy) -> list[Pr
                     "warning",
                 )
             )
-    return problems
-
-
-def reserved_skills(records: Mapping[str, Record], taxonomy: Taxonomy) -> list[Problem]:
-    """An error at each skill whose page would be one the site keeps (`Index`)."""
-    problems = []
-    for record, path, text, found in _resolved_skills(records, taxonomy):
-        if found.key in RESERVED:
-            line, col = record.position(path)
-            problems.append(Problem(record.path, line, col, reserved_skill(text, found.key)))
     return problems
 
 
