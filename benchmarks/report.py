@@ -22,6 +22,8 @@ TARGET_SIZE = 10_000
 CHART_WIDTH = 44
 CHART_LABELS = {
     "load": "load",
+    "validate_warm": "validate, kept",
+    "match_warm": "match, kept",
     "render": "gather + render",
     "build": "full strict build",
     "plain": "plain MkDocs build",
@@ -122,6 +124,8 @@ ROWS = (
     Row("load: read every YAML file", _stage("load")),
     Row("`tandem validate`", _stage("validate"), "≤ 4 s", _at_most("validate", 4)),
     Row("`tandem match --format json`", _stage("match"), "≤ 3 s", _at_most("match", 3)),
+    Row("`tandem validate`, checks kept from a run before", _stage("validate_warm")),
+    Row("`tandem match --format json`, checks kept", _stage("match_warm")),
     Row(
         "`tandem circles --format json`",
         _stage("circles"),
