@@ -17,15 +17,22 @@ import datetime as dt
 import html
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
 import markdown
 import nh3
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    Environment,
+    PackageLoader,
+    StrictUndefined,
+    pass_context,
+    select_autoescape,
+)
 from jinja2.bccache import BytecodeCache
+from jinja2.runtime import Context as TemplateContext
 from markupsafe import Markup
 
 from generator.data.markdown_cost import markdown_hazard
@@ -178,8 +185,10 @@ def compact_json(value: Any) -> Markup:
 
 
 def _site_environment(site: SiteIndex) -> Environment:
-    """The filters that need the site's data: skill keys and the age of an ad."""
+    """The filters that need the site's data: skill keys and the age of an ad; and the
+    macros rendered once per value."""
     env = _environment(site.locale)
+    env.filters.update(_macros_once(env))
     env.filters["skill_key"] = site.data.taxonomy.key_of
     env.filters["posted_ago"] = partial(_posted_ago, today=site.data.today, locale=site.locale)
     env.filters["expires_in"] = partial(_expires_in, today=site.data.today, locale=site.locale)
@@ -187,6 +196,35 @@ def _site_environment(site: SiteIndex) -> Environment:
     # visitor's day is another one, replacing the words for the build's distance.
     env.globals["built_on"] = site.data.today.isoformat()
     return env
+
+
+ONCE_MACROS = ("skill_chip", "written_as", "cautions", "reasons")
+"""Macros of `_macros.html` that templates use as filters (`{{ skill | skill_chip }}`), each
+distinct value rendered once: an ad's partners and their skills show on many ad pages, some
+25 times a page. They read only their value, `root` and `t`."""
+
+
+def _macros_once(env: Environment) -> dict[str, Callable[[TemplateContext, Any], Markup]]:
+    modules: dict[str, Any] = {}  # root -> _macros.html's macros, for pages that deep
+    made: dict[tuple[str, str, Any], Markup] = {}
+
+    def macros(root: str) -> Any:
+        if root not in modules:
+            modules[root] = env.get_template("_macros.html").make_module({"root": root})
+        return modules[root]
+
+    def once(name: str) -> Callable[[TemplateContext, Any], Markup]:
+        @pass_context
+        def rendered(context: TemplateContext, value: Any) -> Markup:
+            key = (name, context["root"], value)
+            found = made.get(key)
+            if found is None:
+                found = made[key] = getattr(macros(key[1]), name)(value)
+            return found
+
+        return rendered
+
+    return {name: once(name) for name in ONCE_MACROS}
 
 
 # Worded as `Intl.RelativeTimeFormat` words a distance in days ("yesterday", "3 days ago",
