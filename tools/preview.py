@@ -8,8 +8,8 @@ address as `site_url`, a temporary site folder), then for each step writes or de
 files it names (a JSON list of {path below ROOT: new text, or null to delete}) and rebuilds
 as serve's builder does after a change: the configuration loaded again, the same plugin
 objects. The site after build N is copied to OUT/N (OUT `-`: not kept). Prints one JSON
-line per build: its CPU seconds (`time.process_time`, the whole rebuild) and the seconds
-MkDocs reports.
+line per build: its CPU seconds (`time.process_time`, the whole rebuild), the seconds
+MkDocs reports and how many pages it took unrendered from the last builds (`kept`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,8 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+
+from generator.plugin import TandemPlugin
 
 SERVED_AT = "http://127.0.0.1:8000/"
 Step = dict[str, str | None]
@@ -62,6 +64,12 @@ def _apply(root: Path, step: Step) -> None:
             path.write_text(text, "utf-8")
 
 
+def _kept_outputs(config: MkDocsConfig) -> int:
+    """How many pages the last build took from a preview's kept outputs."""
+    plugin = config.plugins.get("tandem")
+    return plugin.cache.outputs.reused if isinstance(plugin, TandemPlugin) else 0
+
+
 def rebuild_all(root: Path, out: Path | None, steps: list[Step]) -> list[dict[str, Any]]:
     """The first build and one rebuild per step; each site copied to out/<number>."""
     reported = _Reported()
@@ -77,7 +85,10 @@ def rebuild_all(root: Path, out: Path | None, steps: list[Step]) -> list[dict[st
             started = time.process_time()
             build(config if number == 0 else _config(root, site_dir), serve_url=SERVED_AT)
             cpu = time.process_time() - started
-            times.append({"build": number, "cpu": round(cpu, 3), "mkdocs": reported.seconds})
+            kept = _kept_outputs(config)
+            times.append(
+                {"build": number, "cpu": round(cpu, 3), "mkdocs": reported.seconds, "kept": kept}
+            )
             if out is not None:
                 shutil.copytree(site_dir, out / str(number))
         config.plugins.on_shutdown()
