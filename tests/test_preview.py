@@ -57,12 +57,18 @@ def edited(root: Path, name: str, old: str, new: str) -> str:
 JANA = "ads/jana-schulz.yml"
 LOG = "partnerships/negotiation-and-numbers.yml"
 THEME = "theme/main.html"  # compiled templates are kept: an edit must still show
+LINKED = "ads/priya-raman.yml"  # among other ads' suggested partners, in no log
+PARTNER = "ads/markus-schneider.yml"  # a partner in a log: named on its page
+LEAVING = "ads/james-wilson.yml"  # a partner in a log: linked while live, named after
+ENGLISH = "partials/languages/en.html"  # Material's English words, on every page
 
 
 def edits(root: Path) -> list[tuple[str, Step]]:
     """Each kind of edit a preview sees, in order, each made on the tree the last one left."""
     jana = (root / JANA).read_text("utf-8")
     docker = edited(root, JANA, "skill: Kubernetes", "skill: Docker")
+    nav = edited(root, "mkdocs.yml", "- stats/index.md", "- Numbers: stats/index.md")
+    english = _material_words()
     return [
         ("a skill changes", {JANA: docker}),
         ("an ad is added", {"ads/new-person.yml": jana.replace("Jana Schulz", "New Person")}),
@@ -78,8 +84,34 @@ def edits(root: Path) -> list[tuple[str, Step]]:
             "a theme template changes",
             {THEME: edited(root, THEME, "nofollow", "nofollow, noarchive")},
         ),
+        ("an ad that other pages link is deleted", {LINKED: None}),
+        ("a person is renamed", {PARTNER: edited(root, PARTNER, "Schneider", "Schneider-Ek")}),
+        (
+            "an ad leaves the market",
+            {LEAVING: edited(root, LEAVING, "status: open", "status: paused")},
+        ),
+        ("the nav changes", {"mkdocs.yml": nav}),
+        ("the theme's words change", {f"theme/{ENGLISH}": english}),
         ("the edit is undone", {JANA: jana}),
+        (
+            "the site's language changes",
+            {"mkdocs.yml": nav.replace("language: en", "language: de")},
+        ),
     ]
+
+
+KEPT_AFTER = {"a skill changes", "a comment only", "a log changes", "the edit is undone"}
+KEPT_AFTER |= {"an ad that other pages link is deleted", "a person is renamed"}
+KEPT_AFTER |= {"an ad leaves the market", "an ad is added", "an ad is deleted"}
+"""Edits after which the preview must take pages unrendered from the last build (so the
+comparison with a fresh build holds that path to it)."""
+
+
+def _material_words() -> str:
+    import material
+
+    path = Path(material.__file__).parent / "templates" / ENGLISH
+    return path.read_text("utf-8").replace("Skip to content", "Skip to the content")
 
 
 @pytest.fixture()
@@ -96,11 +128,14 @@ def test_every_rebuild_equals_a_fresh_build(two_trees, tmp_path: Path) -> None:
     steps = edits(previewed)
     times = run_preview(previewed, tmp_path / "kept", [step for _, step in steps])
     assert len(times) == len(steps) + 1
+    kept = {what: times[number]["kept"] for number, (what, _) in enumerate(steps, start=1)}
+    assert [what for what in KEPT_AFTER if kept[what] == 0] == []
     for number, (what, step) in enumerate(steps, start=1):
         for name, text in step.items():
             if text is None:
                 (fresh / name).unlink()
             else:
+                (fresh / name).parent.mkdir(parents=True, exist_ok=True)
                 (fresh / name).write_text(text, "utf-8")
         run_preview(fresh, tmp_path / f"fresh-{number}", [])
         print(what)  # shown when the comparison below fails

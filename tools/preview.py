@@ -61,6 +61,7 @@ def _apply(root: Path, step: Step) -> None:
         if text is None:
             path.unlink()
         else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
 
 
