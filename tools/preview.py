@@ -9,7 +9,8 @@ files it names (a JSON list of {path below ROOT: new text, or null to delete}) a
 as serve's builder does after a change: the configuration loaded again, the same plugin
 objects. The site after build N is copied to OUT/N (OUT `-`: not kept). Prints one JSON
 line per build: its CPU seconds (`time.process_time`, the whole rebuild), the seconds
-MkDocs reports and how many pages it took unrendered from the last builds (`kept`).
+MkDocs reports, how many pages it took unrendered from the last builds (`kept`) and how
+many bodies Tandem rendered (`rendered`; the others were kept).
 """
 
 from __future__ import annotations
@@ -65,10 +66,13 @@ def _apply(root: Path, step: Step) -> None:
             path.write_text(text, "utf-8")
 
 
-def _kept_outputs(config: MkDocsConfig) -> int:
-    """How many pages the last build took from a preview's kept outputs."""
+def _reuse(config: MkDocsConfig) -> dict[str, int]:
+    """How many pages the last build took unrendered from a preview's kept outputs, and how
+    many bodies Tandem rendered (the rest it kept)."""
     plugin = config.plugins.get("tandem")
-    return plugin.cache.outputs.reused if isinstance(plugin, TandemPlugin) else 0
+    if not isinstance(plugin, TandemPlugin):
+        return {}
+    return {"kept": plugin.cache.outputs.reused, "rendered": plugin.cache.render.rendered}
 
 
 def rebuild_all(root: Path, out: Path | None, steps: list[Step]) -> list[dict[str, Any]]:
@@ -86,10 +90,8 @@ def rebuild_all(root: Path, out: Path | None, steps: list[Step]) -> list[dict[st
             started = time.process_time()
             build(config if number == 0 else _config(root, site_dir), serve_url=SERVED_AT)
             cpu = time.process_time() - started
-            kept = _kept_outputs(config)
-            times.append(
-                {"build": number, "cpu": round(cpu, 3), "mkdocs": reported.seconds, "kept": kept}
-            )
+            took = {"build": number, "cpu": round(cpu, 3), "mkdocs": reported.seconds}
+            times.append(took | _reuse(config))
             if out is not None:
                 shutil.copytree(site_dir, out / str(number))
         config.plugins.on_shutdown()
