@@ -8,6 +8,7 @@ of the tree as it stood then.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, build_env
+from jinja2 import DictLoader, Environment
+
+from generator.preview import KeptOutputs, shown
 
 Step = dict[str, str | None]
 
@@ -183,3 +187,80 @@ def test_the_rebuild_benchmark_runs_and_each_edit_changes_an_ad(
     printed = capsys.readouterr().out
     assert printed.count("s as MkDocs reports") == 6
     assert "median of 6 rebuilds" in printed
+
+
+def _env(templates: dict[str, str]) -> Environment:
+    return Environment(loader=DictLoader(templates), autoescape=True)
+
+
+MAIN = {"main.html": "{{ nav }} {{ page }}"}
+
+
+def _kept_once(context: dict[str, str | None], fixed: dict[str, str | None]) -> KeptOutputs:
+    """Outputs kept from one build whose page render read `nav` and `page`."""
+    kept = KeptOutputs()
+    env = _env(MAIN)
+    kept.start(env, context=context, fixed=fixed)
+    assert env.get_template("main.html").render(nav="a", page="p", pages="1") == "a p"
+    kept.keep("x.md", ("x", "body"), b"a p")
+    kept.finish()
+    assert kept.read >= {"nav", "page"} and "pages" not in kept.read
+    return kept
+
+
+def test_kept_outputs_are_reused_while_the_page_and_what_its_render_read_are_the_same() -> None:
+    kept = _kept_once({"nav": "a", "pages": "1"}, {"day": "d"})
+    kept.start(_env(MAIN), context={"nav": "a", "pages": "2"}, fixed={"day": "d"})  # not read
+    assert kept.reuse("x.md", ("x", "other body")) is None
+    assert kept.reuse("x.md", ("x", "body")) == b"a p"
+
+
+@pytest.mark.parametrize(
+    ("context", "fixed"),
+    [({"nav": "b", "pages": "1"}, {"day": "d"}), ({"nav": "a", "pages": "1"}, {"day": "e"})],
+)
+def test_kept_outputs_are_dropped_when_a_site_wide_input_changes(
+    context: dict[str, str | None], fixed: dict[str, str | None]
+) -> None:
+    kept = _kept_once({"nav": "a", "pages": "1"}, {"day": "d"})
+    kept.start(_env(MAIN), context=context, fixed=fixed)
+    assert kept.reuse("x.md", ("x", "body")) is None
+
+
+def test_kept_outputs_are_dropped_when_a_template_they_loaded_changes_or_moves() -> None:
+    kept = KeptOutputs()
+    env = _env({"main.html": "{% include 'part.html' %}", "part.html": "x"})
+    kept.start(env, context={}, fixed={})
+    env.get_template("main.html").render(page="p")
+    kept.keep("x.md", "key", b"x")
+    kept.finish()
+    assert set(kept.templates) == {"main.html", "part.html"}
+    same = {"main.html": "{% include 'part.html' %}", "part.html": "x"}
+    kept.start(_env(same), context={}, fixed={})
+    assert kept.reuse("x.md", "key") == b"x"
+    kept.finish()
+    for changed in [same | {"part.html": "y"}, {"main.html": same["main.html"]}]:
+        kept.start(_env(changed), context={}, fixed={})
+        assert kept.reuse("x.md", "key") is None
+
+
+def test_a_value_shown_by_its_address_is_never_the_same() -> None:
+    kept = KeptOutputs()
+    marker = object()
+    kept.start(_env({}), context={}, fixed={"odd": shown(marker)})
+    kept.keep("x.md", "key", b"x")
+    kept.finish()
+    kept.start(_env({}), context={}, fixed={"odd": shown(marker)})
+    assert kept.reuse("x.md", "key") is None
+
+
+def test_the_rebuild_benchmark_refuses_a_tree_with_errors_on_its_day(tmp_path: Path) -> None:
+    """A preview of a tree with errors shows them and renders nothing: timing it says
+    nothing of a rebuild (the synthetic trees are valid only from the day they were made)."""
+    from benchmarks import serve
+    from benchmarks.synth import write_site
+
+    root = tmp_path / "tree"
+    write_site(root, ads=12, logs=2, today=dt.date(2026, 12, 1), repo=REPO)
+    with pytest.raises(SystemExit, match="has errors on 2026-01-01"):
+        serve.main([str(root), "--rounds", "1", "--today", "2026-01-01"])

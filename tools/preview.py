@@ -10,7 +10,8 @@ as serve's builder does after a change: the configuration loaded again, the same
 objects. The site after build N is copied to OUT/N (OUT `-`: not kept). Prints one JSON
 line per build: its CPU seconds (`time.process_time`, the whole rebuild), the seconds
 MkDocs reports, how many pages it took unrendered from the last builds (`kept`) and how
-many bodies Tandem rendered (`rendered`; the others were kept).
+many bodies Tandem rendered (`rendered`; the others were kept) and whether it showed the
+data's errors instead (`problems`).
 """
 
 from __future__ import annotations
@@ -66,13 +67,17 @@ def _apply(root: Path, step: Step) -> None:
             path.write_text(text, "utf-8")
 
 
-def _reuse(config: MkDocsConfig) -> dict[str, int]:
-    """How many pages the last build took unrendered from a preview's kept outputs, and how
-    many bodies Tandem rendered (the rest it kept)."""
+def _reuse(config: MkDocsConfig) -> dict[str, int | bool]:
+    """How many pages the last build took unrendered from a preview's kept outputs, how many
+    bodies Tandem rendered (the rest it kept), and whether it showed the data's errors."""
     plugin = config.plugins.get("tandem")
     if not isinstance(plugin, TandemPlugin):
         return {}
-    return {"kept": plugin.cache.outputs.reused, "rendered": plugin.cache.render.rendered}
+    return {
+        "kept": plugin.cache.outputs.reused,
+        "rendered": plugin.cache.render.rendered,
+        "problems": bool(plugin.notice),
+    }
 
 
 def rebuild_all(root: Path, out: Path | None, steps: list[Step]) -> list[dict[str, Any]]:
