@@ -6,9 +6,11 @@ ROOT is a site tree (`python -m benchmarks.synth ROOT --ads 1000`); it is copied
 round and never changed. Each round starts a fresh process (tools/preview.py) that builds the
 copy once as `mkdocs serve` starts, then rebuilds after each of six edits: a skill changed,
 hours changed, a goal reworded, an ad added, that ad deleted, a comment added. Prints each
-rebuild's CPU seconds and the seconds MkDocs reports, and their medians. Set PYTHONPATH to
-another checkout to time its code with this tree and these edits (tools/preview.py is run
-by its path, so the checkout named first is the one imported).
+rebuild's CPU seconds and the seconds MkDocs reports, and their medians. A tree with errors
+on the day given is refused (the preview would show the errors instead of building): give
+the --today it was made for. Set PYTHONPATH to another checkout to time its code with this
+tree and these edits (tools/preview.py is run by its path, so the checkout named first is
+the one imported).
 """
 
 from __future__ import annotations
@@ -74,6 +76,11 @@ def one_round(root: Path, *, today: dt.date) -> list[dict[str, float]]:
             check=True,
         )
     builds = [json.loads(line) for line in result.stdout.splitlines()]
+    if any(b.get("problems") for b in builds):
+        raise SystemExit(
+            f"{root} has errors on {today}: a preview then shows them and renders nothing, which "
+            "says nothing of a rebuild's time; pass the --today the tree was made for"
+        )
     return [b for b in builds if b["build"] > 0]
 
 

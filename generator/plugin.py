@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import Environment
-from mkdocs.commands.build import _build_page
+from mkdocs import utils
+from mkdocs.commands.build import _build_page, get_context
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -35,7 +36,7 @@ from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
 from generator.forks import Forked, can_fork
 from generator.pipeline import Site, build, resolve_today
-from generator.preview import Preview
+from generator.preview import KeptOutputs, Preview, Shown, shown
 from generator.site.forge import FORGE_KINDS, forge_from_config
 from generator.site.i18n import DEFAULT_LANGUAGE, SUPPORTED, Locale, locale_for
 from generator.site.render import Page, render_problems
@@ -68,6 +69,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.dirty = False
         self.nav: Navigation | None = None
         self.handoff: PageHandoff | None = None  # pages a second process builds
+        self.kept: KeptPages | None = None  # a preview's pages not rendered again
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Having this hook also keeps this one object across the rebuilds of `mkdocs serve`,
@@ -187,7 +189,20 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             env.bytecode_cache = self.cache.templates
         if self._may_hand_off(config) and self.nav is not None:
             self.handoff = PageHandoff.start(files, config=config, nav=self.nav, env=env)
+        self.kept = self._keep_pages(files, config=config, env=env)
         return env
+
+    def _keep_pages(
+        self, files: Files, *, config: MkDocsConfig, env: Environment
+    ) -> KeptPages | None:
+        """In a preview, the generated pages whose output is kept from an earlier rebuild
+        leave `files` (see `KeptPages`); not beside other plugins, which might change a
+        page's output or keep something of the pages they see."""
+        if not self.serving or self.dirty or not set(config.plugins) <= PLUGINS_BESIDE_HANDOFF:
+            self.cache.outputs.drop()
+            return None
+        assert self.nav is not None
+        return KeptPages.start(self.cache.outputs, files, config=config, nav=self.nav, env=env)
 
     def _may_hand_off(self, config: MkDocsConfig) -> bool:
         """Not in a preview (`--dirty` and `mkdocs serve` build pages of their own choice),
@@ -203,6 +218,8 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def on_template_context(self, context: Any, *, template_name: str, config: MkDocsConfig) -> Any:
         if self.handoff is not None:  # the sitemap lists every page, also those handed off
             context["pages"] = self.handoff.pages
+        if self.kept is not None:  # … and those kept
+            context["pages"] = self.kept.pages
         return context
 
     @event_priority(100)  # before any other plugin looks at the built site
@@ -211,7 +228,14 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         if handoff is not None:
             handoff.finish()
 
+    @event_priority(100)
+    def _write_kept_pages(self, *, config: MkDocsConfig) -> None:
+        kept, self.kept = self.kept, None
+        if kept is not None:
+            kept.write()
+
     def on_build_error(self, *, error: Exception) -> None:
+        self.kept = None
         handoff, self.handoff = self.handoff, None
         if handoff is not None:
             handoff.stop()
@@ -232,7 +256,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         merged = merged_search_index(index.read_text("utf-8"), self.entries, locale)
         index.write_text(merged, "utf-8")
 
-    on_post_build = CombinedEvent(_wait_for_handoff, _merge_search_index)
+    on_post_build = CombinedEvent(_wait_for_handoff, _write_kept_pages, _merge_search_index)
 
     def on_page_context(
         self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation
@@ -244,12 +268,16 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             self.listing.active = True
         if self.handoff is not None:
             context["pages"] = self.handoff.pages
+        if self.kept is not None:
+            context["pages"] = self.kept.pages
         return context
 
     def on_post_page(self, output: str, *, page: MkDocsPage, config: MkDocsConfig) -> str:
         if self.listing is not None:
             self.listing.active = False
             self.listing = None
+        if self.kept is not None:
+            self.kept.keep(page, output)
         return output
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -378,6 +406,124 @@ class _Keeper(logging.Handler):
             kept.exc_text = logging.Formatter().formatException(record.exc_info)
         kept.exc_info = None
         self.records.append(kept)
+
+
+class KeptPages:
+    """One preview rebuild's use of `KeptOutputs`: a generated page outside the navigation
+    whose key (address, title, front matter, body after every plugin's `on_page_content`) and
+    site-wide inputs are those of an earlier rebuild is not rendered again. Like the build's
+    hand-off, it leaves `files` after `on_env`, whatever lists pages gets the whole list
+    back, and its kept bytes are written into the folder serve has just emptied, after the
+    static files, where MkDocs would have written it. The search plugin skips these pages
+    either way (Tandem writes their entries)."""
+
+    def __init__(self, outputs: KeptOutputs, pages: Sequence[File]) -> None:
+        self.outputs = outputs
+        self.pages = pages  # every page, as MkDocs lists them
+        self.keys: dict[str, Any] = {}  # the pages rendered in this build, by source
+        self.reused: list[tuple[File, bytes]] = []
+
+    @classmethod
+    def start(
+        cls,
+        outputs: KeptOutputs,
+        files: Files,
+        *,
+        config: MkDocsConfig,
+        nav: Navigation,
+        env: Environment,
+    ) -> KeptPages:
+        pages = files.documentation_pages()
+        context, fixed = _site_inputs(files, config=config, nav=nav, env=env)
+        outputs.start(env, context=context, fixed=fixed)
+        kept = cls(outputs, pages)
+        for file in pages:
+            if not _generated_outside_nav(file) or file.inclusion.is_excluded():
+                continue
+            assert file.page is not None
+            key = _page_key(file.page)
+            output = outputs.reuse(file.src_uri, key)
+            if output is None:
+                kept.keys[file.src_uri] = key
+            else:
+                files.remove(file)
+                kept.reused.append((file, output))
+        return kept
+
+    def keep(self, page: MkDocsPage, output: str) -> None:
+        key = self.keys.pop(page.file.src_uri, None)
+        if key is not None and output.strip():  # MkDocs writes no empty page
+            encoded = output.encode("utf-8", errors="xmlcharrefreplace")
+            self.outputs.keep(page.file.src_uri, key, encoded)
+
+    def write(self) -> None:
+        for file, output in self.reused:
+            utils.write_file(output, file.abs_dest_path)
+        self.outputs.finish()
+
+
+PAGE_OWN = frozenset({"page", "base_url", "extra_css", "extra_javascript"})
+"""The names of a page's template context that are its own (made from its address and the
+configuration): the page's key and the configuration stand for them."""
+
+
+def _page_key(page: MkDocsPage) -> tuple[str, str, str, str, str | None]:
+    """What a generated page brings to its output, beside the site-wide inputs."""
+    return (page.url, page.file.dest_uri, repr(page.title), repr(page.meta), page.content)
+
+
+def _site_inputs(
+    files: Files, *, config: MkDocsConfig, nav: Navigation, env: Environment
+) -> tuple[dict[str, Shown], dict[str, Shown]]:
+    """What every page's render may read: the values of the template context's site-wide
+    names (compared where a render looked one up), and what is always compared: the build's
+    day (`page.update_date`) and the theme's compiled translations."""
+    values = get_context(nav, files, config)
+    context = {name: shown(v) for name, v in values.items() if name not in PAGE_OWN}
+    context |= {
+        "nav": shown(_nav_shown(nav.items)),
+        "config": _config_shown(config),
+        "pages": shown([(f.src_uri, f.url) for f in files.documentation_pages()]),
+    }
+    fixed = {"build date": utils.get_build_date(), "translations": _translations_shown(config)}
+    return context, fixed
+
+
+def _nav_shown(items: Sequence[Any]) -> list[Any]:
+    """The navigation as a theme shows it on every page: each entry's kind, title, address,
+    front matter and table of contents, and its children."""
+    return [
+        (
+            type(item).__name__,
+            item.title,
+            getattr(item, "url", None),
+            getattr(item, "meta", None),
+            _toc_shown(getattr(item, "toc", None) or []),
+            _nav_shown(item.children or []),
+        )
+        for item in items
+    ]
+
+
+def _toc_shown(items: Any) -> list[Any]:
+    return [(i.title, i.url, i.level, _toc_shown(i.children)) for i in items]
+
+
+def _config_shown(config: MkDocsConfig) -> Shown:
+    """Every setting, each plugin's too (the plugin objects themselves show their address)."""
+    settings = [(k, v) for k, v in config.items() if k != "plugins"]
+    plugins = [(n, type(p).__qualname__, dict(p.config)) for n, p in config.plugins.items()]
+    return shown((settings, plugins))
+
+
+def _translations_shown(config: MkDocsConfig) -> Shown:
+    """The theme's compiled translations (`locales/**/*.mo` of each theme folder)."""
+    found = [
+        (str(path), path.read_bytes())
+        for folder in config.theme.dirs
+        for path in sorted(Path(folder, "locales").rglob("*.mo"))
+    ]
+    return shown(found)
 
 
 def _listing_of(page: MkDocsPage, nav: Navigation) -> MkDocsPage | None:

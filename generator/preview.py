@@ -14,8 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
-from jinja2 import Environment
+from jinja2 import BaseLoader, Environment, TemplateNotFound
 from jinja2.bccache import Bucket, BytecodeCache
+from jinja2.runtime import Context
 
 from generator.data.kept import KeptFiles as KeptFiles  # its home, beside the checks on disk
 from generator.site.render import RenderCache
@@ -73,6 +74,125 @@ def _compiles_as(env: Environment, name: str) -> tuple[Any, ...]:
     )
 
 
+Shown = str | None
+"""What a value shows (its `repr`), or None where that cannot tell it from another value (an
+object shown by its address): then it never counts as the same."""
+
+
+def shown(value: object) -> Shown:
+    text = repr(value)
+    return None if " at 0x" in text else text
+
+
+class NotingLoader(BaseLoader):
+    """Another loader, noting the source of each template it loads (name -> source, file)."""
+
+    def __init__(self, loader: BaseLoader, noted: dict[str, tuple[str, str | None]]) -> None:
+        self.loader, self.noted = loader, noted
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.loader.get_source(environment, template)
+        self.noted[template] = (source, filename)
+        return source, filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.loader.list_templates()
+
+
+def same_templates(noted: dict[str, tuple[str, str | None]], env: Environment) -> bool:
+    """Whether `env` would load each noted template from the same file with the same source."""
+    assert env.loader is not None
+    for name, was in noted.items():
+        try:
+            source, filename, _ = env.loader.get_source(env, name)
+        except TemplateNotFound:
+            return False
+        if (source, filename) != was:
+            return False
+    return True
+
+
+def noting_context(noted: set[str]) -> type[Context]:
+    """A template context that notes each name a page's render looks up (not a render
+    without a page, such as the sitemap's)."""
+
+    class NotingContext(Context):
+        def resolve_or_missing(self, key: str) -> Any:
+            if self.parent.get("page") is not None:
+                noted.add(key)
+            return super().resolve_or_missing(key)
+
+    return NotingContext
+
+
+@dataclass
+class KeptOutputs:
+    """What the theme made of each generated page (its final bytes), for a preview: a page is
+    not rendered again while its own inputs (its key) and every site-wide input its render
+    read are the same as when it was rendered.
+
+    Site-wide inputs come in two kinds: the names a page's template context holds for every
+    page (the navigation, the configuration, the page list, the build's time), compared only
+    once a render has looked one up; and `fixed` ones, always compared. The templates the
+    renders loaded are compared by source and file. Whatever differs drops every kept output.
+    """
+
+    context: dict[str, Shown] = field(default_factory=dict)  # of the last build
+    fixed: dict[str, Shown] = field(default_factory=dict)
+    read: set[str] = field(default_factory=set)  # names the kept outputs' renders looked up
+    templates: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # they loaded
+    last: dict[str, tuple[Any, bytes]] = field(default_factory=dict)  # page -> (key, output)
+    now: dict[str, tuple[Any, bytes]] = field(default_factory=dict)
+    reused: int = 0  # outputs the last build reused
+
+    def start(
+        self, env: Environment, *, context: dict[str, Shown], fixed: dict[str, Shown]
+    ) -> None:
+        """A new build with these site-wide inputs: notes what its renders read and load."""
+        if not self._same_site(env, context=context, fixed=fixed):
+            self.drop()
+        self.context, self.fixed, self.now, self.reused = context, fixed, {}, 0
+        assert env.loader is not None
+        env.loader = NotingLoader(env.loader, self.templates)
+        env.context_class = noting_context(self.read)
+
+    def _same_site(
+        self, env: Environment, *, context: dict[str, Shown], fixed: dict[str, Shown]
+    ) -> bool:
+        names = {n for n in self.read if n in context or n in self.context}
+        return (
+            all(_same(fixed.get(n), self.fixed.get(n)) for n in {*fixed, *self.fixed})
+            and all(_same(context.get(n), self.context.get(n)) for n in names)
+            and same_templates(self.templates, env)
+        )
+
+    def drop(self) -> None:
+        self.context, self.fixed, self.read, self.templates = {}, {}, set(), {}
+        self.last, self.now, self.reused = {}, {}, 0
+
+    def reuse(self, page: str, key: Any) -> bytes | None:
+        """The page's kept output when it was made from the same key."""
+        kept = self.last.get(page)
+        if kept is None or kept[0] != key:
+            return None
+        self.now[page] = kept
+        self.reused += 1
+        return kept[1]
+
+    def keep(self, page: str, key: Any, output: bytes) -> None:
+        self.now[page] = (key, output)
+
+    def finish(self) -> None:
+        """The build is done: what it rendered and reused is what the next one may reuse."""
+        self.last, self.now = self.now, {}
+
+
+def _same(one: Shown, other: Shown) -> bool:
+    return one is not None and one == other
+
+
 @dataclass
 class Preview:
     """Everything a preview keeps between rebuilds; `build` is given the same one each time."""
@@ -80,6 +200,7 @@ class Preview:
     files: KeptFiles = field(default_factory=KeptFiles)
     render: RenderCache = field(default_factory=RenderCache)
     templates: KeptTemplates = field(default_factory=KeptTemplates)
+    outputs: KeptOutputs = field(default_factory=KeptOutputs)
     made: dict[str, tuple[str, Any]] = field(default_factory=dict)
     """What `made_from` made, by name, with the `repr` of what it was made from."""
 

@@ -8,6 +8,7 @@ of the tree as it stood then.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -16,6 +17,9 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, build_env
+from jinja2 import DictLoader, Environment
+
+from generator.preview import KeptOutputs, shown
 
 Step = dict[str, str | None]
 
@@ -57,12 +61,18 @@ def edited(root: Path, name: str, old: str, new: str) -> str:
 JANA = "ads/jana-schulz.yml"
 LOG = "partnerships/negotiation-and-numbers.yml"
 THEME = "theme/main.html"  # compiled templates are kept: an edit must still show
+LINKED = "ads/priya-raman.yml"  # among other ads' suggested partners, in no log
+PARTNER = "ads/markus-schneider.yml"  # a partner in a log: named on its page
+LEAVING = "ads/james-wilson.yml"  # a partner in a log: linked while live, named after
+ENGLISH = "partials/languages/en.html"  # Material's English words, on every page
 
 
 def edits(root: Path) -> list[tuple[str, Step]]:
     """Each kind of edit a preview sees, in order, each made on the tree the last one left."""
     jana = (root / JANA).read_text("utf-8")
     docker = edited(root, JANA, "skill: Kubernetes", "skill: Docker")
+    nav = edited(root, "mkdocs.yml", "- stats/index.md", "- Numbers: stats/index.md")
+    english = _material_words()
     return [
         ("a skill changes", {JANA: docker}),
         ("an ad is added", {"ads/new-person.yml": jana.replace("Jana Schulz", "New Person")}),
@@ -78,8 +88,38 @@ def edits(root: Path) -> list[tuple[str, Step]]:
             "a theme template changes",
             {THEME: edited(root, THEME, "nofollow", "nofollow, noarchive")},
         ),
+        ("an ad that other pages link is deleted", {LINKED: None}),
+        ("a person is renamed", {PARTNER: edited(root, PARTNER, "Schneider", "Schneider-Ek")}),
+        (
+            "an ad leaves the market",
+            {LEAVING: edited(root, LEAVING, "status: open", "status: paused")},
+        ),
+        ("the nav changes", {"mkdocs.yml": nav}),
+        ("the theme's words change", {f"theme/{ENGLISH}": english}),
         ("the edit is undone", {JANA: jana}),
+        (
+            "the site's language changes",
+            {"mkdocs.yml": nav.replace("language: en", "language: de")},
+        ),
     ]
+
+
+KEPT_AFTER = {"a skill changes", "a comment only", "a log changes", "the edit is undone"}
+KEPT_AFTER |= {"an ad that other pages link is deleted", "a person is renamed"}
+KEPT_AFTER |= {"an ad leaves the market", "an ad is added", "an ad is deleted"}
+"""Edits after which the preview must take pages unrendered from the last build (so the
+comparison with a fresh build holds that path to it)."""
+RENDERS_FEW = {"an ad is added", "an ad is deleted", "an ad that other pages link is deleted"}
+RENDERS_FEW |= {"a person is renamed", "an ad leaves the market"}
+"""Edits after which Tandem renders again only the bodies that show or name the ad: each body
+notes which names and live ids it looked up."""
+
+
+def _material_words() -> str:
+    import material
+
+    path = Path(material.__file__).parent / "templates" / ENGLISH
+    return path.read_text("utf-8").replace("Skip to content", "Skip to the content")
 
 
 @pytest.fixture()
@@ -96,11 +136,16 @@ def test_every_rebuild_equals_a_fresh_build(two_trees, tmp_path: Path) -> None:
     steps = edits(previewed)
     times = run_preview(previewed, tmp_path / "kept", [step for _, step in steps])
     assert len(times) == len(steps) + 1
+    kept = {what: times[number]["kept"] for number, (what, _) in enumerate(steps, start=1)}
+    assert [what for what in KEPT_AFTER if kept[what] == 0] == []
+    rendered = {what: times[number]["rendered"] for number, (what, _) in enumerate(steps, 1)}
+    assert [what for what in RENDERS_FEW if rendered[what] * 2 > times[0]["rendered"]] == []
     for number, (what, step) in enumerate(steps, start=1):
         for name, text in step.items():
             if text is None:
                 (fresh / name).unlink()
             else:
+                (fresh / name).parent.mkdir(parents=True, exist_ok=True)
                 (fresh / name).write_text(text, "utf-8")
         run_preview(fresh, tmp_path / f"fresh-{number}", [])
         print(what)  # shown when the comparison below fails
@@ -142,3 +187,80 @@ def test_the_rebuild_benchmark_runs_and_each_edit_changes_an_ad(
     printed = capsys.readouterr().out
     assert printed.count("s as MkDocs reports") == 6
     assert "median of 6 rebuilds" in printed
+
+
+def _env(templates: dict[str, str]) -> Environment:
+    return Environment(loader=DictLoader(templates), autoescape=True)
+
+
+MAIN = {"main.html": "{{ nav }} {{ page }}"}
+
+
+def _kept_once(context: dict[str, str | None], fixed: dict[str, str | None]) -> KeptOutputs:
+    """Outputs kept from one build whose page render read `nav` and `page`."""
+    kept = KeptOutputs()
+    env = _env(MAIN)
+    kept.start(env, context=context, fixed=fixed)
+    assert env.get_template("main.html").render(nav="a", page="p", pages="1") == "a p"
+    kept.keep("x.md", ("x", "body"), b"a p")
+    kept.finish()
+    assert kept.read >= {"nav", "page"} and "pages" not in kept.read
+    return kept
+
+
+def test_kept_outputs_are_reused_while_the_page_and_what_its_render_read_are_the_same() -> None:
+    kept = _kept_once({"nav": "a", "pages": "1"}, {"day": "d"})
+    kept.start(_env(MAIN), context={"nav": "a", "pages": "2"}, fixed={"day": "d"})  # not read
+    assert kept.reuse("x.md", ("x", "other body")) is None
+    assert kept.reuse("x.md", ("x", "body")) == b"a p"
+
+
+@pytest.mark.parametrize(
+    ("context", "fixed"),
+    [({"nav": "b", "pages": "1"}, {"day": "d"}), ({"nav": "a", "pages": "1"}, {"day": "e"})],
+)
+def test_kept_outputs_are_dropped_when_a_site_wide_input_changes(
+    context: dict[str, str | None], fixed: dict[str, str | None]
+) -> None:
+    kept = _kept_once({"nav": "a", "pages": "1"}, {"day": "d"})
+    kept.start(_env(MAIN), context=context, fixed=fixed)
+    assert kept.reuse("x.md", ("x", "body")) is None
+
+
+def test_kept_outputs_are_dropped_when_a_template_they_loaded_changes_or_moves() -> None:
+    kept = KeptOutputs()
+    env = _env({"main.html": "{% include 'part.html' %}", "part.html": "x"})
+    kept.start(env, context={}, fixed={})
+    env.get_template("main.html").render(page="p")
+    kept.keep("x.md", "key", b"x")
+    kept.finish()
+    assert set(kept.templates) == {"main.html", "part.html"}
+    same = {"main.html": "{% include 'part.html' %}", "part.html": "x"}
+    kept.start(_env(same), context={}, fixed={})
+    assert kept.reuse("x.md", "key") == b"x"
+    kept.finish()
+    for changed in [same | {"part.html": "y"}, {"main.html": same["main.html"]}]:
+        kept.start(_env(changed), context={}, fixed={})
+        assert kept.reuse("x.md", "key") is None
+
+
+def test_a_value_shown_by_its_address_is_never_the_same() -> None:
+    kept = KeptOutputs()
+    marker = object()
+    kept.start(_env({}), context={}, fixed={"odd": shown(marker)})
+    kept.keep("x.md", "key", b"x")
+    kept.finish()
+    kept.start(_env({}), context={}, fixed={"odd": shown(marker)})
+    assert kept.reuse("x.md", "key") is None
+
+
+def test_the_rebuild_benchmark_refuses_a_tree_with_errors_on_its_day(tmp_path: Path) -> None:
+    """A preview of a tree with errors shows them and renders nothing: timing it says
+    nothing of a rebuild (the synthetic trees are valid only from the day they were made)."""
+    from benchmarks import serve
+    from benchmarks.synth import write_site
+
+    root = tmp_path / "tree"
+    write_site(root, ads=12, logs=2, today=dt.date(2026, 12, 1), repo=REPO)
+    with pytest.raises(SystemExit, match="has errors on 2026-01-01"):
+        serve.main([str(root), "--rounds", "1", "--today", "2026-01-01"])

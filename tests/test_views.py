@@ -21,7 +21,7 @@ from jinja2 import nodes
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
 from generator.forks import can_fork
-from generator.pipeline import gather
+from generator.pipeline import gather, matched
 from generator.site import charts, render
 from generator.site.i18n import locale_for
 from generator.site.render import _site_environment
@@ -200,3 +200,63 @@ def test_a_preview_with_a_cache_renders_what_a_build_without_renders() -> None:
     assert render.render_site(later, locale_for("en"), cache=cache) == fresh
     page = next(p for p in fresh[0] if p.src_uri == "ads/jana-schulz.md")
     assert "7.5" in page.body
+
+
+def _with_ad(data: Any, ad_id: str, **changes: Any) -> Any:
+    ads = tuple(dataclasses.replace(a, **changes) if a.id == ad_id else a for a in data.ads)
+    return dataclasses.replace(data, ads=ads)
+
+
+def test_a_kept_body_is_never_one_rendered_from_an_equal_value_of_another_type() -> None:
+    """`12 == 12.0`, but the ad's page shows "12 weeks" or "12.0 weeks"."""
+    data = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    jana = next(ad for ad in data.ads if ad.id == "jana-schulz")
+    weeks = jana.commitment.weeks
+    cache = render.RenderCache()
+    render.render_site(data, locale_for("en"), cache=cache)
+    floated = _with_ad(
+        data, jana.id, commitment=dataclasses.replace(jana.commitment, weeks=float(weeks))
+    )
+    fresh = render.render_site(floated, locale_for("en"))
+    assert render.render_site(floated, locale_for("en"), cache=cache) == fresh
+    page = next(p for p in fresh[0] if p.src_uri == "ads/jana-schulz.md")
+    assert f"{float(weeks)}" in page.body
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"name": "Jana Schulz-Ek"}, id="a person renamed"),
+        pytest.param({"status": "paused"}, id="an ad leaves the market"),
+        pytest.param(None, id="an ad deleted"),
+    ],
+)
+def test_a_preview_renders_again_only_the_pages_that_read_what_changed(
+    change: dict[str, str] | None,
+) -> None:
+    """Each body notes which names and live ids its template looked up: a renamed person, an
+    ad leaving the market or one deleted re-renders the pages that name or link it, not
+    every page, and the site is the one a fresh build makes."""
+    data = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    cache = render.RenderCache()
+    render.render_site(data, locale_for("en"), cache=cache)
+    every = cache.rendered
+    if change is None:
+        ads = tuple(a for a in data.ads if a.id != "jana-schulz")
+        later = matched(dataclasses.replace(data, ads=ads))
+    else:
+        later = _with_ad(data, "jana-schulz", **change)
+    fresh = render.render_site(later, locale_for("en"))
+    assert render.render_site(later, locale_for("en"), cache=cache) == fresh
+    assert 0 < cache.rendered < every / 2
+
+
+def test_a_body_that_read_every_name_is_rendered_again() -> None:
+    reads: render.Reads = {}
+    names = render.NotedNames({"a": "A"}, reads)
+    ids = render.NotedIds(frozenset({"a"}), reads)
+    assert list(names) == ["a"] and len(ids) == 1
+    assert reads == {("all", "names"): True, ("all", "live"): True}
+    site = index_site(gather(SAMPLE, dt.date.fromisoformat(TODAY)), locale_for("en"))
+    assert not render._reads_hold(reads, site)
+    assert render._reads_hold({("name", "nobody"): render.MISSING}, site)

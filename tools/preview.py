@@ -8,8 +8,10 @@ address as `site_url`, a temporary site folder), then for each step writes or de
 files it names (a JSON list of {path below ROOT: new text, or null to delete}) and rebuilds
 as serve's builder does after a change: the configuration loaded again, the same plugin
 objects. The site after build N is copied to OUT/N (OUT `-`: not kept). Prints one JSON
-line per build: its CPU seconds (`time.process_time`, the whole rebuild) and the seconds
-MkDocs reports.
+line per build: its CPU seconds (`time.process_time`, the whole rebuild), the seconds
+MkDocs reports, how many pages it took unrendered from the last builds (`kept`) and how
+many bodies Tandem rendered (`rendered`; the others were kept) and whether it showed the
+data's errors instead (`problems`).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ from typing import Any
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+
+from generator.plugin import TandemPlugin
 
 SERVED_AT = "http://127.0.0.1:8000/"
 Step = dict[str, str | None]
@@ -59,7 +63,21 @@ def _apply(root: Path, step: Step) -> None:
         if text is None:
             path.unlink()
         else:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, "utf-8")
+
+
+def _reuse(config: MkDocsConfig) -> dict[str, int | bool]:
+    """How many pages the last build took unrendered from a preview's kept outputs, how many
+    bodies Tandem rendered (the rest it kept), and whether it showed the data's errors."""
+    plugin = config.plugins.get("tandem")
+    if not isinstance(plugin, TandemPlugin):
+        return {}
+    return {
+        "kept": plugin.cache.outputs.reused,
+        "rendered": plugin.cache.render.rendered,
+        "problems": bool(plugin.notice),
+    }
 
 
 def rebuild_all(root: Path, out: Path | None, steps: list[Step]) -> list[dict[str, Any]]:
@@ -77,7 +95,8 @@ def rebuild_all(root: Path, out: Path | None, steps: list[Step]) -> list[dict[st
             started = time.process_time()
             build(config if number == 0 else _config(root, site_dir), serve_url=SERVED_AT)
             cpu = time.process_time() - started
-            times.append({"build": number, "cpu": round(cpu, 3), "mkdocs": reported.seconds})
+            took = {"build": number, "cpu": round(cpu, 3), "mkdocs": reported.seconds}
+            times.append(took | _reuse(config))
             if out is not None:
                 shutil.copytree(site_dir, out / str(number))
         config.plugins.on_shutdown()

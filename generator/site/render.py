@@ -12,12 +12,13 @@ that the MkDocs adapter inserts after MkDocs' own Markdown step, so no site-leve
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
+import hashlib
 import html
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -28,6 +29,7 @@ from jinja2 import (
     Environment,
     PackageLoader,
     StrictUndefined,
+    Template,
     pass_context,
     select_autoescape,
 )
@@ -256,22 +258,137 @@ PARALLEL_FROM = 500
 more than it saves."""
 
 
+MISSING = object()  # stands for a name the site does not have, among a page's reads
+
+
+class NotedNames(Mapping[str, str]):
+    """Every person's name by ad id, noting each id a template looks up (with what it
+    found); a template that goes through all of them notes that instead."""
+
+    def __init__(self, names: Mapping[str, str], reads: dict[tuple[str, str], object]) -> None:
+        self.names, self.reads = names, reads
+
+    def __getitem__(self, key: str) -> str:
+        self.reads["name", key] = self.names.get(key, MISSING)
+        return self.names[key]
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.reads["name", key] = self.names.get(key, MISSING)
+        else:
+            self.reads["all", "names"] = True
+        return key in self.names
+
+    def __iter__(self) -> Iterator[str]:
+        self.reads["all", "names"] = True
+        return iter(self.names)
+
+    def __len__(self) -> int:
+        self.reads["all", "names"] = True
+        return len(self.names)
+
+
+class NotedIds(AbstractSet[str]):
+    """The ids of the live ads, noting each id a template asks about."""
+
+    def __init__(self, ids: frozenset[str], reads: dict[tuple[str, str], object]) -> None:
+        self.ids, self.reads = ids, reads
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str):
+            self.reads["live", key] = key in self.ids
+        else:
+            self.reads["all", "live"] = True
+        return key in self.ids
+
+    def __iter__(self) -> Iterator[str]:
+        self.reads["all", "live"] = True
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        self.reads["all", "live"] = True
+        return len(self.ids)
+
+
+Reads = dict[tuple[str, str], object]
+"""What a page's template looked up among the site's names and live ids: ("name", id) -> the
+name or MISSING, ("live", id) -> whether live, ("all", …) -> it went through all of them."""
+
+
+def _reads_hold(reads: Reads, site: SiteIndex) -> bool:
+    """Whether the site still answers each lookup as it did."""
+    for (kind, key), was in reads.items():
+        if kind == "name":
+            now = site.ad_names.get(key, MISSING)
+            if now is not was and (type(now) is not type(was) or now != was):
+                return False
+        elif kind == "live":
+            if (key in site.live_ids) is not was:
+                return False
+        else:  # it read every name or id: kept only while the site has the same ones
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Kept:
+    context: bytes  # a digest of the context's `repr`
+    reads: Reads
+    body: str
+
+
 @dataclass
 class RenderCache:
-    """The bodies of the last build by what they were made from, for a preview that rebuilds
-    on every edit (`mkdocs serve`): a page whose context is equal to last time's is not
-    rendered again. Names and the build's day reach every page, so a change to any of them
-    empties the cache."""
+    """The bodies of the last build, for a preview that rebuilds on every edit
+    (`mkdocs serve`): a page is not rendered again while its context shows the same, and
+    every name and live id its template looked up is the same.
 
-    stamp: Any = None
-    last: dict[Any, str] = field(default_factory=dict)  # what the last build rendered
+    "Shows the same" is the same `repr`, not `==`: `2 == 2.0`, but a page may show either
+    (a context shown by an object's address is never the same). The site's day, address,
+    language, forge and taxonomy reach every page (filters, links), so a change to any of
+    them empties the cache."""
+
+    stamp: str | None = None
+    last: dict[tuple[int, str], Kept] = field(default_factory=dict)  # what the last build made
     compiled: BytecodeCache | None = None  # the templates, compiled once for every build
-    bodies: dict[Any, str] = field(default_factory=dict)  # what this build has rendered
+    bodies: dict[tuple[int, str], Kept] = field(default_factory=dict)  # what this build made
+    rendered: int = 0  # bodies this build rendered (the rest were kept)
 
     def start(self, site: SiteIndex) -> None:
-        stamp = (site.locale, site.data.today, site.data.site_url, site.ad_names, site.live_ids)
-        self.last = self.bodies if stamp == self.stamp else {}
-        self.stamp, self.bodies = stamp, {}
+        data = site.data
+        stamp = _shown((site.locale, data.today, data.site_url, data.forge, data.taxonomy))
+        self.last = self.bodies if stamp is not None and stamp == self.stamp else {}
+        self.stamp, self.bodies, self.rendered = stamp, {}, 0
+
+    def body(self, key: tuple[int, str], context: Any, site: SiteIndex, render: Render) -> str:
+        """The kept body of this page when nothing it was made from changed, else `render`'s,
+        given the site's names and live ids as mappings that note what it looked up."""
+        shown = _shown(context)
+        digest = None if shown is None else hashlib.blake2b(shown.encode(), digest_size=16)
+        kept = self.last.get(key)
+        if (
+            kept is not None
+            and digest is not None
+            and kept.context == digest.digest()
+            and _reads_hold(kept.reads, site)
+        ):
+            self.bodies[key] = kept
+            return kept.body
+        reads: Reads = {}
+        body = render(NotedNames(site.ad_names, reads), NotedIds(site.live_ids, reads))
+        self.rendered += 1
+        if digest is not None:
+            self.bodies[key] = Kept(digest.digest(), reads, body)
+        return body
+
+
+Render = Callable[[Mapping[str, str], AbstractSet[str]], str]
+"""Renders a page with these names and live ids."""
+
+
+def _shown(value: object) -> str | None:
+    text = repr(value)
+    return None if " at 0x" in text else text
 
 
 def render_site(
@@ -313,11 +430,11 @@ def render_share(
     for number, kind in enumerate(PAGES):
         template = env.get_template(kind.template)
         for index, (src_uri, context) in enumerate(kind.pages(site, share)):
-            key = (number, src_uri, context)
-            body = _cached(cache, key)
-            if body is None:
-                body = template.render(_site_wide(site, src_uri, kind.as_file) | vars(context))
-            _keep(cache, key, body)
+            render = partial(_render_page, template, context, _root(src_uri, kind.as_file))
+            if cache is None:
+                body = render(site.ad_names, site.live_ids)
+            else:
+                body = cache.body((number, src_uri), context, site, render)
             place = (number, index, part)  # the item's position is index * parts + part
             if kind.as_file:
                 rendered.append((place, (src_uri, body)))
@@ -333,21 +450,6 @@ def render_share(
     return rendered
 
 
-def _cached(cache: RenderCache | None, key: Any) -> str | None:
-    if cache is None:
-        return None
-    try:
-        return cache.last.get(key)
-    except TypeError:  # a context with a mapping in it: rendered every time
-        return None
-
-
-def _keep(cache: RenderCache | None, key: Any, body: str) -> None:
-    if cache is not None:
-        with contextlib.suppress(TypeError):
-            cache.bodies[key] = body
-
-
 def _render_in_two(site: SiteIndex) -> list[Rendered]:
     other = Forked(partial(render_share, site, (1, 2)))
     mine = render_share(site, (0, 2))
@@ -358,12 +460,24 @@ def _alternates(src_uri: str, alternates: Sequence[Alternate]) -> tuple[tuple[st
     return tuple((beside(src_uri, a.file), a.media_type) for a in alternates)
 
 
-def _site_wide(site: SiteIndex, src_uri: str, as_file: bool) -> dict[str, Any]:
-    """What every template may use besides its page's context: names of people and the way
-    back to the site's root from the page's own URL (`ads/x.md` is `/ads/x/`, a file
-    `skills/x/feed.xml` is where it says)."""
+def _root(src_uri: str, as_file: bool) -> str:
+    """The way back to the site's root from the page's own URL (`ads/x.md` is `/ads/x/`, a
+    file `skills/x/feed.xml` is where it says)."""
     depth = src_uri.count("/") + (0 if as_file or src_uri.endswith("index.md") else 1)
-    return {"root": "../" * depth, "ad_names": site.ad_names, "live_ids": site.live_ids}
+    return "../" * depth
+
+
+def _render_page(
+    template: Template,
+    context: Any,
+    root: str,
+    ad_names: Mapping[str, str],
+    live_ids: AbstractSet[str],
+) -> str:
+    """What every template may use besides its page's context: the way back to the root,
+    and the names of people (only live ads get a link)."""
+    site_wide = {"root": root, "ad_names": ad_names, "live_ids": live_ids}
+    return template.render(site_wide | vars(context))
 
 
 def render_problems(problems: Sequence[Problem], locale: Locale, *, last_good: bool) -> str:
