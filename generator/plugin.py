@@ -32,6 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 
+from generator.cycles import paused_cycle_collection
 from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
 from generator.forks import Forked, can_fork
@@ -70,6 +71,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.nav: Navigation | None = None
         self.handoff: PageHandoff | None = None  # pages a second process builds
         self.kept: KeptPages | None = None  # a preview's pages not rendered again
+        self.page_loop = contextlib.ExitStack()  # the cycle collector paused for MkDocs' pages
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Having this hook also keeps this one object across the rebuilds of `mkdocs serve`,
@@ -185,6 +187,10 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         """What theme/main.html needs to render the blocks shared by generated pages once;
         then, in a build of a large site, some generated pages to a second process."""
         env.globals.update(tandem_blocks=SharedBlocks(), tandem_block_key=shared_block_key)
+        # MkDocs' page loop next: its pages' objects die with the build, and the collector
+        # would rescan the site's data (and, after a fork, copy the memory it shares) for
+        # nothing; see generator/cycles.py. Back on in on_post_build or on_build_error.
+        self.page_loop.enter_context(paused_cycle_collection())
         if self.serving:  # each rebuild has a new environment: keep its compiled templates
             env.bytecode_cache = self.cache.templates
         if self._may_hand_off(config) and self.nav is not None:
@@ -235,6 +241,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             kept.write()
 
     def on_build_error(self, *, error: Exception) -> None:
+        self.page_loop.close()
         self.kept = None
         handoff, self.handoff = self.handoff, None
         if handoff is not None:
@@ -256,7 +263,13 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         merged = merged_search_index(index.read_text("utf-8"), self.entries, locale)
         index.write_text(merged, "utf-8")
 
-    on_post_build = CombinedEvent(_wait_for_handoff, _write_kept_pages, _merge_search_index)
+    @event_priority(-100)
+    def _collect_cycles_again(self, *, config: MkDocsConfig) -> None:
+        self.page_loop.close()
+
+    on_post_build = CombinedEvent(
+        _wait_for_handoff, _write_kept_pages, _merge_search_index, _collect_cycles_again
+    )
 
     def on_page_context(
         self, context: Any, *, page: MkDocsPage, config: MkDocsConfig, nav: Navigation

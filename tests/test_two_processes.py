@@ -8,6 +8,7 @@ The sample is small, so the thresholds are lowered to make the second process ha
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import os
 from collections.abc import Callable, Iterator
@@ -231,3 +232,22 @@ def test_pages_of_a_second_process_that_ends_without_answering_are_built_here(
     assert handoffs[-1] is not None
     assert [name for name in one if one.get(name) != two.get(name)] == []
     assert sorted(two) == sorted(one)
+
+
+def test_the_cycle_collector_is_paused_for_the_pages_and_back_after_any_build(
+    build_site: Callable[..., dict[str, bytes]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    collecting: list[bool] = []
+    _ad_pages_logged(monkeypatch, lambda page: collecting.append(gc.isenabled()))
+    build_site(two=False)
+    assert collecting and not any(collecting)
+    assert gc.isenabled()
+
+    def fail(page: Page) -> None:
+        raise ValueError(f"cannot write {page.file.src_uri}")
+
+    _ad_pages_logged(monkeypatch, fail)
+    with pytest.raises(ValueError, match="cannot write ads/"):
+        build_site(two=False)
+    assert gc.isenabled()
