@@ -38,6 +38,17 @@ def test_every_page_of_the_contract_exists(sample_site: Path) -> None:
     assert (sample_site / "stories" / "feed.xml").is_file()
 
 
+def test_the_performance_log_is_on_the_site_but_not_in_its_search(sample_site: Path) -> None:
+    """docs/performance.md (benchmark notes, long and growing) stays out of the search index,
+    so it neither crowds people out of results nor fills the 4 MB the index may weigh; the
+    other guides are searchable."""
+    assert (sample_site / "performance" / "index.html").is_file()
+    index = json.loads((sample_site / "search" / "search_index.json").read_text("utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    assert "write-an-ad/" in locations and "maintainers/" in locations
+    assert "performance/" not in locations
+
+
 def test_the_pairing_plan_is_for_maintainers_not_a_tab(sample_site: Path) -> None:
     """/pairings/ exists and the maintainers' guide links to it, but no navigation tab does."""
     assert (sample_site / "pairings" / "index.html").is_file()
