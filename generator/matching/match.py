@@ -348,8 +348,11 @@ def suggest_partners_as(
         return crowding_penalties(demand, capacity=capacity)
 
     with paused_cycle_collection():
+        fork = len(matcher.profiles) >= parallel_from
+        if fork:
+            matcher.make_shared(skills=True)
         search = partial(_search, matcher, form, top=top, capacity=capacity)
-        shares = in_step(search, crowding, fork=len(matcher.profiles) >= parallel_from)
+        shares = in_step(search, crowding, fork=fork)
         found = {i: lists for share in shares for i, lists in share.items()}
         return {p.ad.id: found[i] for i, p in enumerate(matcher.profiles)}
 
@@ -552,6 +555,28 @@ class Matcher:
     ) -> Matcher:
         profiles = open_profiles(ads, today=today, taxonomy=taxonomy)
         return cls(profiles, _partnered(ads, partnerships), taxonomy)
+
+    def make_shared(self, *, skills: bool) -> None:
+        """Make now what every share of the work reads and would otherwise make for itself,
+        each process again: the truth column of every entry of the place and language
+        indexes, the fits of every two kinds of commitment and, with `skills`, of the skill
+        indexes and the skill tables. Called before a second process is forked, which then
+        shares them (and their memory) with this one."""
+        names = ("speaking", "at_place", *(("offering", "seeking_any") if skills else ()))
+        for name in names:
+            for key in self.set_indexes[name]:
+                self.listed(name, key)
+        for a in {
+            (kind, manager): a
+            for a, (kind, manager) in enumerate(
+                zip(self.time_fit.kind, self.time_fit.manager, strict=True)
+            )
+        }.values():
+            self.time_fit.best_cases(a)
+        self.time_fit.commitment_table()
+        if skills:
+            for name in ("offered", "rank", "sought", "wanted"):
+                self._table(name)
 
     def suggestions(self, index: int, found: Sequence[tuple[float, int]]) -> list[Suggestion]:
         """The suggestions for (shown score, index) pairs, as `top_scores` gives them."""
@@ -1162,6 +1187,7 @@ class TimeFit:
         self.parts: dict[int, tuple[float, bool]] = {}
         self.rows: dict[tuple[int, bool], Array] = {}
         self.columns: dict[int, tuple[Array, npt.NDArray[np.bool_]]] = {}
+        self.table: tuple[Array, npt.NDArray[np.bool_]] | None = None
         self.start = [p.start.toordinal() for p in profiles]
         self.formats = [frozenset(p.ad.formats) for p in profiles]
         self.manager = [p.ad.manager_support for p in profiles]
@@ -1198,7 +1224,7 @@ class TimeFit:
 
     def of_pairs(self, owners: Indexes, others: Indexes) -> tuple[Array, npt.NDArray[np.bool_]]:
         """`many(owners[n], others[n:n + 1])` for every n at once, in the same steps."""
-        values, gaps = self._commitment_table()
+        values, gaps = self.commitment_table()
         kinds = (self.kinds[owners], self.kinds[others])
         days = np.abs(self.starts[others] - self.starts[owners])
         value = (
@@ -1209,10 +1235,12 @@ class TimeFit:
         )
         return value, gaps[kinds] | (days > START_LIMIT_DAYS)
 
-    def _commitment_table(self) -> tuple[Array, npt.NDArray[np.bool_]]:
-        """`_commitments` of every kind, as two kind × kind tables."""
-        columns = [self._commitments(self.example[kind]) for kind in range(self.width)]
-        return np.stack([v for v, _ in columns]), np.stack([g for _, g in columns])
+    def commitment_table(self) -> tuple[Array, npt.NDArray[np.bool_]]:
+        """`_commitments` of every kind, as two kind × kind tables; made once."""
+        if self.table is None:
+            columns = [self._commitments(self.example[kind]) for kind in range(self.width)]
+            self.table = np.stack([v for v, _ in columns]), np.stack([g for _, g in columns])
+        return self.table
 
     def best_cases_of(self, owners: Indexes, seat: Indexes, others: Indexes) -> Array:
         """`best_cases(owners[seat[n]])[kind of others[n]]` for every n."""
