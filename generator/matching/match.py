@@ -32,7 +32,8 @@ ads, give each ad only the ads that share a skill with it and may meet it, in a 
 `|`; candidates are taken in order of the best score they could reach (their skill part and
 the best fit their hours and weeks allow), and taken only while a candidate could still
 make the list. Each ad is searched once, without crowding, far enough that crowding cannot
-bring in anyone unscored; its list with crowding is ranked from the same scores. The
+bring in anyone unscored; its list with crowding is ranked from the same scores. The mutual
+candidates of all ads are searched together, as one array of pairs (`Matcher.scored_all`). The
 hours-and-weeks part of the fit is computed once per pair of commitments (`TimeFit`). From
 PARALLEL_ADS open ads, half the ads are searched in a second process; equal reasons are one
 object, made once (`Remembered`).
@@ -1028,7 +1029,9 @@ class SkillTable:
     def of(
         cls, postings: Mapping[str, Mapping[int, float]], size: int, default: float
     ) -> SkillTable:
-        values = np.full((len(postings) + 1, size), default)
+        shape = (len(postings) + 1, size)
+        # zeros come from the system as untouched pages: a skill few list costs little
+        values = np.zeros(shape) if default == 0.0 else np.full(shape, default)
         for row, entries in enumerate(postings.values()):
             values[row, np.fromiter(entries, dtype=np.intp, count=len(entries))] = list(
                 entries.values()
