@@ -229,6 +229,22 @@ def test_all_ads_searched_at_once_equal_each_ad_searched_alone(
     assert any(len(p.needs) >= 4 and len(p.offers) >= 4 for p in matcher.profiles)
 
 
+@pytest.mark.parametrize("size", [0, 1, 2, 3])
+def test_tiny_markets_searched_at_once_equal_each_ad_searched_alone(
+    taxonomy: Taxonomy, size: int
+) -> None:
+    """No open ad, one, or a few: no pairs at all is an array too (and the split in two
+    processes leaves one share empty)."""
+    ads, logs = random_market(5, size)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    for share in (range(len(matcher.profiles)), range(1, len(matcher.profiles), 2)):
+        alone = {i: matcher.scored(i, top=5, crowding={}, slack=SEARCH_SLACK) for i in share}
+        assert matcher.scored_all(share, top=5, slack=SEARCH_SLACK) == alone
+    assert suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy, parallel_from=IN_TWO) == (
+        suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy, parallel_from=ALONE)
+    )
+
+
 def _more_skills(rng: random.Random, ad: Ad) -> Ad:
     """The ad with four to seven offers and goals, each from the markets' skills."""
     skills = SKILLS + WRITTEN

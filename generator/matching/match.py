@@ -1244,7 +1244,11 @@ class TimeFit:
         """`_commitments` of every kind, as two kind × kind tables; made once."""
         if self.table is None:
             columns = [self._commitments(self.example[kind]) for kind in range(self.width)]
-            self.table = np.stack([v for v, _ in columns]), np.stack([g for _, g in columns])
+            values = np.zeros((self.width, self.width))  # stays empty when no ad is open
+            gaps = np.zeros((self.width, self.width), dtype=np.bool_)
+            for kind, (value, gap) in enumerate(columns):
+                values[kind], gaps[kind] = value, gap
+            self.table = values, gaps
         return self.table
 
     def best_cases_of(self, owners: Indexes, seat: Indexes, others: Indexes) -> Array:
