@@ -211,7 +211,7 @@ def test_all_ads_searched_at_once_equal_each_ad_searched_alone(
 ) -> None:
     """`Matcher.scored_all` (one array of every ad's candidates, one sort) gives each ad the
     very bands `Matcher.scored` gives it alone: the same floats, order, cut and bound. Some
-    ads have up to seven offers and goals, so the slots of the array differ from ad to ad."""
+    ads have up to seven offers and five goals, so the slots of the array differ by ad."""
     ads, logs = random_market(900 + seed, 80)
     rng = random.Random(seed)
     ads = [_more_skills(rng, ad) if rng.random() < 0.4 else ad for ad in ads]
@@ -246,7 +246,7 @@ def test_tiny_markets_searched_at_once_equal_each_ad_searched_alone(
 
 
 def _more_skills(rng: random.Random, ad: Ad) -> Ad:
-    """The ad with four to seven offers and goals, each from the markets' skills."""
+    """The ad with four to seven offers and four or five goals, from the markets' skills."""
     skills = SKILLS + WRITTEN
     offers = rng.sample(skills, rng.choice([4, 5, 7]))
     seeks = rng.sample([s for s in skills if s not in offers], rng.choice([4, 5]))
