@@ -8,6 +8,7 @@ a loop over every pair of ads.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import random
@@ -29,6 +30,8 @@ from generator.matching.circles import (
     suggest_circles_as,
 )
 from generator.matching.match import (
+    NO_BOUND,
+    SEARCH_SLACK,
     Matcher,
     Profile,
     Reason,
@@ -200,6 +203,58 @@ def test_a_search_without_slack_searched_again_gives_the_same_lists(
         again += not matcher._ranked_bands(first[i], top=5)[1]
         assert matcher.ranked(i, first[i], top=5) == matcher.top_scores(i, top=5), (seed, i)
     assert again > 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_all_ads_searched_at_once_equal_each_ad_searched_alone(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    """`Matcher.scored_all` (one array of every ad's candidates, one sort) gives each ad the
+    very bands `Matcher.scored` gives it alone: the same floats, order, cut and bound. Some
+    ads have up to seven offers and five goals, so the slots of the array differ by ad."""
+    ads, logs = random_market(900 + seed, 80)
+    rng = random.Random(seed)
+    ads = [_more_skills(rng, ad) if rng.random() < 0.4 else ad for ad in ads]
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    everyone = range(len(matcher.profiles))
+    cut = one_way = 0
+    for top, slack in ((5, SEARCH_SLACK), (1, 0.0), (3, 2.5), (8, SEARCH_SLACK), (0, 0.0)):
+        alone = {i: matcher.scored(i, top=top, crowding={}, slack=slack) for i in everyone}
+        assert matcher.scored_all(everyone, top=top, slack=slack) == alone, (seed, top)
+        half = range(1, len(everyone), 2)  # the second process's share
+        assert matcher.scored_all(half, top=top, slack=slack) == {i: alone[i] for i in half}
+        cut += sum(s.mutual.bound != NO_BOUND for s in alone.values())
+        one_way += sum(s.one_way.searched > 0 for s in alone.values())
+    assert cut > 0 and one_way > 0
+    assert any(len(p.needs) >= 4 and len(p.offers) >= 4 for p in matcher.profiles)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 3])
+def test_tiny_markets_searched_at_once_equal_each_ad_searched_alone(
+    taxonomy: Taxonomy, size: int
+) -> None:
+    """No open ad, one, or a few: no pairs at all is an array too (and the split in two
+    processes leaves one share empty)."""
+    ads, logs = random_market(5, size)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    for share in (range(len(matcher.profiles)), range(1, len(matcher.profiles), 2)):
+        alone = {i: matcher.scored(i, top=5, crowding={}, slack=SEARCH_SLACK) for i in share}
+        assert matcher.scored_all(share, top=5, slack=SEARCH_SLACK) == alone
+    assert suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy, parallel_from=IN_TWO) == (
+        suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy, parallel_from=ALONE)
+    )
+
+
+def _more_skills(rng: random.Random, ad: Ad) -> Ad:
+    """The ad with four to seven offers and four or five goals, from the markets' skills."""
+    skills = SKILLS + WRITTEN
+    offers = rng.sample(skills, rng.choice([4, 5, 7]))
+    seeks = rng.sample([s for s in skills if s not in offers], rng.choice([4, 5]))
+    return dataclasses.replace(
+        ad,
+        offers=tuple(Offer(s, rng.choice(["basic", "advanced", "expert"])) for s in offers),
+        seeks=tuple(Seek(s, rng.choice(GOALS)) for s in seeks),
+    )
 
 
 def _typed(reasons: tuple[Reason, ...]) -> list[tuple[str, ...]]:

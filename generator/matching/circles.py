@@ -95,6 +95,8 @@ def suggest_circles_as(
     it (as `match.suggest_partners_as`: JSON text for a command)."""
     finder = CircleFinder(Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy))
     fork = len(finder.profiles) >= parallel_from
+    if fork:
+        finder.matcher.make_shared(skills=False)
     shares = in_parts(partial(_circles_of_share, finder, form, top=top), fork=fork)
     found = {i: circles for share in shares for i, circles in share.items()}
     return {p.ad.id: found[i] for i, p in enumerate(finder.profiles) if i in found}

@@ -32,7 +32,8 @@ ads, give each ad only the ads that share a skill with it and may meet it, in a 
 `|`; candidates are taken in order of the best score they could reach (their skill part and
 the best fit their hours and weeks allow), and taken only while a candidate could still
 make the list. Each ad is searched once, without crowding, far enough that crowding cannot
-bring in anyone unscored; its list with crowding is ranked from the same scores. The
+bring in anyone unscored; its list with crowding is ranked from the same scores. The mutual
+candidates of all ads are searched together, as one array of pairs (`Matcher.scored_all`). The
 hours-and-weeks part of the fit is computed once per pair of commitments (`TimeFit`). From
 PARALLEL_ADS open ads, half the ads are searched in a second process; equal reasons are one
 object, made once (`Remembered`).
@@ -56,7 +57,7 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -172,9 +173,11 @@ def _made_now(key: Hashable, make: Callable[[], T]) -> T:
 Remember = Callable[[Hashable, Callable[[], T]], T]
 
 
-@dataclass(frozen=True)
-class SkillPair:
-    """One goal one person can teach the other: the seek and the offer as written."""
+class SkillPair(NamedTuple):
+    """One goal one person can teach the other: the seek and the offer as written.
+
+    A named tuple, not a frozen dataclass: 100,000 are made at 10,000 ads, and a tuple is
+    made in a third of the time (the same fields, equality, hash and repr)."""
 
     seek: str
     offer: str
@@ -348,8 +351,11 @@ def suggest_partners_as(
         return crowding_penalties(demand, capacity=capacity)
 
     with paused_cycle_collection():
+        fork = len(matcher.profiles) >= parallel_from
+        if fork:
+            matcher.make_shared(skills=True)
         search = partial(_search, matcher, form, top=top, capacity=capacity)
-        shares = in_step(search, crowding, fork=len(matcher.profiles) >= parallel_from)
+        shares = in_step(search, crowding, fork=fork)
         found = {i: lists for share in shares for i, lists in share.items()}
         return {p.ad.id: found[i] for i, p in enumerate(matcher.profiles)}
 
@@ -368,7 +374,7 @@ def _search(
     part, parts = share
     mine = range(part, len(matcher.profiles), parts)
     depth = max(top, DEMAND_DEPTH) if capacity is not None else top
-    scored = {i: matcher.scored(i, top=depth, crowding={}, slack=SEARCH_SLACK) for i in mine}
+    scored = matcher.scored_all(mine, top=depth, slack=SEARCH_SLACK)
     first_choices = (
         [j for i in mine for _, j in matcher.ranked(i, scored[i], top=DEMAND_DEPTH)]
         if capacity is not None
@@ -482,7 +488,7 @@ class Matcher:
         self.skill_pairs: dict[tuple[int, int], tuple[SkillPair, ...]] = {}
         self.time_fit = TimeFit(profiles)
         self.kinds = np.array(self.time_fit.kind, dtype=np.intp)
-        self.columns: dict[tuple[str, str], Array] = {}
+        self.tables: dict[str, SkillTable] = {}
         self.offered_by = _postings(
             (key, j, value) for j, p in enumerate(profiles) for key, value in p.offer_values.items()
         )
@@ -553,6 +559,28 @@ class Matcher:
         profiles = open_profiles(ads, today=today, taxonomy=taxonomy)
         return cls(profiles, _partnered(ads, partnerships), taxonomy)
 
+    def make_shared(self, *, skills: bool) -> None:
+        """Make now what every share of the work reads and would otherwise make for itself,
+        each process again: the truth column of every entry of the place and language
+        indexes, the fits of every two kinds of commitment and, with `skills`, of the skill
+        indexes and the skill tables. Called before a second process is forked, which then
+        shares them (and their memory) with this one."""
+        names = ("speaking", "at_place", *(("offering", "seeking_any") if skills else ()))
+        for name in names:
+            for key in self.set_indexes[name]:
+                self.listed(name, key)
+        for a in {
+            (kind, manager): a
+            for a, (kind, manager) in enumerate(
+                zip(self.time_fit.kind, self.time_fit.manager, strict=True)
+            )
+        }.values():
+            self.time_fit.best_cases(a)
+        self.time_fit.commitment_table()
+        if skills:
+            for name in ("offered", "rank", "sought", "wanted"):
+                self._table(name)
+
     def suggestions(self, index: int, found: Sequence[tuple[float, int]]) -> list[Suggestion]:
         """The suggestions for (shown score, index) pairs, as `top_scores` gives them."""
         me = self.profiles[index]
@@ -621,6 +649,98 @@ class Matcher:
             return Scored(found, NO_BAND)
         needed = top - len(found.ranked)
         return Scored(found, search(one_way, mutual=False, known=known.one_way, top=needed))
+
+    def scored_all(self, indexes: Sequence[int], *, top: int, slack: float) -> dict[int, Scored]:
+        """`scored(i, top=top, crowding={}, slack=slack)` for every i in `indexes`: the same
+        bands, the mutual ones from one search of all their candidates together (`_bands`).
+        The one-way ones are searched ad by ad: few ads need them, but those have many
+        candidates (956,000 at 10,000 ads) of whom the first few are enough."""
+        if top < 1:
+            return {i: Scored(NO_BAND, NO_BAND) for i in indexes}
+        found = {i: self.candidates(self.profiles[i]) for i in indexes}
+        mutual = self._bands([(i, found[i][0], top) for i in indexes], slack=slack)
+        return {
+            i: Scored(band, self._one_way(i, found[i][1], top - len(band.ranked), slack))
+            for i, band in zip(indexes, mutual, strict=True)
+        }
+
+    def _one_way(self, index: int, candidates: Indexes, top: int, slack: float) -> Band:
+        if top < 1:
+            return NO_BAND
+        me = self.profiles[index]
+        return self._scored(me, candidates, mutual=False, top=top, crowding={}, slack=slack)
+
+    def _bands(self, searches: Sequence[tuple[int, Indexes, int]], *, slack: float) -> list[Band]:
+        """`_scored(me, candidates, mutual=True, top=top, crowding={}, slack=slack)` of each
+        (index of me, candidates in index order, top) in `searches`, from one array of all
+        their pairs, each with its search (`seat`): the same floats in the same steps, pair by
+        pair, and one stable `lexsort` by (search, ceiling, skill part) for the order of every
+        search (ties stay in index order, as `_order` breaks them)."""
+        counts = [len(found) for _, found, _ in searches]
+        owners = np.array([i for i, _, _ in searches], dtype=np.intp)
+        seat = np.repeat(np.arange(len(searches)), counts)
+        found = np.concatenate([found for _, found, _ in searches] or [np.zeros(0, np.intp)])
+        skill = self._skill_parts_all(owners, seat, found, counts)
+        ceiling = _raw_score(skill, self.time_fit.best_cases_of(owners, seat, found), mutual=True)
+        order = np.lexsort((-skill, -ceiling, seat))  # each search's pairs stay in its place
+        ceiling, skill, found = ceiling[order], skill[order], found[order]
+        values, gaps = self.time_fit.of_pairs(owners[seat], found)
+        raws = _raw_score(skill, values, mutual=True)
+        negative_shown = (-_limited_many(raws, gaps, 0.0, mutual=True)).tolist()
+        ceilings = ceiling.tolist()
+        ends = np.cumsum(counts).tolist()
+        cuts = [
+            _cut(ceilings[end - count : end], negative_shown[end - count : end], [], top, slack)
+            for count, end, (_, _, top) in zip(counts, ends, searches, strict=True)
+        ]
+        # Rows only for the candidates scored: the first `searched` of each search.
+        taken = np.arange(len(found)) - np.repeat(np.subtract(ends, counts), counts)
+        kept = taken < np.repeat([searched for searched, _ in cuts], counts)
+        rows = list(
+            zip(
+                (-_limited_many(raws[kept], gaps[kept], 0.0, mutual=True)).tolist(),
+                (-raws[kept]).tolist(),
+                found[kept].tolist(),
+                gaps[kept].tolist(),
+                strict=True,
+            )
+        )
+        bands, start = [], 0
+        for searched, bound in cuts:
+            bands.append(Band(sorted(rows[start : start + searched]), searched, bound))
+            start += searched
+        return bands
+
+    def _skill_parts_all(
+        self, owners: Indexes, seat: Indexes, found: Indexes, counts: Sequence[int]
+    ) -> Array:
+        """`_skill_parts(profiles[owners[s]], candidates of s)` of every search s at once,
+        pair by pair in the same steps: my goals slot by slot (slot n: everyone's n-th), then
+        what I offer slot by slot, each slot over the pairs whose search has it, then the
+        qualified goals, search by search."""
+        me = [self.profiles[i] for i in owners.tolist()]
+        parts = np.zeros(len(found))
+        offered, sought = self._table("offered"), self._table("sought")
+        weight = np.array([p.seek_weight for p in me])
+        for keys in _slots([[k for k in p.plain_needs if k in self.offering] for p in me]):
+            at, searches, others = _slot_pairs(keys, seat, found)
+            parts[at] += offered.at(keys, searches, others) * weight[searches]
+        for needs in _slots([list(p.other_needs) for p in me]):
+            at, searches, others = _slot_pairs(needs, seat, found)
+            parts[at] += self._covering_all(needs, searches, others) * weight[searches]
+        for offers in _slots([self._taught(p) for p in me]):
+            at, searches, others = _slot_pairs(offers, seat, found)
+            keys = [offer[0] if offer else None for offer in offers]
+            value = np.array([offer[1] if offer else 0.0 for offer in offers])[searches]
+            rank = np.array([offer[2] if offer else 0 for offer in offers])[searches]
+            below = rank < self._table("wanted").at(keys, searches, others)
+            seeking = sought.at(keys, searches, others)
+            parts[at] += np.where(below, value * BELOW_WANTED, value) * seeking
+        start = 0
+        for p, count in zip(me, counts, strict=True):
+            self._add_qualified(p, found[start : start + count], parts[start : start + count])
+            start += count
+        return parts
 
     def candidates(self, me: Profile) -> tuple[Indexes, Indexes]:
         """Who may be suggested to me, in index order: the mutual ones (each can teach the
@@ -710,16 +830,7 @@ class Matcher:
         last = [
             best[0] for best in _ranked(known.ranked, mutual=mutual, top=top, crowding=crowding)
         ]
-        searched, bound = len(found), NO_BOUND
-        for n, (ceiling, negative_shown) in enumerate(
-            zip(ceilings.tolist(), (-shown).tolist(), strict=True)
-        ):
-            if len(last) >= top and ceiling < -last[-1] - slack:
-                searched, bound = n, ceiling  # even their best case would not reach it
-                break
-            if len(last) < top or negative_shown < last[-1]:
-                insort(last, negative_shown)
-                del last[top:]
+        searched, bound = _cut(ceilings.tolist(), (-shown).tolist(), last, top, slack)
         return Band(
             sorted([*known.ranked, *_ranked_rows(plain, raws, gaps, found, searched)]),
             done + searched,
@@ -772,6 +883,16 @@ class Matcher:
                 continue
             below = ranks[key] < self._column("wanted", key)[found]
             parts += np.where(below, value * BELOW_WANTED, value) * seeking
+        self._add_qualified(me, found, parts)
+        return parts
+
+    def _taught(self, me: Profile) -> list[tuple[str, float, int]]:
+        """(skill, value, level rank) of my offers someone seeks as a plain goal."""
+        ranks = me.offer_ranks
+        return [(k, v, ranks[k]) for k, v in me.offer_values.items() if k in self.plain_seeking]
+
+    def _add_qualified(self, me: Profile, found: Indexes, parts: Array) -> None:
+        """Add to `parts` how much of each candidate's qualified goals I cover, in place."""
         qualified_keys = [key for key in me.offers if key in self.qualified]
         candidates = set(found.tolist()) if qualified_keys else set()
         qualified = {
@@ -785,7 +906,6 @@ class Matcher:
             for j, key in sorted(qualified):
                 learner = self.profiles[j]
                 parts[place[j]] += cover(learner, key, me)[0] * learner.seek_weight
-        return parts
 
     def _pairs(self, learner: Profile, teacher: Profile) -> tuple[SkillPair, ...]:
         """`_pairs`, once per two ads: the suggestion each way between them needs both."""
@@ -796,23 +916,43 @@ class Matcher:
         return pairs
 
     def _column(self, name: str, key: str) -> Array:
-        """One skill's index entries as a column over all open ads (0 where absent); made
-        on first use, as most skills are asked for by few."""
-        column = self.columns.get((name, key))
-        if column is None:
-            entries = {
+        """One skill's index entries as a column over all open ads (0 where absent, -1 for
+        "wanted")."""
+        return self._table(name).row(key)
+
+    def _table(self, name: str) -> SkillTable:
+        """Every skill's column of one index (`offered`, `rank`, `sought`, `wanted`), made
+        on first use."""
+        table = self.tables.get(name)
+        if table is None:
+            postings = {
                 "offered": self.offered_by,
                 "rank": self.offer_rank,
                 "sought": self.sought_by,
                 "wanted": self.wanting,
-            }[name].get(key, {})
-            column = np.full(len(self.profiles), -1.0 if name == "wanted" else 0.0)
-            if entries:
-                column[np.fromiter(entries, dtype=np.intp, count=len(entries))] = list(
-                    entries.values()
-                )
-            self.columns[(name, key)] = column
-        return column
+            }[name]
+            default = -1.0 if name == "wanted" else 0.0
+            table = self.tables[name] = SkillTable.of(postings, len(self.profiles), default)
+        return table
+
+    def _covering_all(
+        self, needs: Sequence[tuple[str, Need] | None], seat: Indexes, found: Indexes
+    ) -> Array:
+        """`_covering` of one goal per search (None: none) for each pair at once."""
+        keys = [need[0] if need else None for need in needs]
+        withins = [need[1].within if need else None for need in needs]
+        wanted = np.array([need[1].wanted if need else -1 for need in needs])[seat]
+        focus = self._offered_all(keys, wanted, seat, found)
+        within = self._offered_all(withins, wanted, seat, found)
+        has_within = np.array([key is not None for key in withins])[seat]
+        return np.where(has_within, np.maximum(focus, WITHIN_SHARE * within), focus)
+
+    def _offered_all(
+        self, keys: Sequence[str | None], wanted: Indexes, seat: Indexes, found: Indexes
+    ) -> Array:
+        offering = self._table("offered").at(keys, seat, found)
+        below = self._table("rank").at(keys, seat, found) < wanted
+        return np.where(below, offering * BELOW_WANTED, offering)
 
     def _covering(self, found: Indexes, key: str, need: Need) -> Array:
         """How well each candidate covers one of my goals, as `cover` says."""
@@ -843,6 +983,72 @@ class Matcher:
             )
         score = max(0, min(100, round(shown)))
         return Suggestion(other.ad.id, score, mutual, reasons, they_teach, i_teach)
+
+
+def _cut(
+    ceilings: list[float], negative_shown: list[float], last: list[float], top: int, slack: float
+) -> tuple[int, float]:
+    """How many candidates, in the order of search, to score: all, until even the best case
+    of the next (its ceiling) would not come within `slack` of the last place of the best
+    `top` so far (`last`, their negated shown scores, sorted; changed here); and that
+    ceiling (NO_BOUND when all are scored)."""
+    for n, (ceiling, negative) in enumerate(zip(ceilings, negative_shown, strict=True)):
+        if len(last) >= top and ceiling < -last[-1] - slack:
+            return n, ceiling
+        if len(last) < top or negative < last[-1]:
+            insort(last, negative)
+            del last[top:]
+    return len(ceilings), NO_BOUND
+
+
+def _slot_pairs(
+    slot: Sequence[object | None], seat: Indexes, found: Indexes
+) -> tuple[Indexes, Indexes, Indexes]:
+    """The pairs whose search has something in `slot`: where they are, their searches, their
+    candidates."""
+    having = np.array([item is not None for item in slot], dtype=np.bool_)
+    at = np.flatnonzero(having[seat])
+    return at, seat[at], found[at]
+
+
+def _slots(rows: Sequence[Sequence[T]]) -> list[list[T | None]]:
+    """Slot n of every row (None where a row is shorter), for n up to the longest row."""
+    width = max(map(len, rows), default=0)
+    return [[row[n] if n < len(row) else None for row in rows] for n in range(width)]
+
+
+@dataclass(frozen=True)
+class SkillTable:
+    """One index of skills (`Matcher.offered_by`, ...) as a value per skill and open ad; the
+    last row holds the default, for a skill the index does not list."""
+
+    rows: dict[str, int]
+    values: Array  # (len(rows) + 1) × open ads
+
+    @classmethod
+    def of(
+        cls, postings: Mapping[str, Mapping[int, float]], size: int, default: float
+    ) -> SkillTable:
+        shape = (len(postings) + 1, size)
+        # zeros come from the system as untouched pages: a skill few list costs little
+        values = np.zeros(shape) if default == 0.0 else np.full(shape, default)
+        for row, entries in enumerate(postings.values()):
+            values[row, np.fromiter(entries, dtype=np.intp, count=len(entries))] = list(
+                entries.values()
+            )
+        return cls({key: row for row, key in enumerate(postings)}, values)
+
+    def row(self, key: str) -> Array:
+        row: Array = self.values[self.rows.get(key, -1)]
+        return row
+
+    def at(self, keys: Sequence[str | None], seat: Indexes, found: Indexes) -> Array:
+        """The value of `keys[seat[n]]` for the ad `found[n]`, for every n."""
+        default = len(self.rows)
+        rows = np.array(
+            [default if k is None else self.rows.get(k, default) for k in keys], dtype=np.intp
+        )
+        return self.values[rows[seat], found]
 
 
 def _index(rows: Iterable[tuple[str, T]]) -> dict[str, set[T]]:
@@ -986,6 +1192,7 @@ class TimeFit:
         self.parts: dict[int, tuple[float, bool]] = {}
         self.rows: dict[tuple[int, bool], Array] = {}
         self.columns: dict[int, tuple[Array, npt.NDArray[np.bool_]]] = {}
+        self.table: tuple[Array, npt.NDArray[np.bool_]] | None = None
         self.start = [p.start.toordinal() for p in profiles]
         self.formats = [frozenset(p.ad.formats) for p in profiles]
         self.manager = [p.ad.manager_support for p in profiles]
@@ -1019,6 +1226,39 @@ class TimeFit:
         )
         gap = gaps[kinds] | (days > START_LIMIT_DAYS)
         return value, gap
+
+    def of_pairs(self, owners: Indexes, others: Indexes) -> tuple[Array, npt.NDArray[np.bool_]]:
+        """`many(owners[n], others[n:n + 1])` for every n at once, in the same steps."""
+        values, gaps = self.commitment_table()
+        kinds = (self.kinds[owners], self.kinds[others])
+        days = np.abs(self.starts[others] - self.starts[owners])
+        value = (
+            values[kinds]
+            + FIT_START * _start_fits(days)
+            + FIT_FORMAT * ((self.format_bits[others] & self.format_bits[owners]) != 0)
+            + FIT_MANAGER * (self.managers[owners] + self.managers[others]) / 2
+        )
+        return value, gaps[kinds] | (days > START_LIMIT_DAYS)
+
+    def commitment_table(self) -> tuple[Array, npt.NDArray[np.bool_]]:
+        """`_commitments` of every kind, as two kind × kind tables; made once."""
+        if self.table is None:
+            columns = [self._commitments(self.example[kind]) for kind in range(self.width)]
+            values = np.zeros((self.width, self.width))  # stays empty when no ad is open
+            gaps = np.zeros((self.width, self.width), dtype=np.bool_)
+            for kind, (value, gap) in enumerate(columns):
+                values[kind], gaps[kind] = value, gap
+            self.table = values, gaps
+        return self.table
+
+    def best_cases_of(self, owners: Indexes, seat: Indexes, others: Indexes) -> Array:
+        """`best_cases(owners[seat[n]])[kind of others[n]]` for every n."""
+        mine = self.kinds[owners] * 2 + self.managers[owners]
+        table = np.zeros((self.width * 2, self.width))
+        for row, a in dict(zip(mine.tolist(), owners.tolist(), strict=True)).items():
+            table[row] = self.best_cases(a)
+        found: Array = table[mine[seat], self.kinds[others]]
+        return found
 
     def _commitments(self, a: int) -> tuple[Array, npt.NDArray[np.bool_]]:
         """`commitment(a, kind)` for every kind, as two columns; one pair per kind of a."""
