@@ -477,6 +477,16 @@ def test_good_pairs_are_the_same_found_in_two_processes(taxonomy: Taxonomy, seed
     assert alone and good_pairs(matcher, fork=True) == alone
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_candidate_circles_are_the_same_found_in_two_processes(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    ads, logs = random_market(850 + seed, 90, formats=CIRCLE_FORMATS)
+    planner = Planner(Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy))
+    alone = planner._candidate_circles()
+    assert len(alone) > 5 and planner._candidate_circles(fork=True) == alone
+
+
 # --- the commands' JSON ---------------------------------------------------------------------
 
 

@@ -77,11 +77,16 @@ class KeptMatchings:
     last: Mapping[str, Any]
     used: Kept = field(default_factory=dict)
 
+    only_kept: bool = False
+    """Raise `NotKept` rather than solve a component (see `Planner._first_matching_here`)."""
+
     def matching(
         self, ads: tuple[int, ...], edges: list[tuple[int, int, int]]
     ) -> list[tuple[int, int]]:
         key = _component_key(self.version, ads, edges)
         found = _kept_matching(self.last.get(key), edges)
+        if found is None and self.only_kept:
+            raise NotKept(key)
         if found is None:
             found = _exact_matching(ads, edges)
             self.used[key] = [list(edge) for edge in found]
@@ -93,6 +98,10 @@ class KeptMatchings:
     def changed(self) -> bool:
         """Whether this run's pack differs from the last one."""
         return self.used != self.last
+
+
+class NotKept(Exception):
+    """A component the last run did not solve (its key is the message)."""
 
 
 @dataclass(frozen=True)
@@ -172,14 +181,32 @@ class Planner:
         self,
     ) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, ...], Circle]]]:
         """The matching of all good pairs and the candidate circles, side by side on two cores
-        when the graph is large (see PARALLEL_PAIRS); in this process when that fails."""
+        when the graph is large (see PARALLEL_PAIRS); in this process when that fails. When
+        the last run solved every component, the matching is taken here at once and the
+        circles are found on two cores instead."""
+        kept = self._first_matching_here()
+        if kept is not None:
+            return kept, self._candidate_circles(fork=len(self.profiles) >= PARALLEL_ADS)
         beside = Forked(
-            partial(solved_matching, self.pairs, kept=self.kept),
+            partial(solved_matching, self.pairs, solved=self._solved, kept=self.kept),
             fork=len(self.pairs) >= self.parallel_from,
         )
         self.forked = beside.forked
         candidates = self._candidate_circles()
         return self._solved_beside(beside), candidates
+
+    def _first_matching_here(self) -> list[tuple[int, int]] | None:
+        """The matching of all good pairs when `kept` holds each of its components, else None
+        (a pack from another market: the components it does hold are not looked up again)."""
+        if self.kept is None or not self.kept.last:
+            return None
+        self.kept.only_kept = True
+        try:
+            return best_matching(self.pairs, solved=self._solved, kept=self.kept)
+        except NotKept:
+            return None
+        finally:
+            self.kept.only_kept = False
 
     def _solved_beside(self, beside: Forked[SolvedMatching]) -> list[tuple[int, int]]:
         """The matching a `solved_matching` gives, its components kept for reuse (here, and
@@ -262,12 +289,15 @@ class Planner:
         lost = sum(2 * self.pairs[edge] for edge in broken)
         return (len(group) - 2 * len(broken), round(len(group) * raw - lost, 6))
 
-    def _candidate_circles(self) -> list[tuple[tuple[int, ...], Circle]]:
-        """Each circle-open ad's best circle, once each, best first."""
+    def _candidate_circles(self, *, fork: bool = False) -> list[tuple[tuple[int, ...], Circle]]:
+        """Each circle-open ad's best circle, once each, best first; with `fork`, half the
+        ads' circles are found in a second process (`forks.in_parts`)."""
+        shares = in_parts(partial(_best_circles, self.circles), fork=fork)
+        best = {i: circles for share in shares for i, circles in share.items()}
         found = {
             tuple(self.circles.index_of[m] for m in c.members): c
             for i in range(len(self.profiles))
-            for c in self.circles.best_for(i, top=1)
+            for c in best[i]
         }
         return sorted(found.items(), key=lambda item: (-item[1].raw, item[0]))
 
@@ -328,6 +358,11 @@ def _best_mutual(matcher: Matcher, share: Share) -> dict[int, list[tuple[int, fl
         i: matcher.mutual_scores(i, top=EDGE_DEPTH)
         for i in range(part, len(matcher.profiles), parts)
     }
+
+
+def _best_circles(finder: CircleFinder, share: Share) -> dict[int, list[Circle]]:
+    part, parts = share
+    return {i: finder.best_for(i, top=1) for i in range(part, len(finder.profiles), parts)}
 
 
 def best_matching(
