@@ -63,8 +63,8 @@ class KeptMatchings:
     """Each component's matching from the last run, by a digest of the component.
 
     The blossom algorithm is deterministic: the same ads and weighted pairs, in the same
-    order, give the same matching, ties included, from the same code (`MATCHER` and Tandem's
-    own, which `version` names). So a component whose pairs did not change since the last
+    order, give the same matching, ties included, from the same code (rustworkx's and
+    Tandem's own, which `version` names). So a component whose pairs did not change since the last
     run (all of them, when no ad changed) takes its matching from there, and the plan is the
     one solving it again gives. `last` is what a pack on disk held (the caller reads and
     writes it, `pipeline.plan_kept`): an entry that is not a matching of its component's
@@ -196,8 +196,9 @@ class Planner:
         return self._solved_beside(beside), candidates
 
     def _first_matching_here(self) -> list[tuple[int, int]] | None:
-        """The matching of all good pairs when `kept` holds each of its components, else None
-        (a pack from another market: the components it does hold are not looked up again)."""
+        """The matching of all good pairs when `kept` holds each of its components, else None:
+        then the components looked up so far stay in `_solved`, and the rest are solved
+        beside the circles as without a pack."""
         if self.kept is None or not self.kept.last:
             return None
         self.kept.only_kept = True
