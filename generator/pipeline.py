@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -210,6 +211,44 @@ def modelled(root: Path, today: dt.date, *, warnings: bool = True) -> Gathered:
 def gather(root: Path, today: dt.date, *, top: int = 5, warnings: bool = True) -> Gathered:
     """Load, validate, model and match; raise TandemError when any file has an error."""
     return gather_checked(check(root, today, warnings=warnings), top=top)
+
+
+MATCHINGS_PACK = "matchings.json"
+"""The pairing plan's matchings of the last run (`pairings.KeptMatchings`), beside the checks."""
+
+
+def plan_kept(
+    root: Path, data: Gathered, *, meanwhile: Callable[[list[Proposal]], object] | None = None
+) -> list[Proposal]:
+    """The pairing plan, each component's matching taken from the last run's pack in `root`
+    where its pairs are the same (the plan is the same; see `pairings.KeptMatchings`), and
+    this run's kept for the next."""
+    from generator.matching.pairings import KeptMatchings, plan_pairings
+
+    stored = StoredChecks.opened(root, committed=committed_cache(root))
+    kept: KeptMatchings | None = None
+    if stored is not None:
+        version = matchings_version()
+        last = stored.read(MATCHINGS_PACK, version, limit=1 << 26)
+        kept = KeptMatchings(version, last if isinstance(last, dict) else {})
+    plan = plan_pairings(
+        data.ads,
+        data.partnerships,
+        today=data.today,
+        taxonomy=data.taxonomy,
+        meanwhile=meanwhile,
+        kept=kept,
+    )
+    if stored is not None and kept is not None and kept.changed:
+        stored.write(MATCHINGS_PACK, kept.version, kept.used)
+    return plan
+
+
+def matchings_version() -> str:
+    """What a kept matching depends on besides its component: Tandem's code, the matcher's."""
+    from generator.matching.pairings import matcher_version
+
+    return hashlib.sha256(f"{code_version()}\0{matcher_version()}".encode()).hexdigest()
 
 
 PLAN_BESIDE_FROM = 500

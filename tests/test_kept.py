@@ -351,6 +351,26 @@ def test_the_commands_print_the_same_with_and_without_the_pack(tmp_path: Path) -
         assert pack_of(root).is_file()
 
 
+def test_kept_matchings_not_as_solved_give_the_plan_that_solving_gives(tmp_path: Path) -> None:
+    """The pairing plan's matchings are kept beside the checks (`pipeline.plan_kept`); forged
+    entries with a digest that matches are solved again, and the plan is the same."""
+    root = copy_site(tmp_path / "valid")
+    args = ("pairings", "--format", "json", "--today", TODAY)
+    without = tandem(root, *args, cache=False)
+    assert tandem(root, *args).stdout == without.stdout
+    pack = root.joinpath(*CACHE_DIR, pipeline.MATCHINGS_PACK)
+    entries = json.loads(pack.read_bytes().partition(b"\n")[2])
+    assert entries and all(isinstance(entry, list) for entry in entries.values())
+    for spoiled in ([], [[0, 0]], "x", [[1, 2, 3]]):
+        body = json.dumps({key: spoiled for key in entries}).encode()
+        version = pipeline.matchings_version()
+        digest = hashlib.sha256(version.encode() + b"\0" + body).hexdigest()
+        header = json.dumps({"tandem-cache": kept.PACK_FORMAT, "sha256": digest}).encode()
+        pack.write_bytes(header + b"\n" + body)
+        assert tandem(root, *args).stdout == without.stdout, spoiled
+        assert json.loads(pack.read_bytes().partition(b"\n")[2]).keys() == entries.keys()
+
+
 @pytest.mark.usefixtures("cache_on")
 def test_places_found_for_messages_are_kept_with_the_checks(
     tree: Path, monkeypatch: pytest.MonkeyPatch

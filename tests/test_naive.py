@@ -30,6 +30,7 @@ from generator.matching.circles import (
     suggest_circles_as,
 )
 from generator.matching.match import (
+    MUTUAL_BASE,
     NO_BOUND,
     SEARCH_SLACK,
     Matcher,
@@ -495,12 +496,50 @@ def test_components_are_those_networkx_finds(seed: int) -> None:
     assert _components({}) == []
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_mutual_scores_rank_as_match_and_score_as_the_naive_loop(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    """The plan's good pairs (`Matcher.mutual_scores`, every mutual candidate scored at once)
+    in the order `tandem match` ranks its mutual partners, with or without crowding, and the
+    unrounded score and time gap of each as a pair-by-pair loop finds them."""
+    ads, logs = random_market(1000 + seed, 60)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    if seed % 2:
+        matcher.crowding = {j: float(1 + j % 7) for j in range(0, len(matcher.profiles), 3)}
+    found = 0
+    for i, me in enumerate(matcher.profiles):
+        for top in (1, 4, 10):
+            best = matcher.mutual_scores(i, top=top)
+            ranked = [j for shown, j in matcher.top_scores(i, top=top) if shown >= MUTUAL_BASE]
+            assert [j for j, _, _ in best] == ranked, (i, top)
+            for j, raw, gap in best:
+                other = matcher.profiles[j]
+                skill = sum(cover(me, key, other)[0] * me.seek_weight for key in me.seeks) + sum(
+                    cover(other, key, me)[0] * other.seek_weight for key in other.seeks
+                )
+                assert raw == pytest.approx(_raw_score(skill, fit(me, other), mutual=True))
+                assert gap == bool(time_gaps(me, other))
+            found += len(best)
+    assert found > 100, "too few mutual pairs: the market no longer tests this"
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_good_pairs_are_the_same_found_in_two_processes(taxonomy: Taxonomy, seed: int) -> None:
     ads, logs = random_market(800 + seed, 60)
     matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
     alone = good_pairs(matcher)
     assert alone and good_pairs(matcher, fork=True) == alone
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_candidate_circles_are_the_same_found_in_two_processes(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    ads, logs = random_market(850 + seed, 90, formats=CIRCLE_FORMATS)
+    planner = Planner(Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy))
+    alone = planner._candidate_circles()
+    assert len(alone) > 5 and planner._candidate_circles(fork=True) == alone
 
 
 # --- the commands' JSON ---------------------------------------------------------------------

@@ -24,8 +24,16 @@ from generator.cli import main
 from generator.data.load import load_file
 from generator.data.model import Ad, Commitment, Offer, Seek, ad_from_data
 from generator.data.validate import check_document
+from generator.matching import pairings
 from generator.matching.match import Matcher, suggest_partners
-from generator.matching.pairings import Planner, best_matching, plan_pairings, plan_value
+from generator.matching.pairings import (
+    KeptMatchings,
+    Planner,
+    Proposal,
+    best_matching,
+    plan_pairings,
+    plan_value,
+)
 from generator.matching.present import pairings_json, reason_text
 from generator.matching.skills import Taxonomy, load_taxonomy
 from generator.pipeline import build
@@ -267,6 +275,84 @@ def test_component_split_equals_one_exact_matching_on_random_markets() -> None:
                 single_exact_matching(left), left
             ), seed
         assert len(solved) > 4  # the islands and what was left of them
+
+
+def kept_plan(
+    ads: Sequence[Ad], taxonomy: Taxonomy, kept: KeptMatchings, *, parallel_from: int
+) -> list[Proposal]:
+    """The plan with `kept`, both matchings in second processes from `parallel_from` pairs."""
+    planner = Planner(
+        Matcher.for_ads(ads, [], today=TODAY, taxonomy=taxonomy),
+        parallel_from=parallel_from,
+        kept=kept,
+    )
+    return planner.proposals(planner.plan(meanwhile=lambda ahead: None))
+
+
+def never_solved(ads: object, edges: object) -> list[tuple[int, int]]:
+    raise AssertionError("solved again, though kept")
+
+
+@pytest.mark.parametrize("parallel_from", [0, 10**9])  # second processes, or none
+def test_kept_matchings_give_the_plan_that_solving_gives(
+    parallel_from: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second run takes every component from the first run's matchings and makes the same
+    plan; with some ads gone it solves only what changed, and still makes the plan that
+    solving everything makes. Markets of 60 ads: one large component, circles that take ads
+    from it (so the plan's second matching runs), ties among equal skills and times."""
+    taxonomy = load_taxonomy(DATA / "pairings")
+    for seed in (101, 109, 110):  # markets where the second matching runs
+        ads = random_market(seed, 60)
+        reference = plan_pairings(ads, [], today=TODAY, taxonomy=taxonomy)
+        first = KeptMatchings("v", {})
+        assert kept_plan(ads, taxonomy, first, parallel_from=parallel_from) == reference
+        assert first.changed and len(first.used) >= 2  # both matchings' components
+        with monkeypatch.context() as patch:
+            patch.setattr(pairings, "_exact_matching", never_solved)
+            second = KeptMatchings("v", json.loads(json.dumps(first.used)))
+            assert kept_plan(ads, taxonomy, second, parallel_from=parallel_from) == reference
+        assert not second.changed
+        fewer = ads[: 30 + seed % 10] + ads[50:]
+        third = KeptMatchings("v", first.used)
+        assert kept_plan(fewer, taxonomy, third, parallel_from=parallel_from) == plan_pairings(
+            fewer, [], today=TODAY, taxonomy=taxonomy
+        )
+        assert third.changed
+
+
+def test_kept_entries_that_are_not_a_matching_of_their_component_are_misses() -> None:
+    """Whatever a pack holds under a component's key, the plan is the one solving gives."""
+    taxonomy = load_taxonomy(DATA / "pairings")
+    ads = random_market(7, 60)
+    reference = plan_pairings(ads, [], today=TODAY, taxonomy=taxonomy)
+    first = KeptMatchings("v", {})
+    kept_plan(ads, taxonomy, first, parallel_from=10**9)
+    key, entry = max(first.used.items(), key=lambda item: len(item[1]))
+    (a, b), (c, d) = entry[0], entry[1]
+    hostile: list[object] = [
+        None,
+        "x",
+        {"a": 1},
+        [],  # matchings, but leaving a pair of the component with both ads free
+        entry[1:],
+        [[a, b, 1]],
+        [[True, b]],
+        [[str(a), b]],
+        [[float(a), b]],
+        [[b, a]],  # not a pair as the component lists it
+        [[a, c]],
+        [[a, b], [a, d]],  # an ad twice
+        [[a, b], [a, b]],
+        [[10**400, b]],
+        [[-1, b]],
+        [entry[0], None],
+    ]
+    for spoiled in hostile:
+        kept = KeptMatchings("v", {**first.used, key: spoiled})
+        assert kept_plan(ads, taxonomy, kept, parallel_from=10**9) == reference, spoiled
+        assert kept.changed and sorted(kept.used[key]) == sorted(entry)
+    assert KeptMatchings("other version", {}).version != first.version
 
 
 # --- what it says ---------------------------------------------------------------------------

@@ -618,12 +618,23 @@ class Matcher:
         return [(-negative_shown, j) for negative_shown, _, j, _ in best], complete
 
     def mutual_scores(self, index: int, *, top: int) -> list[tuple[int, float, bool]]:
-        """(index, unrounded score, large time gap) of the best `top` mutual partners."""
+        """(index, unrounded score, large time gap) of the best `top` mutual partners, ranked
+        as `top_scores` ranks them: by the score shown, then the unrounded one, then index.
+
+        Every mutual candidate is scored, all at once: the pairing plan asks this of every ad
+        with a small `top`, where ordering the candidates by their best case to stop early
+        (`_scored`) cost more than scoring the few it would leave out.
+        """
         me = self.profiles[index]
-        mutual, _ = self.candidates(me)
-        band = self._scored(me, mutual, mutual=True, top=top, crowding=self.crowding)
-        best = _ranked(band.ranked, mutual=True, top=top, crowding=self.crowding)
-        return [(j, -negative_raw, gap) for _, negative_raw, j, gap in best]
+        found, _ = self.candidates(me)
+        values, gaps = self.time_fit.many(me.index, found)
+        raws = _raw_score(self._skill_parts(me, found), values, mutual=True)
+        crowding = _penalties(self.crowding, found) if self.crowding else 0.0
+        shown = _limited_many(raws, gaps, crowding, mutual=True)
+        best = np.lexsort((found, -raws, -shown))[:top]
+        return list(
+            zip(found[best].tolist(), raws[best].tolist(), gaps[best].tolist(), strict=True)
+        )
 
     def scored(
         self,

@@ -20,16 +20,20 @@ Step 3 runs once over all good pairs before circles are chosen (a circle is meas
 the pairs it breaks) and again over the ads they leave. On a large market each of the two is
 seconds of Rust; the first runs in a second process beside the circle search, the second
 beside the wording of the proposals it will most likely keep (`plan_pairings`'s `meanwhile`).
+A component whose pairs are those of the last run is not solved again (`KeptMatchings`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+import hashlib
+import importlib.metadata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+import numpy as np
 import rustworkx as rx
 
 from generator.data.model import Ad, Partnership
@@ -50,6 +54,54 @@ _ALONE = (Reason("plan_alone"),)
 
 Solved = dict[tuple[int, ...], list[tuple[int, int]]]
 """A component's ads (sorted) -> its best matching, for reuse."""
+Kept = dict[str, list[list[int]]]
+"""A digest of a component's ads and weighted pairs -> its matching, as JSON keeps it."""
+
+
+@dataclass
+class KeptMatchings:
+    """Each component's matching from the last run, by a digest of the component.
+
+    The blossom algorithm is deterministic: the same ads and weighted pairs, in the same
+    order, give the same matching, ties included, from the same code (rustworkx's and
+    Tandem's own, which `version` names). So a component whose pairs did not change since the last
+    run (all of them, when no ad changed) takes its matching from there, and the plan is the
+    one solving it again gives. `last` is what a pack on disk held (the caller reads and
+    writes it, `pipeline.plan_kept`): an entry that is not a matching of its component's
+    pairs is a miss, never an error. `used` is this run's, the next pack.
+    """
+
+    version: str
+    """Tandem's code and the blossom algorithm's (`matcher_version`): a kept matching is
+    reused only by the same."""
+    last: Mapping[str, Any]
+    used: Kept = field(default_factory=dict)
+
+    only_kept: bool = False
+    """Raise `NotKept` rather than solve a component (see `Planner._first_matching_here`)."""
+
+    def matching(
+        self, ads: tuple[int, ...], edges: list[tuple[int, int, int]]
+    ) -> list[tuple[int, int]]:
+        key = _component_key(self.version, ads, edges)
+        found = _kept_matching(self.last.get(key), edges)
+        if found is None and self.only_kept:
+            raise NotKept(key)
+        if found is None:
+            found = _exact_matching(ads, edges)
+            self.used[key] = [list(edge) for edge in found]
+        else:
+            self.used[key] = self.last[key]
+        return found
+
+    @property
+    def changed(self) -> bool:
+        """Whether this run's pack differs from the last one."""
+        return self.used != self.last
+
+
+class NotKept(Exception):
+    """A component the last run did not solve (its key is the message)."""
 
 
 @dataclass(frozen=True)
@@ -69,23 +121,32 @@ def plan_pairings(
     today: dt.date,
     taxonomy: Taxonomy,
     meanwhile: Callable[[list[Proposal]], object] | None = None,
+    kept: KeptMatchings | None = None,
 ) -> list[Proposal]:
     """Every open ad in exactly one proposal: best groups first, those left alone last.
 
     `meanwhile` is given most of the plan's proposals while its last matching runs in a
     second process (where one runs), to prepare their output then (a command words their
-    reasons, `present.word_ahead`); the plan is the same with or without it.
+    reasons, `present.word_ahead`); the plan is the same with or without it. `kept`: the
+    last run's matchings, to which this run's are added.
     """
     matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
-    planner = Planner(matcher)
+    planner = Planner(matcher, kept=kept)
     return planner.proposals(planner.plan(meanwhile=meanwhile))
 
 
 class Planner:
     """Good pairs and circles over one Matcher, and the plan chosen from them."""
 
-    def __init__(self, matcher: Matcher, *, parallel_from: int = PARALLEL_PAIRS) -> None:
+    def __init__(
+        self,
+        matcher: Matcher,
+        *,
+        parallel_from: int = PARALLEL_PAIRS,
+        kept: KeptMatchings | None = None,
+    ) -> None:
         self.matcher = matcher
+        self.kept = kept
         self.profiles = matcher.profiles
         self.circles = CircleFinder(matcher)
         self.pairs = good_pairs(matcher, fork=len(self.profiles) >= PARALLEL_ADS)
@@ -120,15 +181,42 @@ class Planner:
         self,
     ) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, ...], Circle]]]:
         """The matching of all good pairs and the candidate circles, side by side on two cores
-        when the graph is large (see PARALLEL_PAIRS); in this process when that fails."""
+        when the graph is large (see PARALLEL_PAIRS); in this process when that fails. When
+        the last run solved every component, the matching is taken here at once and the
+        circles are found on two cores instead."""
+        kept = self._first_matching_here()
+        if kept is not None:
+            return kept, self._candidate_circles(fork=len(self.profiles) >= PARALLEL_ADS)
         beside = Forked(
-            partial(solved_matching, self.pairs), fork=len(self.pairs) >= self.parallel_from
+            partial(solved_matching, self.pairs, solved=self._solved, kept=self.kept),
+            fork=len(self.pairs) >= self.parallel_from,
         )
         self.forked = beside.forked
         candidates = self._candidate_circles()
-        matching, solved = beside.result()
+        return self._solved_beside(beside), candidates
+
+    def _first_matching_here(self) -> list[tuple[int, int]] | None:
+        """The matching of all good pairs when `kept` holds each of its components, else None:
+        then the components looked up so far stay in `_solved`, and the rest are solved
+        beside the circles as without a pack."""
+        if self.kept is None or not self.kept.last:
+            return None
+        self.kept.only_kept = True
+        try:
+            return best_matching(self.pairs, solved=self._solved, kept=self.kept)
+        except NotKept:
+            return None
+        finally:
+            self.kept.only_kept = False
+
+    def _solved_beside(self, beside: Forked[SolvedMatching]) -> list[tuple[int, int]]:
+        """The matching a `solved_matching` gives, its components kept for reuse (here, and
+        in the next run where `kept`: a second process solved on a copy)."""
+        matching, solved, used = beside.result()
         self._solved.update(solved)
-        return matching, candidates
+        if self.kept is not None:
+            self.kept.used.update(used)
+        return matching
 
     def _circles(
         self,
@@ -173,7 +261,7 @@ class Planner:
         over.
         """
         beside = Forked(
-            partial(solved_matching, pairs, solved=self._solved),
+            partial(solved_matching, pairs, solved=self._solved, kept=self.kept),
             fork=meanwhile is not None and len(pairs) >= self.parallel_from,
         )
         if beside.forked and meanwhile is not None:
@@ -182,9 +270,7 @@ class Planner:
             except BaseException:
                 beside.stop()
                 raise
-        matching, solved = beside.result()
-        self._solved.update(solved)
-        return matching
+        return self._solved_beside(beside)
 
     def _options(
         self, group: tuple[int, ...], circle: Circle, partner: dict[int, int]
@@ -204,12 +290,15 @@ class Planner:
         lost = sum(2 * self.pairs[edge] for edge in broken)
         return (len(group) - 2 * len(broken), round(len(group) * raw - lost, 6))
 
-    def _candidate_circles(self) -> list[tuple[tuple[int, ...], Circle]]:
-        """Each circle-open ad's best circle, once each, best first."""
+    def _candidate_circles(self, *, fork: bool = False) -> list[tuple[tuple[int, ...], Circle]]:
+        """Each circle-open ad's best circle, once each, best first; with `fork`, half the
+        ads' circles are found in a second process (`forks.in_parts`)."""
+        shares = in_parts(partial(_best_circles, self.circles), fork=fork)
+        best = {i: circles for share in shares for i, circles in share.items()}
         found = {
             tuple(self.circles.index_of[m] for m in c.members): c
             for i in range(len(self.profiles))
-            for c in self.circles.best_for(i, top=1)
+            for c in best[i]
         }
         return sorted(found.items(), key=lambda item: (-item[1].raw, item[0]))
 
@@ -272,31 +361,48 @@ def _best_mutual(matcher: Matcher, share: Share) -> dict[int, list[tuple[int, fl
     }
 
 
+def _best_circles(finder: CircleFinder, share: Share) -> dict[int, list[Circle]]:
+    part, parts = share
+    return {i: finder.best_for(i, top=1) for i in range(part, len(finder.profiles), parts)}
+
+
 def best_matching(
-    pairs: dict[tuple[int, int], float], *, solved: Solved | None = None
+    pairs: dict[tuple[int, int], float],
+    *,
+    solved: Solved | None = None,
+    kept: KeptMatchings | None = None,
 ) -> list[tuple[int, int]]:
     """As many pairs as possible, then the highest total score (exact: Edmonds' blossoms).
 
     No pair joins two connected components, so the best matchings of the components together
     are a best matching of the whole graph. `solved` maps a component's ads to its matching;
-    pass one only for graphs that agree on the pairs between any two ads.
+    pass one only for graphs that agree on the pairs between any two ads. A component not in
+    `solved` is taken from `kept` where the last run solved the same one.
     """
     solved = {} if solved is None else solved
     matched: list[tuple[int, int]] = []
     for ads, edges in _components(pairs):
         if ads not in solved:
-            solved[ads] = _exact_matching(ads, edges)
+            solved[ads] = (
+                kept.matching(ads, edges) if kept is not None else _exact_matching(ads, edges)
+            )
         matched += solved[ads]
     return sorted(matched)
 
 
+SolvedMatching = tuple[list[tuple[int, int]], Solved, Kept]
+
+
 def solved_matching(
-    pairs: dict[tuple[int, int], float], *, solved: Solved | None = None
-) -> tuple[list[tuple[int, int]], Solved]:
-    """`best_matching` of `pairs`, and `solved` with each of its components' matchings added:
-    what a second process solved comes back this way, for reuse."""
+    pairs: dict[tuple[int, int], float],
+    *,
+    solved: Solved | None = None,
+    kept: KeptMatchings | None = None,
+) -> SolvedMatching:
+    """`best_matching` of `pairs`, `solved` with each of its components' matchings added,
+    and `kept`'s entries of this run: what a second process solved comes back this way."""
     solved = {} if solved is None else solved
-    return best_matching(pairs, solved=solved), solved
+    return best_matching(pairs, solved=solved, kept=kept), solved, kept.used if kept else {}
 
 
 def _components(
@@ -339,6 +445,44 @@ def _exact_matching(
     graph.add_edges_from([(node[a], node[b], w) for a, b, w in edges])
     matched = rx.max_weight_matching(graph, max_cardinality=True, weight_fn=int)
     return [_edge(ads[a], ads[b]) for a, b in matched]
+
+
+def matcher_version() -> str:
+    """Whose blossom algorithm the plan uses, for `KeptMatchings.version`."""
+    return f"rustworkx {importlib.metadata.version('rustworkx')}"
+
+
+def _component_key(version: str, ads: tuple[int, ...], edges: list[tuple[int, int, int]]) -> str:
+    """A digest of everything `_exact_matching` reads: the ads in order, the pairs in order
+    with their weights, and the code (`version`)."""
+    digest = hashlib.sha256(version.encode() + b"\0")
+    digest.update(np.array(ads, dtype=np.int64).tobytes() + b"\0")
+    digest.update(np.array(edges, dtype=np.int64).tobytes())
+    return digest.hexdigest()
+
+
+def _kept_matching(entry: Any, edges: list[tuple[int, int, int]]) -> list[tuple[int, int]] | None:
+    """`entry` as a matching of a component with these pairs; None unless it is one: pairs
+    of the component, each ad at most once, and no pair left with both ads free (so no part
+    of a matching either). That it is the best one is not proved again: the pack's digest
+    says Tandem wrote it (`generator.data.kept`)."""
+    if not isinstance(entry, list):
+        return None
+    pairs = {(a, b) for a, b, _ in edges}
+    found: list[tuple[int, int]] = []
+    for item in entry:
+        if not (isinstance(item, list) and len(item) == 2):
+            return None
+        edge = (item[0], item[1])
+        if type(edge[0]) is not int or type(edge[1]) is not int or edge not in pairs:
+            return None
+        found.append(edge)
+    matched = {j for edge in found for j in edge}
+    if len(matched) != 2 * len(found) or any(
+        a not in matched and b not in matched for a, b in pairs
+    ):
+        return None
+    return found
 
 
 def plan_value(groups: Iterable[Sequence[int]], value: Any) -> tuple[int, float]:
