@@ -62,6 +62,7 @@ JANA = "ads/jana-schulz.yml"
 LOG = "partnerships/negotiation-and-numbers.yml"
 THEME = "theme/main.html"  # compiled templates are kept: an edit must still show
 LINKED = "ads/priya-raman.yml"  # among other ads' suggested partners and circles, in no log
+MEMBER = "ads/lucia-fernandez.yml"  # in circles of ads whose partner she is not
 PARTNER = "ads/markus-schneider.yml"  # a partner in a log: named on its page
 LEAVING = "ads/james-wilson.yml"  # a partner in a log: linked while live, named after
 ENGLISH = "partials/languages/en.html"  # Material's English words, on every page
@@ -88,6 +89,10 @@ def edits(root: Path) -> list[tuple[str, Step]]:
             "a suggested partner in a circle changes name and contact",
             {LINKED: priya.replace("priya.raman@example.com", "https://example.org/priya")},
         ),
+        (
+            "a circle member is renamed",
+            {MEMBER: edited(root, MEMBER, "Lucía Fernández", "Lucía Fernández-Ek")},
+        ),
         ("a guide changes", {"docs/tips.md": edited(root, "docs/tips.md", "#", "# Edited:")}),
         (
             "a theme template changes",
@@ -112,7 +117,10 @@ def edits(root: Path) -> list[tuple[str, Step]]:
 KEPT_AFTER = {"a skill changes", "a comment only", "a log changes", "the edit is undone"}
 KEPT_AFTER |= {"an ad that other pages link is deleted", "a person is renamed"}
 KEPT_AFTER |= {"an ad leaves the market", "an ad is added", "an ad is deleted"}
-KEPT_AFTER |= {"a suggested partner in a circle changes name and contact"}
+KEPT_AFTER |= {
+    "a suggested partner in a circle changes name and contact",
+    "a circle member is renamed",
+}
 """Edits after which the preview must take pages unrendered from the last build (so the
 comparison with a fresh build holds that path to it)."""
 RENDERS_FEW = {"an ad is added", "an ad is deleted", "an ad that other pages link is deleted"}
@@ -121,6 +129,7 @@ RENDERS_FEW |= {"a person is renamed", "an ad leaves the market"}
 notes which names and live ids it looked up."""
 VIEWS_FEW = RENDERS_FEW | {"a skill changes", "a comment only", "a log changes"}
 VIEWS_FEW |= {"a suggested partner in a circle changes name and contact", "the edit is undone"}
+VIEWS_FEW |= {"a circle member is renamed"}
 """Edits after which Tandem's views make again fewer than half the contexts: a page whose
 view reads nothing that changed keeps its context (`views.Inputs`)."""
 
