@@ -21,7 +21,7 @@ from jinja2 import nodes
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
 from generator.forks import can_fork
-from generator.pipeline import gather, matched
+from generator.pipeline import gather, matched, matched_for_site
 from generator.site import charts, render
 from generator.site.i18n import locale_for
 from generator.site.render import _site_environment
@@ -315,3 +315,21 @@ def test_reason_ranks_order_the_distinctive_codes_by_share_with_ties_together() 
     reasons = [Reason(code) for code in ("b", "a", "common", "hours_gap", "they_teach", "c")]
     shares = {"a": 0.2, "b": 0.2, "c": 0.1, "common": NEARLY_ALL}
     assert reason_ranks(reasons, shares) == (("c",), ("a", "b"))
+
+
+@pytest.mark.parametrize("found", ["suggestions", "circles"])
+def test_a_kept_context_is_made_again_when_its_suggestions_or_circles_change(found: str) -> None:
+    """A suggestion or circle may change while the ad and everyone it names stay the same
+    (how well they fit depends on the whole market): the page shows the new one."""
+    data = matched_for_site(gather(SAMPLE, dt.date.fromisoformat(TODAY)))
+    ad_id = next(ad_id for ad_id, items in getattr(data, found).items() if items)
+    cache = render.RenderCache()
+    before = render.render_site(data, locale_for("en"), cache=cache)
+    items = [
+        dataclasses.replace(item, score=item.score + 7) for item in getattr(data, found)[ad_id]
+    ]
+    later = dataclasses.replace(data, **{found: {**getattr(data, found), ad_id: items}})
+    fresh = render.render_site(later, locale_for("en"))
+    page = f"ads/{ad_id}.md"
+    assert _page(fresh[0], page).body != _page(before[0], page).body
+    assert render.render_site(later, locale_for("en"), cache=cache) == fresh
