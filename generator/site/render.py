@@ -464,6 +464,7 @@ def render_site(
     if cache is not None:
         cache.start(site)
         rendered = render_share(site, WHOLE, cache=cache)
+        cache.shows = Shows()  # holds this build's values only while it renders
     elif len(site.live) >= PARALLEL_FROM and can_fork():
         rendered = _render_in_two(site)
     else:
