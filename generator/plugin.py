@@ -71,7 +71,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.nav: Navigation | None = None
         self.handoff: PageHandoff | None = None  # pages a second process builds
         self.kept: KeptPages | None = None  # a preview's pages not rendered again
-        self.page_loop = contextlib.ExitStack()  # the cycle collector paused for MkDocs' pages
+        self.page_loop = contextlib.ExitStack()  # the cycle collector paused through a build
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Having this hook also keeps this one object across the rebuilds of `mkdocs serve`,
@@ -84,6 +84,13 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             raise PluginError("tandem: set use_directory_urls: true (pages link as /ads/<id>/)")
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         return config
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # The build's objects (files, pages, the navigation) die with it, and the collector
+        # would rescan the site's data and what a preview keeps (and, after the hand-off's
+        # fork, copy the memory it shares) for nothing; see generator/cycles.py. Back on in
+        # on_post_build or on_build_error.
+        self.page_loop.enter_context(paused_cycle_collection())
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.untranslated, strays = _use_translations(files, config, lang=self._locale(config).lang)
@@ -187,10 +194,6 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         """What theme/main.html needs to render the blocks shared by generated pages once;
         then, in a build of a large site, some generated pages to a second process."""
         env.globals.update(tandem_blocks=SharedBlocks(), tandem_block_key=shared_block_key)
-        # MkDocs' page loop next: its pages' objects die with the build, and the collector
-        # would rescan the site's data (and, after a fork, copy the memory it shares) for
-        # nothing; see generator/cycles.py. Back on in on_post_build or on_build_error.
-        self.page_loop.enter_context(paused_cycle_collection())
         if self.serving:  # each rebuild has a new environment: keep its compiled templates
             env.bytecode_cache = self.cache.templates
         if self._may_hand_off(config) and self.nav is not None:

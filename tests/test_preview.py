@@ -61,7 +61,8 @@ def edited(root: Path, name: str, old: str, new: str) -> str:
 JANA = "ads/jana-schulz.yml"
 LOG = "partnerships/negotiation-and-numbers.yml"
 THEME = "theme/main.html"  # compiled templates are kept: an edit must still show
-LINKED = "ads/priya-raman.yml"  # among other ads' suggested partners, in no log
+LINKED = "ads/priya-raman.yml"  # among other ads' suggested partners and circles, in no log
+MEMBER = "ads/lucia-fernandez.yml"  # in circles of ads whose partner she is not
 PARTNER = "ads/markus-schneider.yml"  # a partner in a log: named on its page
 LEAVING = "ads/james-wilson.yml"  # a partner in a log: linked while live, named after
 ENGLISH = "partials/languages/en.html"  # Material's English words, on every page
@@ -73,6 +74,7 @@ def edits(root: Path) -> list[tuple[str, Step]]:
     docker = edited(root, JANA, "skill: Kubernetes", "skill: Docker")
     nav = edited(root, "mkdocs.yml", "- stats/index.md", "- Numbers: stats/index.md")
     english = _material_words()
+    priya = edited(root, LINKED, "Priya Raman", "Priya Raman-Ek")
     return [
         ("a skill changes", {JANA: docker}),
         ("an ad is added", {"ads/new-person.yml": jana.replace("Jana Schulz", "New Person")}),
@@ -83,6 +85,14 @@ def edits(root: Path) -> list[tuple[str, Step]]:
         ),
         ("a log changes", {LOG: edited(root, LOG, "Negotiation", "Negotiating")}),
         ("skills.yml", {"skills.yml": edited(root, "skills.yml", "aliases: [py,", "aliases: [")}),
+        (
+            "a suggested partner in a circle changes name and contact",
+            {LINKED: priya.replace("priya.raman@example.com", "https://example.org/priya")},
+        ),
+        (
+            "a circle member is renamed",
+            {MEMBER: edited(root, MEMBER, "Lucía Fernández", "Lucía Fernández-Ek")},
+        ),
         ("a guide changes", {"docs/tips.md": edited(root, "docs/tips.md", "#", "# Edited:")}),
         (
             "a theme template changes",
@@ -107,12 +117,21 @@ def edits(root: Path) -> list[tuple[str, Step]]:
 KEPT_AFTER = {"a skill changes", "a comment only", "a log changes", "the edit is undone"}
 KEPT_AFTER |= {"an ad that other pages link is deleted", "a person is renamed"}
 KEPT_AFTER |= {"an ad leaves the market", "an ad is added", "an ad is deleted"}
+KEPT_AFTER |= {
+    "a suggested partner in a circle changes name and contact",
+    "a circle member is renamed",
+}
 """Edits after which the preview must take pages unrendered from the last build (so the
 comparison with a fresh build holds that path to it)."""
 RENDERS_FEW = {"an ad is added", "an ad is deleted", "an ad that other pages link is deleted"}
 RENDERS_FEW |= {"a person is renamed", "an ad leaves the market"}
 """Edits after which Tandem renders again only the bodies that show or name the ad: each body
 notes which names and live ids it looked up."""
+VIEWS_FEW = RENDERS_FEW | {"a skill changes", "a comment only", "a log changes"}
+VIEWS_FEW |= {"a suggested partner in a circle changes name and contact", "the edit is undone"}
+VIEWS_FEW |= {"a circle member is renamed"}
+"""Edits after which Tandem's views make again fewer than half the contexts: a page whose
+view reads nothing that changed keeps its context (`views.Inputs`)."""
 
 
 def _material_words() -> str:
@@ -140,6 +159,8 @@ def test_every_rebuild_equals_a_fresh_build(two_trees, tmp_path: Path) -> None:
     assert [what for what in KEPT_AFTER if kept[what] == 0] == []
     rendered = {what: times[number]["rendered"] for number, (what, _) in enumerate(steps, 1)}
     assert [what for what in RENDERS_FEW if rendered[what] * 2 > times[0]["rendered"]] == []
+    viewed = {what: times[number]["viewed"] for number, (what, _) in enumerate(steps, 1)}
+    assert [what for what in VIEWS_FEW if viewed[what] * 2 > times[0]["viewed"]] == []
     for number, (what, step) in enumerate(steps, start=1):
         for name, text in step.items():
             if text is None:

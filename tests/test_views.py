@@ -21,7 +21,7 @@ from jinja2 import nodes
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
 from generator.forks import can_fork
-from generator.pipeline import gather, matched
+from generator.pipeline import gather, matched, matched_for_site
 from generator.site import charts, render
 from generator.site.i18n import locale_for
 from generator.site.render import _site_environment
@@ -260,3 +260,76 @@ def test_a_body_that_read_every_name_is_rendered_again() -> None:
     site = index_site(gather(SAMPLE, dt.date.fromisoformat(TODAY)), locale_for("en"))
     assert not render._reads_hold(reads, site)
     assert render._reads_hold({("name", "nobody"): render.MISSING}, site)
+
+
+def _page(pages: tuple[render.Page, ...], src_uri: str) -> render.Page:
+    return next(p for p in pages if p.src_uri == src_uri)
+
+
+def _without_code(data: Any, code: str, *, but: str) -> Any:
+    """Every ad's suggestions but one ad's without the reasons of this code: its share drops."""
+    suggestions = {
+        ad_id: found
+        if ad_id == but
+        else [
+            dataclasses.replace(s, reasons=tuple(r for r in s.reasons if r.code != code))
+            for s in found
+        ]
+        for ad_id, found in data.suggestions.items()
+    }
+    return dataclasses.replace(data, suggestions=suggestions)
+
+
+def test_a_kept_context_is_made_again_when_the_shares_rank_its_reasons_otherwise() -> None:
+    """An ad's page shows the rarest of its reasons: when other ads' suggestions change how
+    common a reason is, the page may show others though its own ad, suggestions and
+    partners are the same objects as before (`views.ad_inputs` holds the ranks)."""
+    data = gather(SAMPLE, dt.date.fromisoformat(TODAY))
+    before = render.render_site(data, locale_for("en"))
+    jana = "ads/jana-schulz.md"
+    codes = dict.fromkeys(r.code for s in data.suggestions["jana-schulz"] for r in s.reasons)
+    for code in codes:
+        later = _without_code(data, code, but="jana-schulz")
+        fresh = render.render_site(later, locale_for("en"))
+        if _page(fresh[0], jana).body != _page(before[0], jana).body:
+            break
+    else:
+        raise AssertionError("no reason's share changes what Jana's page shows")
+    cache = render.RenderCache()
+    render.render_site(data, locale_for("en"), cache=cache)
+    assert render.render_site(later, locale_for("en"), cache=cache) == fresh
+    assert cache.viewed < len(fresh[0])  # other pages' contexts were kept
+
+
+def test_inputs_show_by_repr_and_never_by_address() -> None:
+    shows = render.Shows()
+    assert shows.inputs(lambda: (12, (12.0, "x"))) == ("12", ("12.0", "'x'"))
+    assert shows.inputs(lambda: (12, object())) is None
+    assert shows.inputs(None) is None
+
+
+def test_reason_ranks_order_the_distinctive_codes_by_share_with_ties_together() -> None:
+    from generator.matching.match import Reason
+    from generator.matching.present import NEARLY_ALL, reason_ranks
+
+    reasons = [Reason(code) for code in ("b", "a", "common", "hours_gap", "they_teach", "c")]
+    shares = {"a": 0.2, "b": 0.2, "c": 0.1, "common": NEARLY_ALL}
+    assert reason_ranks(reasons, shares) == (("c",), ("a", "b"))
+
+
+@pytest.mark.parametrize("found", ["suggestions", "circles"])
+def test_a_kept_context_is_made_again_when_its_suggestions_or_circles_change(found: str) -> None:
+    """A suggestion or circle may change while the ad and everyone it names stay the same
+    (how well they fit depends on the whole market): the page shows the new one."""
+    data = matched_for_site(gather(SAMPLE, dt.date.fromisoformat(TODAY)))
+    ad_id = next(ad_id for ad_id, items in getattr(data, found).items() if items)
+    cache = render.RenderCache()
+    before = render.render_site(data, locale_for("en"), cache=cache)
+    items = [
+        dataclasses.replace(item, score=item.score + 7) for item in getattr(data, found)[ad_id]
+    ]
+    later = dataclasses.replace(data, **{found: {**getattr(data, found), ad_id: items}})
+    fresh = render.render_site(later, locale_for("en"))
+    page = f"ads/{ad_id}.md"
+    assert _page(fresh[0], page).body != _page(before[0], page).body
+    assert render.render_site(later, locale_for("en"), cache=cache) == fresh

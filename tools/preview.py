@@ -9,9 +9,9 @@ files it names (a JSON list of {path below ROOT: new text, or null to delete}) a
 as serve's builder does after a change: the configuration loaded again, the same plugin
 objects. The site after build N is copied to OUT/N (OUT `-`: not kept). Prints one JSON
 line per build: its CPU seconds (`time.process_time`, the whole rebuild), the seconds
-MkDocs reports, how many pages it took unrendered from the last builds (`kept`) and how
-many bodies Tandem rendered (`rendered`; the others were kept) and whether it showed the
-data's errors instead (`problems`).
+MkDocs reports, how many pages it took unrendered from the last builds (`kept`), how many
+contexts Tandem's views made (`viewed`) and bodies it rendered (`rendered`; the others were
+kept) and whether it showed the data's errors instead (`problems`).
 """
 
 from __future__ import annotations
@@ -69,13 +69,15 @@ def _apply(root: Path, step: Step) -> None:
 
 def _reuse(config: MkDocsConfig) -> dict[str, int | bool]:
     """How many pages the last build took unrendered from a preview's kept outputs, how many
-    bodies Tandem rendered (the rest it kept), and whether it showed the data's errors."""
+    contexts and bodies Tandem made (the rest it kept), and whether it showed the data's
+    errors."""
     plugin = config.plugins.get("tandem")
     if not isinstance(plugin, TandemPlugin):
         return {}
     return {
         "kept": plugin.cache.outputs.reused,
         "rendered": plugin.cache.render.rendered,
+        "viewed": plugin.cache.render.viewed,
         "problems": bool(plugin.notice),
     }
 

@@ -141,19 +141,29 @@ def reason_shares(reason_lists: Iterable[Iterable[Reason]]) -> dict[str, float]:
     return {code: count / lists for code, count in counts.items()}
 
 
+def reason_ranks(
+    reasons: Iterable[Reason], shares: Mapping[str, float]
+) -> tuple[tuple[str, ...], ...]:
+    """All that `shares` decides of the reasons a page shows from these: the codes it may
+    pick as distinctive (not cautions, not said elsewhere, not given by nearly all), rarest
+    first, those of the same share together. A preview keeps a page while this is the same,
+    though every share moves a little with each edit."""
+    by_share: dict[float, list[str]] = {}
+    for code in {r.code for r in reasons} - CAUTIONS - SHOWN_ELSEWHERE:
+        share = shares.get(code, 0.0)
+        if share < NEARLY_ALL:
+            by_share.setdefault(share, []).append(code)
+    return tuple(tuple(sorted(by_share[share])) for share in sorted(by_share))
+
+
 def shown_reasons(
     reasons: Sequence[Reason], locale: Locale, *, shares: Mapping[str, float]
 ) -> ShownReasons:
     """Cautions first; then the reasons that differ most from the norm (`shares`), leaving
     out those nearly every suggestion gives and those the page says otherwise."""
     cautions = [r for r in reasons if r.code in CAUTIONS]
-    candidates = [
-        (shares.get(r.code, 0.0), i)
-        for i, r in enumerate(reasons)
-        if r.code not in CAUTIONS
-        and r.code not in SHOWN_ELSEWHERE
-        and shares.get(r.code, 0.0) < NEARLY_ALL
-    ]
+    rank = {code: n for n, codes in enumerate(reason_ranks(reasons, shares)) for code in codes}
+    candidates = [(rank[r.code], i) for i, r in enumerate(reasons) if r.code in rank]
     chosen = sorted(i for _, i in sorted(candidates)[:REASONS_SHOWN])
     return ShownReasons(
         cautions=tuple(reason_texts(cautions, locale)),

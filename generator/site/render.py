@@ -12,6 +12,7 @@ that the MkDocs adapter inserts after MkDocs' own Markdown step, so no site-leve
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import html
@@ -51,8 +52,10 @@ from generator.site.views import (
     Alternate,
     Share,
     SiteIndex,
+    Viewed,
     beside,
     index_site,
+    viewed,
 )
 
 PROBLEMS_SHOWN = 100  # in the preview's notice; `tandem validate` lists every one
@@ -335,55 +338,111 @@ class Kept:
     context: bytes  # a digest of the context's `repr`
     reads: Reads
     body: str
+    inputs: object = None  # what its view read, as `Shows` shows it (None: not known)
+    made: object = None  # the context, kept while its inputs are known
+
+
+class Unshown(Exception):
+    """A value shown by an object's address: it never counts as the same."""
+
+
+class Shows:
+    """What page views read (`views.Inputs`), as it can be compared with what they read in
+    the last build: each value as its `repr`, a tuple item by item. An object among many
+    pages' inputs (an ad is the partner of many) is shown once per build; it is held here
+    with its `repr`, so no other value can take its id meanwhile."""
+
+    def __init__(self) -> None:
+        self.seen: dict[int, tuple[object, str]] = {}
+
+    def inputs(self, inputs: Callable[[], tuple[object, ...]] | None) -> object:
+        """What the inputs show, or None when that cannot tell them from others."""
+        if inputs is None:
+            return None
+        try:
+            return self._show(inputs())
+        except Unshown:
+            return None
+
+    def _show(self, value: object) -> object:
+        if type(value) is tuple:
+            return tuple(self._show(item) for item in value)
+        found = self.seen.get(id(value))
+        if found is None:
+            text = _shown(value)
+            if text is None:
+                raise Unshown
+            found = self.seen[id(value)] = (value, text)
+        return found[1]
 
 
 @dataclass
 class RenderCache:
-    """The bodies of the last build, for a preview that rebuilds on every edit
-    (`mkdocs serve`): a page is not rendered again while its context shows the same, and
+    """The pages of the last build, for a preview that rebuilds on every edit
+    (`mkdocs serve`): a page's view is not asked again while what it reads (`views.Inputs`)
+    shows the same, and its body is not rendered again while its context shows the same and
     every name and live id its template looked up is the same.
 
     "Shows the same" is the same `repr`, not `==`: `2 == 2.0`, but a page may show either
-    (a context shown by an object's address is never the same). The site's day, address,
-    language, forge and taxonomy reach every page (filters, links), so a change to any of
-    them empties the cache."""
+    (a value shown by an object's address is never the same). The site's day, address,
+    language, forge and taxonomy reach every page (views, filters, links), so a change to
+    any of them empties the cache."""
 
     stamp: str | None = None
     last: dict[tuple[int, str], Kept] = field(default_factory=dict)  # what the last build made
     compiled: BytecodeCache | None = None  # the templates, compiled once for every build
     bodies: dict[tuple[int, str], Kept] = field(default_factory=dict)  # what this build made
     rendered: int = 0  # bodies this build rendered (the rest were kept)
+    viewed: int = 0  # contexts this build's views made (the rest were kept)
+    shows: Shows = field(default_factory=Shows)
 
     def start(self, site: SiteIndex) -> None:
         data = site.data
         stamp = _shown((site.locale, data.today, data.site_url, data.forge, data.taxonomy))
         self.last = self.bodies if stamp is not None and stamp == self.stamp else {}
-        self.stamp, self.bodies, self.rendered = stamp, {}, 0
+        self.stamp, self.bodies, self.rendered, self.viewed = stamp, {}, 0, 0
+        self.shows = Shows()
 
-    def body(self, key: tuple[int, str], context: Any, site: SiteIndex, render: Render) -> str:
-        """The kept body of this page when nothing it was made from changed, else `render`'s,
-        given the site's names and live ids as mappings that note what it looked up."""
-        shown = _shown(context)
-        digest = None if shown is None else hashlib.blake2b(shown.encode(), digest_size=16)
+    def page(self, key: tuple[int, str], page: Viewed, site: SiteIndex, render: Render) -> Made:
+        """The page's context and body: the kept ones where what they were made from is the
+        same, else the view's and `render`'s (given the site's names and live ids as mappings
+        that note what its template looked up)."""
         kept = self.last.get(key)
+        inputs = self.shows.inputs(page.inputs)
+        if kept is not None and inputs is not None and kept.inputs == inputs:
+            context: Any = kept.made
+            digest: bytes | None = kept.context
+        else:
+            context = page.view()
+            digest = _digest(context)
+            self.viewed += 1
+        made = context if inputs is not None else None
         if (
             kept is not None
             and digest is not None
-            and kept.context == digest.digest()
+            and kept.context == digest
             and _reads_hold(kept.reads, site)
         ):
-            self.bodies[key] = kept
-            return kept.body
+            self.bodies[key] = dataclasses.replace(kept, inputs=inputs, made=made)
+            return context, kept.body
         reads: Reads = {}
-        body = render(NotedNames(site.ad_names, reads), NotedIds(site.live_ids, reads))
+        body = render(context, NotedNames(site.ad_names, reads), NotedIds(site.live_ids, reads))
         self.rendered += 1
         if digest is not None:
-            self.bodies[key] = Kept(digest.digest(), reads, body)
-        return body
+            self.bodies[key] = Kept(digest, reads, body, inputs, made)
+        return context, body
 
 
-Render = Callable[[Mapping[str, str], AbstractSet[str]], str]
-"""Renders a page with these names and live ids."""
+Render = Callable[[Any, Mapping[str, str], AbstractSet[str]], str]
+"""Renders a page from its context with these names and live ids."""
+Made = tuple[Any, str]
+"""A page's context and body."""
+
+
+def _digest(context: object) -> bytes | None:
+    """A digest of the context's `repr`; None when that shows an object's address."""
+    shown = _shown(context)
+    return None if shown is None else hashlib.blake2b(shown.encode(), digest_size=16).digest()
 
 
 def _shown(value: object) -> str | None:
@@ -405,6 +464,7 @@ def render_site(
     if cache is not None:
         cache.start(site)
         rendered = render_share(site, WHOLE, cache=cache)
+        cache.shows = Shows()  # holds this build's values only while it renders
     elif len(site.live) >= PARALLEL_FROM and can_fork():
         rendered = _render_in_two(site)
     else:
@@ -429,12 +489,14 @@ def render_share(
     rendered: list[Rendered] = []
     for number, kind in enumerate(PAGES):
         template = env.get_template(kind.template)
-        for index, (src_uri, context) in enumerate(kind.pages(site, share)):
-            render = partial(_render_page, template, context, _root(src_uri, kind.as_file))
+        for index, viewed_page in enumerate(viewed(kind.pages, site, share)):
+            src_uri = viewed_page.src_uri
+            render = partial(_render_page, template, _root(src_uri, kind.as_file))
             if cache is None:
-                body = render(site.ad_names, site.live_ids)
+                context = viewed_page.view()
+                body = render(context, site.ad_names, site.live_ids)
             else:
-                body = cache.body((number, src_uri), context, site, render)
+                context, body = cache.page((number, src_uri), viewed_page, site, render)
             place = (number, index, part)  # the item's position is index * parts + part
             if kind.as_file:
                 rendered.append((place, (src_uri, body)))
@@ -469,8 +531,8 @@ def _root(src_uri: str, as_file: bool) -> str:
 
 def _render_page(
     template: Template,
-    context: Any,
     root: str,
+    context: Any,
     ad_names: Mapping[str, str],
     live_ids: AbstractSet[str],
 ) -> str:

@@ -17,6 +17,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import quote
 
@@ -26,7 +27,13 @@ from generator.gathered import Gathered
 from generator.matching.circles import Circle
 from generator.matching.match import SkillPair, Suggestion
 from generator.matching.pairings import Proposal
-from generator.matching.present import ShownReasons, reason_shares, reason_texts, shown_reasons
+from generator.matching.present import (
+    ShownReasons,
+    reason_ranks,
+    reason_shares,
+    reason_texts,
+    shown_reasons,
+)
 from generator.site.charts import (
     BarChart,
     SupplyBar,
@@ -613,6 +620,24 @@ def view_ad(site: SiteIndex, ad: Ad) -> AdContext:
     )
 
 
+def ad_inputs(site: SiteIndex, ad: Ad) -> tuple[object, ...]:
+    """What `view_ad` reads besides the site-wide values (see `Inputs`): the ad, its logs,
+    its suggestions and circles with the partners they name, and how the reasons' shares
+    rank the codes they give."""
+    suggestions = site.data.suggestions.get(ad.id, ())
+    circles = site.data.circles.get(ad.id, ())
+    return (
+        ad,
+        site.partnerships_of.get(ad.id, ()),
+        suggestions,
+        tuple(site.ads[s.partner] for s in suggestions),
+        reason_ranks((r for s in suggestions for r in s.reasons), site.partner_shares),
+        circles,
+        tuple(site.ads[m] for c in circles for m in c.members),
+        reason_ranks((r for c in circles for r in c.reasons), site.circle_shares),
+    )
+
+
 @dataclass(frozen=True)
 class Renewal:
     """How to renew an ad: the latest `expires` allowed, and the `posted` date to write
@@ -709,6 +734,12 @@ def view_skill(site: SiteIndex, use: SkillUse) -> SkillContext:
         offers=tuple(sorted(offers, key=lambda h: (-LEVELS.index(h.skill.level or ""), h.ad.id))),
         seeks=tuple(sorted(seeks, key=lambda h: h.ad.id)),
     )
+
+
+def skill_inputs(site: SiteIndex, use: SkillUse) -> tuple[object, ...]:
+    """What `view_skill` and `view_skill_feed` read besides the site-wide values (see
+    `Inputs`): the skill's open ads with what each offers or seeks."""
+    return (use.key, use.offers, use.seeks)
 
 
 def _holders(
@@ -1186,6 +1217,22 @@ class Pages(Protocol):
     def __call__(self, site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]: ...
 
 
+Inputs = Callable[[SiteIndex, Any], tuple[object, ...]]
+"""(site, item) -> all that the item's view reads besides the site-wide values whose change
+empties a preview's cache (the day, the address, the language, the forge, the taxonomy):
+while they show the same (`repr`), the view gives the same context. A preview then keeps
+the last one instead of asking the view (generator/site/render.py, `RenderCache`)."""
+
+
+@dataclass(frozen=True)
+class Viewed:
+    """One page before its view has run: its address, the view, and what the view reads."""
+
+    src_uri: str
+    view: Callable[[], Context]
+    inputs: Callable[[], tuple[object, ...]] | None = None
+
+
 def one(src_uri: str, view: Callable[[SiteIndex], Context]) -> Pages:
     """A page type with a single page."""
 
@@ -1195,24 +1242,53 @@ def one(src_uri: str, view: Callable[[SiteIndex], Context]) -> Pages:
     return pages
 
 
+@dataclass(frozen=True)
+class Each(Generic[T]):
+    """A page `<folder>/<name>.md` for every item, by name; with `file`, the file of that
+    name beside each such page instead (`skills/<name>/feed.xml`). With `inputs`, what each
+    page's view reads (see `Inputs`)."""
+
+    folder: str
+    items: Callable[[SiteIndex], Mapping[str, T]]
+    view: Callable[[SiteIndex, T], Context]
+    file: str | None = None
+    inputs: Inputs | None = None
+
+    def __call__(self, site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]:
+        return ((page.src_uri, page.view()) for page in self.viewed(site, share))
+
+    def viewed(self, site: SiteIndex, share: Share = WHOLE) -> Iterator[Viewed]:
+        part, parts = share
+        for index, (name, item) in enumerate(self.items(site).items()):
+            if index % parts == part:
+                src_uri = f"{self.folder}/{name}.md"
+                yield Viewed(
+                    beside(src_uri, self.file) if self.file else src_uri,
+                    partial(self.view, site, item),
+                    None if self.inputs is None else partial(self.inputs, site, item),
+                )
+
+
 def each(
     folder: str,
     items: Callable[[SiteIndex], Mapping[str, T]],
     view: Callable[[SiteIndex, T], Context],
     *,
     file: str | None = None,
-) -> Pages:
-    """A page `<folder>/<name>.md` for every item, by name; with `file`, the file of that
-    name beside each such page instead (`skills/<name>/feed.xml`)."""
+    inputs: Inputs | None = None,
+) -> Each[T]:
+    return Each(folder, items, view, file, inputs)
 
-    def pages(site: SiteIndex, share: Share = WHOLE) -> Iterable[tuple[str, Context]]:
-        part, parts = share
-        for index, (name, item) in enumerate(items(site).items()):
-            if index % parts == part:
-                src_uri = f"{folder}/{name}.md"
-                yield (beside(src_uri, file) if file else src_uri, view(site, item))
 
-    return pages
+def viewed(pages: Pages, site: SiteIndex, share: Share = WHOLE) -> Iterable[Viewed]:
+    """Each page of a type before its view runs (a page type of one page has run it)."""
+    if isinstance(pages, Each):
+        return pages.viewed(site, share)
+    return (Viewed(src_uri, partial(_given, context)) for src_uri, context in pages(site, share))
+
+
+def _given(context: Context) -> Context:
+    return context
 
 
 def beside(src_uri: str, file: str) -> str:
@@ -1248,17 +1324,25 @@ PAGES: tuple[PageType, ...] = (
     PageType("home.html", one("index.md", view_home), hide=WIDE, search=search_home, in_nav=True),
     PageType("marketplace.html", marketplace_pages, hide=WIDE, in_nav=True),
     PageType("marketplace.json", one(MARKET_DATA, view_market_data), as_file=True),
-    PageType("ad.html", each("ads", lambda site: site.live, view_ad), search=search_ad),
+    PageType(
+        "ad.html", each("ads", lambda site: site.live, view_ad, inputs=ad_inputs), search=search_ad
+    ),
     PageType("skills.html", one("skills/index.md", view_skills), in_nav=True),
     PageType(
         "skill.html",
-        each("skills", lambda site: site.skills, view_skill),
+        each("skills", lambda site: site.skills, view_skill, inputs=skill_inputs),
         search=search_skill,
         alternates=(ATOM_FEED,),
     ),
     PageType(
         "skill_feed.xml",
-        each("skills", lambda site: site.skills, view_skill_feed, file=ATOM_FEED.file),
+        each(
+            "skills",
+            lambda site: site.skills,
+            view_skill_feed,
+            file=ATOM_FEED.file,
+            inputs=skill_inputs,
+        ),
         as_file=True,
     ),
     PageType(
