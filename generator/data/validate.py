@@ -28,7 +28,15 @@ from jsonschema.exceptions import ValidationError, best_match
 from jsonschema.protocols import Validator
 
 from generator.data.ids import ADS, PARTNERSHIPS, Found, discover, id_problem
-from generator.data.load import Document, JsonPath, LoadError, load_bytes, load_file, read_capped
+from generator.data.load import (
+    Document,
+    JsonPath,
+    LoadError,
+    load_bytes,
+    load_file,
+    read_capped,
+    read_plain,
+)
 from generator.data.markdown_cost import markdown_hazard
 from generator.data.model import PHASES
 from generator.data.pool import PARALLEL_FROM, checked_in_order
@@ -241,6 +249,9 @@ def _shown(root: Path, path: Path) -> str:
 
 def read_data_file(path: Path, display: str) -> bytes | Problem:
     """The bytes of a data file as `load_file` reads them, or why it is not read."""
+    data = read_plain(path)
+    if data is not None:
+        return data
     refused = _refused(path, display)
     if refused is not None:
         return refused
