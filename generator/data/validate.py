@@ -187,12 +187,13 @@ def check_tree(
         for folder, inside in found.items()
         for path in inside.files
     ]
-    _build_validators()  # once, before a fork, so both processes have them
     if check_file is not None:
+        build_validators()
         results = [check_file(*task) for task in tasks]
-    elif check_files is not None:
+    elif check_files is not None:  # builds them when a file is to be checked
         results = check_files(tasks)
     else:
+        build_validators()
         results = checked_in_order(_check_task, tasks, parallel_from=parallel_from)
     checked = zip((display for _, display, _ in tasks), results, strict=True)
     ads, ad_ids, problems = _folder_outcome(root, found[ADS], checked)
@@ -202,7 +203,8 @@ def check_tree(
     return CheckedTree(ads, partnerships, ad_ids, tuple(sorted(problems)))
 
 
-def _build_validators() -> None:
+def build_validators() -> None:
+    """Build every validator now: once, before a fork, so both processes have them."""
     for schema in SCHEMA_OF.values():
         fast_validator(schema)
         _date_places(schema)
@@ -319,7 +321,7 @@ def validate_document(doc: Document, schema: str) -> Validated:
     no more than one of 201 (jsonschema's `uniqueItems` is quadratic on mappings) and is
     reported once, as too long, with its real length.
     """
-    seen = _as_schema_sees(doc.data)
+    seen = _document_as_schema_sees(doc)
     errors = _schema_errors(schema, seen)
     given_back = _strings_given_back(doc, errors)
     if given_back:
@@ -380,6 +382,24 @@ def _as_schema_sees(value: Any) -> Any:
     """A JSON-shaped copy: dates as ISO text, and every list cut to `longest_list() + 1`
     items (still too long for its schema, and cheap to check)."""
     return _json_copy(value, longest_list() + 1)
+
+
+def _document_as_schema_sees(doc: Document) -> Any:
+    """`_as_schema_sees(doc.data)`, made cheaply when no list in the file can be cut: then
+    only the dates change (each is a value that did not load as text, so in `doc.raw`), and
+    the rest is the loaded data itself, which the schema reads and never changes (12,000
+    files: 0.15 -> 0.03 s of CPU). A list has at most one item per `-` or `,` in the text,
+    plus one."""
+    text = doc.text
+    if not text or text.count("-") + text.count(",") + 1 > longest_list() + 1:
+        return _as_schema_sees(doc.data)
+    dates: dict[JsonPath, str] = {}
+    for path, written in doc.raw.items():
+        if len(written) == 10:  # a loaded date was written YYYY-MM-DD: the cheap test first
+            value = _at(doc.data, path)
+            if isinstance(value, dt.date):
+                dates[path] = value.isoformat()
+    return _replaced(doc.data, dates)
 
 
 def _json_copy(value: Any, items: int) -> Any:
