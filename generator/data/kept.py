@@ -24,6 +24,11 @@ as it must be and no further:
   17 MB pack costs 0.16-0.24 s of CPU, reading the same entries from 12,000 small files
   0.36-0.41 s (measured for docs/performance.md).
 
+The places (line, column) that messages needed in each file are kept beside the pack in
+`.cache/tandem/places.json`, by the same keys and under the same rules: the pack can then be
+written as soon as the files are checked, in a second process while this one looks for the
+warnings (which find most places), and a run that only found places writes that small pack.
+
 `TANDEM_CACHE=off` switches the pack off (the test suite does, except where it tests it).
 """
 
