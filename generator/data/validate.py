@@ -20,12 +20,9 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker, validators
-from jsonschema.exceptions import ValidationError, best_match
-from jsonschema.protocols import Validator
 
 from generator.data.ids import ADS, PARTNERSHIPS, Found, discover, id_problem
 from generator.data.load import (
@@ -41,6 +38,13 @@ from generator.data.markdown_cost import markdown_hazard
 from generator.data.model import PHASES
 from generator.data.pool import PARALLEL_FROM, checked_in_order
 from generator.data.problems import MAX_PER_FILE, Problem
+
+# jsonschema is imported where a validator is built (0.05 s): a run whose every check was
+# kept from the last run builds none.
+if TYPE_CHECKING:
+    from jsonschema import FormatChecker
+    from jsonschema.exceptions import ValidationError
+    from jsonschema.protocols import Validator
 
 SCHEMA_OF = {ADS: "ad", PARTNERSHIPS: "partnership"}
 ACTIVE_PHASES = ("planning", "learning", "closing")
@@ -101,26 +105,47 @@ def _markdown_keyword(
     """`x-markdown: true`: the text must be Markdown the site can render in time."""
     hazard = markdown_hazard(instance) if wanted and isinstance(instance, str) else None
     if hazard:
-        yield ValidationError(
+        from jsonschema import exceptions
+
+        yield exceptions.ValidationError(
             f"line {hazard.line}, column {hazard.col} of the text: {hazard.message}"
         )
 
 
-_TandemValidator: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
-    Draft202012Validator, {"x-markdown": _markdown_keyword}
-)
+@cache
+def _formats() -> FormatChecker:
+    from jsonschema import FormatChecker
+
+    return FormatChecker(formats=["date"])
 
 
-_FORMATS = FormatChecker(formats=["date"])
+@cache
+def _tandem_validator() -> type[Validator]:
+    """Draft 2020-12 with `x-markdown`."""
+    from jsonschema import Draft202012Validator, validators
+
+    tandem: type[Validator] = validators.extend(  # type: ignore[no-untyped-call]
+        Draft202012Validator, {"x-markdown": _markdown_keyword}
+    )
+    return tandem
+
+
+@cache
+def schema_of(name: str) -> dict[str, Any]:
+    """A schema as written in generator/schemas/, read once; nothing changes it. Reading a
+    bound from it needs no validator (the command line's help shows some)."""
+    text = resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
 
 
 @cache
 def schema_validator(name: str) -> Validator:
     """The one validator per schema, built on first use."""
-    text = resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
-    schema = json.loads(text)
-    Draft202012Validator.check_schema(schema)
-    return _TandemValidator(schema, format_checker=_FORMATS)
+    schema = schema_of(name)
+    validator = _tandem_validator()
+    validator.check_schema(schema)
+    return validator(schema, format_checker=_formats())
 
 
 class _MarkdownKeyword:
@@ -145,10 +170,11 @@ def fast_validator(name: str) -> jsonschema_rs.Validator:
     tests/test_fast_schema.py holds the two validators to the same verdict.
     """
     schema: Any = schema_validator(name).schema
+    formats = _formats()
     return jsonschema_rs.Draft202012Validator(
         schema,
         validate_formats=True,
-        formats={"date": lambda text: _FORMATS.conforms(text, "date")},
+        formats={"date": lambda text: formats.conforms(text, "date")},
         keywords={"x-markdown": _MarkdownKeyword},
     )
 
@@ -541,6 +567,8 @@ def _replaced(data: Any, changes: Mapping[JsonPath, Any]) -> Any:
 
 def _problems_of(doc: Document, error: ValidationError) -> Iterator[Problem]:
     if error.validator in ("anyOf", "oneOf") and error.context:
+        from jsonschema.exceptions import best_match
+
         error = best_match(error.context)
     path = tuple(error.absolute_path)
     if error.validator == "additionalProperties":
