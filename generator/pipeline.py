@@ -113,28 +113,45 @@ def check(
     else:
         stored = StoredChecks.opened(root, committed=committed)
     check_files = stored.checked if stored is not None else None
-    tree = check_tree(root, today, check_file=check_file, check_files=check_files)
-    problems = [*tree.problems, *(committed or ())]
-    taxonomy: Taxonomy | None = None
+    try:  # a changed pack is written beside what follows the checks of the files (a fork)
+        tree = check_tree(root, today, check_file=check_file, check_files=check_files)
+        problems = [*tree.problems, *(committed or ())]
+        taxonomy, more = _taxonomy_problems(
+            tree, root, cache=cache, stored=stored, warnings=warnings or has_errors(problems)
+        )
+    finally:
+        if stored is not None:  # after the warnings: the places they found are kept too
+            stored.save()
+    problems += more
+    return Checked(tree, taxonomy, tuple(capped(problems)), today)
+
+
+def _taxonomy_problems(
+    tree: CheckedTree,
+    root: Path,
+    *,
+    cache: Preview | None,
+    stored: StoredChecks | None,
+    warnings: bool,
+) -> tuple[Taxonomy | None, list[Problem]]:
+    """The taxonomy (None when skills.yml or places.yml has errors) and the problems of the
+    skills and places: the taxonomy's own, reserved skills, and the warnings."""
     try:
         taxonomy = load_taxonomy(root)
     except TaxonomyError as exc:
-        problems.extend(exc.problems)
-    else:
-        if cache is not None:  # the same skills: what it resolved last time stays resolved
-            taxonomy = cache.same("taxonomy", taxonomy)
-        kept_as = _kept_resolutions(stored, root, taxonomy) if stored is not None else None
-        problems.extend(skill_problems(tree.ads, taxonomy, warnings=warnings))
-        if stored is not None and kept_as is not None:
-            _keep_resolutions(stored, kept_as, taxonomy)
-        if not warnings and has_errors(problems):  # an error is shown with every warning
-            problems.extend(skill_warnings(tree.ads, taxonomy))
-            warnings = True
-        if warnings:
-            problems.extend(place_warnings(tree.ads, taxonomy.places))
-    if stored is not None:  # after the warnings: the places they found are kept too
-        stored.save()
-    return Checked(tree, taxonomy, tuple(capped(problems)), today)
+        return None, list(exc.problems)
+    if cache is not None:  # the same skills: what it resolved last time stays resolved
+        taxonomy = cache.same("taxonomy", taxonomy)
+    kept_as = _kept_resolutions(stored, root, taxonomy) if stored is not None else None
+    problems = skill_problems(tree.ads, taxonomy, warnings=warnings)
+    if stored is not None and kept_as is not None:
+        _keep_resolutions(stored, kept_as, taxonomy)
+    if not warnings and has_errors(problems):  # an error is shown with every warning
+        problems.extend(skill_warnings(tree.ads, taxonomy))
+        warnings = True
+    if warnings:
+        problems.extend(place_warnings(tree.ads, taxonomy.places))
+    return taxonomy, problems
 
 
 RESOLVED_PACK = "skills.json"

@@ -18,11 +18,13 @@ from typing import Any
 import pytest
 
 from generator.data.ids import DATA_FOLDERS
-from generator.data.load import JsonPath, LoadError, load_file
+from generator.data.load import JsonPath, LoadError, load_bytes, load_file
 from generator.data.validate import (
     SCHEMA_OF,
     _as_schema_sees,
+    _document_as_schema_sees,
     fast_validator,
+    longest_list,
     schema_validator,
     validate_document,
 )
@@ -123,3 +125,32 @@ def _with(data: Any, where: JsonPath, value: Any) -> Any:
     copy = dict(data) if isinstance(data, dict) else list(data)
     copy[where[0]] = _with(data[where[0]], where[1:], value)  # type: ignore[index]
     return copy
+
+
+LISTS = [
+    "offers: [{}]\n",
+    "offers: [" + "a," * 199 + "a]\n",
+    "offers: [" + "a," * 200 + "a]\n",
+    "offers: [" + "a," * 400 + "]\n",
+    "offers:\n" + "- a\n" * 201,
+    "offers:\n" + "- 2026-01-01\n" * 250,
+    "offers: [[" + "2026-01-01," * 300 + "]]\nposted: 2026-01-01\n",
+    "posted: 2026-01-01\nexpires: '2026-01-02'\nn: [012, yes, ~, 1.5, 2026-13-01]\n",
+    "offers: [[2026-01-01, {due: 2026-01-02}], 2026-01-03]\n",
+]
+
+
+@pytest.mark.parametrize("text", [p.read_text("utf-8") for p in FILES] + LISTS)
+def test_the_schema_sees_a_document_as_it_sees_its_data(text: str) -> None:
+    doc = load_bytes(text.encode(), "ads/x.yml")
+    assert _document_as_schema_sees(doc) == _as_schema_sees(doc.data)
+    assert max(map(len, _lists(_as_schema_sees(doc.data))), default=0) <= longest_list() + 1
+
+
+def _lists(data: Any) -> Iterator[list[Any]]:
+    if isinstance(data, list):
+        yield data
+    for child in (
+        data.values() if isinstance(data, dict) else data if isinstance(data, list) else ()
+    ):
+        yield from _lists(child)

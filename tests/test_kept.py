@@ -14,6 +14,7 @@ import os
 import shutil
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,9 +23,10 @@ from conftest import SAMPLE, TODAY, build_env, copy_site
 
 from generator import pipeline
 from generator.data import kept, load
-from generator.data.kept import CACHE_DIR, PACK, StoredChecks, decoded, encoded
+from generator.data.kept import CACHE_DIR, PACK, PLACES, StoredChecks, decoded, encoded
 from generator.data.load import read_capped
-from generator.data.validate import check_bytes
+from generator.data.validate import check_bytes, check_tree
+from generator.forks import can_fork
 from generator.matching.skills import kept_resolutions, load_taxonomy
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -74,22 +76,22 @@ def count_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return checked
 
 
-def pack_of(root: Path) -> Path:
-    return root.joinpath(*CACHE_DIR, PACK)
+def pack_of(root: Path, name: str = PACK) -> Path:
+    return root.joinpath(*CACHE_DIR, name)
 
 
-def forged(root: Path, edit: Any) -> None:
+def forged(root: Path, edit: Any, name: str = PACK) -> None:
     """Rewrite the pack's entries with `edit(entries)` and a digest that matches: a pack
     whose every byte was chosen by someone else."""
-    body = pack_of(root).read_bytes().partition(b"\n")[2]
-    packed(root, json.dumps(edit(json.loads(body))).encode())
+    body = pack_of(root, name).read_bytes().partition(b"\n")[2]
+    packed(root, json.dumps(edit(json.loads(body))).encode(), name)
 
 
-def packed(root: Path, body: bytes) -> None:
+def packed(root: Path, body: bytes, name: str = PACK) -> None:
     """`body` as the pack, with the digest Tandem would write for it."""
     digest = hashlib.sha256(kept.code_version().encode() + b"\0" + body).hexdigest()
     header = {"tandem-cache": kept.PACK_FORMAT, "sha256": digest}
-    pack_of(root).write_bytes(json.dumps(header).encode() + b"\n" + body)
+    pack_of(root, name).write_bytes(json.dumps(header).encode() + b"\n" + body)
 
 
 # --- the same outcome, cold, warm, after edits --------------------------------------------
@@ -283,7 +285,7 @@ def test_a_committed_pack_is_never_read_and_validate_says_to_remove_it(tmp_path:
     assert result.returncode == 1
     assert "forged" not in result.stdout + result.stderr
     assert result.stdout.splitlines()[0] == (
-        ".cache:1:1: error: 2 files under .cache/ are committed; Tandem's cache is kept on each "
+        ".cache:1:1: error: 3 files under .cache/ are committed; Tandem's cache is kept on each "
         "machine, never in the repository: remove .cache/ from the pull request "
         "(git rm -r --cached .cache)"
     )
@@ -389,3 +391,58 @@ def test_places_found_for_messages_are_kept_with_the_checks(
     looked.clear()
     assert outcome(tree) == reference
     assert looked == []
+
+
+@pytest.mark.usefixtures("cache_on")
+def test_places_are_kept_in_their_own_pack_and_found_later_ones_rewrite_it_alone(
+    tmp_path: Path,
+) -> None:
+    root = copy_site(tmp_path / "valid")
+    pipeline.check(root, DAY, warnings=False)  # as `tandem match`: no warning needs a place
+    checks = os.stat(pack_of(root))
+    held = json.loads(pack_of(root, PLACES).read_bytes().partition(b"\n")[2])
+    assert pipeline.check(root, DAY).problems  # `tandem validate`: the warnings need places
+    assert os.stat(pack_of(root)).st_ino == checks.st_ino  # the checks were not written again
+    now = json.loads(pack_of(root, PLACES).read_bytes().partition(b"\n")[2])
+    assert sum(map(len, now.values())) > sum(map(len, held.values()))
+
+
+HOSTILE_PLACES: list[Any] = [
+    "x",
+    5,
+    [["a"], True, 1, 1],
+    [[["a"], "yes", 1, 1]],
+    [[["a"], True, 0, 1]],
+    [[["a"], True, 1, 10**30]],
+    [[[{"k": 1}], True, 1, 1]],
+    [[1, 2, 3]],
+    [[["offers", 0, "skill"], False, 1]],
+]
+
+
+@pytest.mark.usefixtures("cache_on")
+def test_places_not_as_tandem_writes_them_are_found_again(tree: Path) -> None:
+    reference = outcome(tree)
+    for hostile in HOSTILE_PLACES:
+        forged(tree, lambda places, bad=hostile: dict.fromkeys(places, bad), PLACES)
+        assert outcome(tree) == reference
+    for body in [b"[]", b"[" * 100_000, b'{"k": 1e999}', b"NaN"]:
+        packed(tree, body, PLACES)
+        assert outcome(tree) == reference
+    pack_of(tree, PLACES).write_bytes(b'{"tandem-cache": 2, "sha256": "00"}\n{}')
+    assert outcome(tree) == reference
+
+
+@pytest.mark.usefixtures("cache_on")
+def test_a_pack_written_by_a_second_process_is_the_one_written_here(tree: Path) -> None:
+    outcome(tree)  # a small tree: the pack is written in this process
+    here = pack_of(tree).read_bytes()
+    pack_of(tree).unlink()
+    stored = StoredChecks.opened(tree, committed=[])
+    assert stored is not None
+    forks = can_fork()  # on a machine with one core, the same pack is written here
+    check_tree(tree, DAY, check_files=partial(stored.checked, write_beside_from=0))
+    assert stored.writing is not None and stored.writing.forked == forks
+    stored.save()
+    assert stored.writing is None
+    assert pack_of(tree).read_bytes() == here

@@ -195,6 +195,19 @@ def test_a_file_that_grows_while_read_is_still_capped(tmp_path: Path) -> None:
     assert load.read_capped(path) == b"a: 1\n"
 
 
+def test_a_plain_read_reads_what_a_capped_read_reads_and_nothing_else(tmp_path: Path) -> None:
+    sizes = [0, 1, 4095, 4096, 65537, load.MAX_BYTES, load.MAX_BYTES + 1, load.MAX_BYTES + 10]
+    for size in sizes:
+        path = tmp_path / f"{size}.yml"
+        path.write_bytes(b"x" * size)
+        assert load.read_plain(path) == load.read_capped(path), size
+    os.symlink(tmp_path / "1.yml", tmp_path / "link.yml")
+    os.mkfifo(tmp_path / "pipe.yml")
+    (tmp_path / "folder.yml").mkdir()
+    for name in ("link.yml", "pipe.yml", "folder.yml", "missing.yml"):
+        assert load.read_plain(tmp_path / name) is None, name  # the caller says why
+
+
 # --- two processes ---------------------------------------------------------------------------
 
 

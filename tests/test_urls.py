@@ -5,11 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from conftest import TODAY, mkdocs_build
 
-from generator.data.ids import ADS, DATA_FOLDERS, ID_MAX, ID_PATTERN, RESERVED, discover
+from generator.data.ids import (
+    ADS,
+    DATA_FOLDERS,
+    ID_MAX,
+    ID_PATTERN,
+    RESERVED,
+    SUFFIXES,
+    classify,
+    discover,
+)
 from generator.pipeline import gather
 
 FOLDERS = (*DATA_FOLDERS, "skills")
@@ -108,3 +117,16 @@ def test_the_schema_states_the_id_rule_of_generator_ids() -> None:
     schema = json.loads((SCHEMAS / "partnership.schema.json").read_text("utf-8"))
     rule = schema["$defs"]["id"]
     assert (rule["pattern"], rule["maxLength"]) == (ID_PATTERN.pattern, ID_MAX)
+
+
+def test_a_data_file_name_is_told_by_its_suffix_as_written() -> None:
+    def by_suffix(name: str) -> str:  # the rule of the contract, through pathlib
+        suffix = PurePosixPath(name).suffix
+        if suffix in SUFFIXES:
+            return "data"
+        return "refused" if suffix.lower() in SUFFIXES else "ignored"
+
+    names = ["ana.yml", "ana.yaml", ".yml", ".yaml", "..yml", "a..yml", "ana.yml.yml", "x/.yml"]
+    names += ["ana.YML", "ana.Yaml", "yml", "ana.", ".", "ana.yml ", "ana.yml\n", "ä.yml", "ana.md"]
+    for name in names:
+        assert classify(name) == by_suffix(name), name

@@ -41,8 +41,8 @@ Verdict = Literal["data", "ignored", "refused"]
 
 def id_problem(ident: str) -> str | None:
     """Why `ident` cannot be an id, in words a contributor can act on; None when it can."""
-    example = slugify(ident) or "jana-schulz"
     if not ID_PATTERN.match(ident) or len(ident) > ID_MAX:
+        example = slugify(ident) or "jana-schulz"
         if example in RESERVED or not ID_PATTERN.match(example):
             example = "jana-schulz"
         return (
@@ -100,6 +100,8 @@ def classify(name: str) -> Verdict:
     as data with a bad id) is refused, never silently skipped. Notes such as `README.md` and
     hidden files such as `.gitkeep` are ignored.
     """
+    if name.endswith(SUFFIXES) and name not in SUFFIXES and "/" not in name:  # most names
+        return "data"
     suffix = PurePosixPath(name).suffix
     if suffix in SUFFIXES:
         return "data"

@@ -24,6 +24,11 @@ as it must be and no further:
   17 MB pack costs 0.16-0.24 s of CPU, reading the same entries from 12,000 small files
   0.36-0.41 s (measured for docs/performance.md).
 
+The places (line, column) that messages needed in each file are kept beside the pack in
+`.cache/tandem/places.json`, by the same keys and under the same rules: the pack can then be
+written as soon as the files are checked, in a second process while this one looks for the
+warnings (which find most places), and a run that only found places writes that small pack.
+
 `TANDEM_CACHE=off` switches the pack off (the test suite does, except where it tests it).
 """
 
@@ -55,19 +60,27 @@ from generator.data.validate import (
     Record,
     Validated,
     _replaced,
+    build_validators,
     check_bytes,
     read_data_file,
 )
+from generator.forks import Forked
 
 CACHE_DIR = (".cache", "tandem")
 """Where the pack lives, inside the tree's root; `.cache/` is in .gitignore."""
 PACK = "checks.json"
-PACK_FORMAT = 1
+PLACES = "places.json"
+"""Beside the pack: the places (line, column) messages needed, by the key of each file."""
+PACK_FORMAT = 2
 SWITCH = "TANDEM_CACHE"
 """`TANDEM_CACHE=off` (or `0`, `no`, `false`): no pack is read or written."""
 _OFF = frozenset({"off", "0", "no", "false"})
 _PACKAGE = Path(__file__).resolve().parent.parent
 _LIBRARIES = ("pyyaml", "jsonschema", "jsonschema-rs", "referencing")
+
+WRITE_BESIDE_FROM = PARALLEL_FROM
+"""Files from which a changed pack is written in a second process while the run goes on:
+below, starting the process costs more than writing the pack."""
 
 Task = tuple[Path, str, str]
 """(path, path as shown, schema): one data file to check."""
@@ -164,18 +177,21 @@ def _in_repository(root: Path) -> bool:
 
 @dataclass
 class StoredChecks:
-    """The checks of the last run, read from and written to the pack."""
+    """The checks of the last run, read from and written to the pack, and the places that
+    messages needed in their files, kept beside them in a small pack of their own."""
 
     folder: Path
     entries: dict[str, Any] = field(default_factory=dict)
     """Key -> entry, as read from the pack; an entry is decoded only when asked for."""
     used: dict[str, Any] = field(default_factory=dict)
-    """Key -> entry of every file checked in this run: the next pack."""
-    fresh: int = 0
-    """Entries checked in this run, not read from the pack."""
+    """Key -> entry of every file taken from the pack in this run."""
+    fresh: dict[str, Validated] = field(default_factory=dict)
+    """Key -> check of every file checked in this run, encoded when the pack is written."""
     documents: dict[str, tuple[Document, int]] = field(default_factory=dict)
-    """Key -> the document of each record of this run, and how many places its entry
-    held: places found since are added to the entry when the pack is written."""
+    """Key -> the document of each record of this run, and how many places the places pack
+    held for it: places found since are kept when the run ends."""
+    writing: Forked[None] | None = None
+    """The pack being written, from the end of the checks to the end of the run."""
 
     @classmethod
     def opened(cls, root: Path, *, committed: list[Problem] | None) -> StoredChecks | None:
@@ -188,15 +204,22 @@ class StoredChecks:
         return cls(folder)
 
     def checked(
-        self, tasks: Sequence[Task], *, parallel_from: int = PARALLEL_FROM
+        self,
+        tasks: Sequence[Task],
+        *,
+        parallel_from: int = PARALLEL_FROM,
+        write_beside_from: int = WRITE_BESIDE_FROM,
     ) -> list[Validated]:
         """Each task's check: from the pack where the same bytes were checked by the same
-        code, else checked now (on two cores when many are), in the order of `tasks`."""
+        code, else checked now (on two cores when many are), in the order of `tasks`. A
+        pack that must change starts being written now (see `start_writing`)."""
         read = [read_data_file(path, display) for path, display, _ in tasks]
         size = sum(len(data) for data in read if isinstance(data, bytes))
         # JSON with every non-ASCII character escaped is at most six times the data
         entries = self.read(PACK, code_version(), limit=6 * size + (1 << 20))
         self.entries = entries if isinstance(entries, dict) else {}
+        places = self.read(PLACES, code_version(), limit=6 * size + (1 << 20))
+        found = places if isinstance(places, dict) else {}
         version = code_version().encode()
         results: list[Validated | None] = []
         jobs: dict[int, tuple[str, tuple[bytes, str, str]]] = {}
@@ -205,45 +228,68 @@ class StoredChecks:
                 results.append(Validated((data,), None))
                 continue
             key = _key(version, display, schema, data)
-            kept = self._kept(key, data, display, path.stem)
+            kept = self._kept(key, data, display, path.stem, found.get(key))
             if kept is None:
                 jobs[len(results)] = (key, (data, display, schema))
             results.append(kept)
+        if jobs:  # a run that checks nothing builds no validator (0.02 s)
+            build_validators()
         done = checked_in_order(
             _check_job, [job for _, job in jobs.values()], parallel_from=parallel_from
         )
         for (index, (key, _)), result in zip(jobs.items(), done, strict=True):
             results[index] = result
-            entry = encoded(result)
-            if entry is not None:
-                self._use(key, entry, result, 0)
-                self.fresh += 1
+            if not keepable(result):
+                continue
+            self.fresh[key] = result
+            if result.record is not None:
+                self.documents[key] = (result.record.source, 0)
+        self.start_writing(beside=len(tasks) >= write_beside_from)
         return [result for result in results if result is not None]
 
-    def _kept(self, key: str, data: bytes, display: str, ident: str) -> Validated | None:
+    def _kept(
+        self, key: str, data: bytes, display: str, ident: str, places: Any
+    ) -> Validated | None:
         entry = self.entries.get(key)
         if entry is None:
             return None
         result = decoded(entry, data, display, ident=ident)
-        if result is not None:
-            self._use(key, entry, result, len(entry.get("places", ())))
-        return result
-
-    def _use(self, key: str, entry: dict[str, Any], result: Validated, places: int) -> None:
+        if result is None:
+            return None
         self.used[key] = entry
         if result.record is not None:
-            self.documents[key] = (result.record.source, places)
+            doc = result.record.source
+            doc.found.update(_kept_places(places))
+            self.documents[key] = (doc, len(doc.found))
+        return result
+
+    def start_writing(self, *, beside: bool) -> None:
+        """Write the pack when it would differ from the one read (entries added or gone):
+        in a second process where `beside` and forks may be made (see
+        `generator.forks.can_fork`), while this one goes on to the warnings; `save` waits
+        for it. Encoding and writing 12,000 entries costs about 0.45 s."""
+        if self.fresh or self.used.keys() != self.entries.keys():
+            self.writing = Forked(self._write_checks, fork=beside)
+
+    def _write_checks(self) -> None:
+        fresh = {key: encoded(result) for key, result in self.fresh.items()}
+        self.write(PACK, code_version(), self.used | fresh)
 
     def save(self) -> None:
-        """Write the pack when it would differ from the one read: entries added or gone, or
-        places found that the entries did not hold."""
-        found = 0
-        for key, (doc, places) in self.documents.items():
-            if len(doc.found) > places:
-                self.used[key]["places"] = [[list(p), k, *at] for (p, k), at in doc.found.items()]
-                found += 1
-        if self.used.keys() != self.entries.keys() or self.fresh or found:
-            self.write(PACK, code_version(), self.used)
+        """Keep the places found in this run when they are more than the places pack held
+        or the pack changed, and wait for the pack being written."""
+        if self.writing is not None or any(
+            len(doc.found) > held for doc, held in self.documents.values()
+        ):
+            places = {
+                key: [[list(path), is_key, *at] for (path, is_key), at in doc.found.items()]
+                for key, (doc, _) in self.documents.items()
+                if doc.found
+            }
+            self.write(PLACES, code_version(), places)
+        writing, self.writing = self.writing, None
+        if writing is not None:
+            writing.result()
 
     def read(self, name: str, version: str, *, limit: int) -> Any:
         """The value in pack `name`, or None when it is missing, larger than `limit` bytes,
@@ -269,6 +315,15 @@ class StoredChecks:
             return
         head = json.dumps({"tandem-cache": PACK_FORMAT, "sha256": _digest(version, body)})
         _write_atomically(self.folder, name, head.encode() + b"\n" + body)
+
+
+def _kept_places(listed: Any) -> dict[tuple[JsonPath, bool], tuple[int, int]]:
+    """The places a pack of places holds for one file; none when they are not as written
+    (they are then found again)."""
+    try:
+        return dict(_places(listed if listed is not None else []))
+    except (TypeError, ValueError):
+        return {}
 
 
 def _key(version: bytes, display: str, schema: str, data: bytes) -> str:
@@ -349,16 +404,21 @@ def _finite(text: str) -> float:
 # --- entries --------------------------------------------------------------------------------
 
 
+def keepable(result: Validated) -> bool:
+    """Whether `encoded` keeps a check: problems, or a record without any."""
+    return result.record is None or not result.problems
+
+
 def encoded(result: Validated) -> dict[str, Any] | None:
     """A check as a JSON-ready entry: its problems, or its record as the data the file loaded
     to, the places of the dates in it, the source text of the values that did not load as
     text (`Document.raw`), and the values the schema took otherwise (`Record.data` differs
     from the loaded data only there); None for anything else (checked again next time)."""
+    if not keepable(result):
+        return None
     if result.record is None:
         problems = [[p.path, p.line, p.col, p.message, p.severity] for p in result.problems]
         return {"problems": problems}
-    if result.problems:
-        return None
     doc, typed = result.record.source, result.record.data
     raw = [[list(path), text] for path, text in doc.raw.items()]
     dates = [list(path) for path in doc.raw if type(_at(doc.data, path)) is dt.date]
@@ -426,7 +486,7 @@ def _problems_of(entry: dict[str, Any], display: str) -> Validated | None:
 
 
 def _record_of(entry: dict[str, Any], data: bytes, display: str, ident: str) -> Validated:
-    if set(entry) - {"places"} != {"data", "dates", "raw", "changes"}:
+    if set(entry) != {"data", "dates", "raw", "changes"}:
         raise TypeError("not an entry")
     if type(entry["data"]) is not dict:
         raise TypeError("not an entry")
@@ -441,7 +501,6 @@ def _record_of(entry: dict[str, Any], data: bytes, display: str, ident: str) -> 
     for path in changes:
         _at(loaded, path)  # a change replaces a value that is there
     doc = Document(display, loaded, raw, data.decode("utf-8-sig"))  # it loaded: it decodes
-    doc.found.update(_places(entry.get("places", [])))
     typed = _replaced(loaded, changes)
     return Validated((), Record(ident, typed, doc))
 

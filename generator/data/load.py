@@ -25,6 +25,7 @@ import datetime as dt
 import math
 import os
 import re
+import stat
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -265,6 +266,49 @@ def read_capped(path: Path) -> bytes:
         if len(data) > size:  # it grew since, or tells no size (a special file): read on
             data += handle.read(MAX_BYTES + 1 - len(data))
     return data
+
+
+_PLAIN_READ = (
+    os.O_RDONLY
+    | getattr(os, "O_NOFOLLOW", 0)
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+)
+
+
+def read_plain(path: Path) -> bytes | None:
+    """`read_capped` for a regular file that opens and reads without an error, in fewer
+    calls (12,000 small files: 0.17 -> 0.11 s of CPU); None for anything else, which the
+    caller then looks at closely. A link or a pipe put in its place after the first look is
+    not opened (O_NOFOLLOW) or not read (O_NONBLOCK, and looked at again once open)."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):
+            return None
+        fd = os.open(path, _PLAIN_READ)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(fd)
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        data = _read_up_to(fd, min(status.st_size, MAX_BYTES) + 1)
+        if len(data) > status.st_size:  # it grew since: read on, as read_capped does
+            data += _read_up_to(fd, MAX_BYTES + 1 - len(data))
+        return data
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_up_to(fd: int, size: int) -> bytes:
+    """At most `size` bytes, fewer only at the end of the file."""
+    parts = [os.read(fd, size)]
+    got = len(parts[0])
+    while parts[-1] and got < size:
+        parts.append(os.read(fd, size - got))
+        got += len(parts[-1])
+    return b"".join(parts) if len(parts) > 1 else parts[0]
 
 
 def load_bytes(data: bytes, path: str) -> Document:

@@ -13,6 +13,7 @@ did not send.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -21,6 +22,7 @@ from generator.forks import Forked, can_fork
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
+Kept = TypeVar("Kept")
 
 PARALLEL_FROM = 1_000
 """Files from which a second process checks its share: below, starting it costs more than
@@ -38,7 +40,16 @@ class _Work(Generic[Task, Result]):
 
     def take_chunks(self) -> dict[int, list[Result]]:
         """Check chunk after chunk, as long as the other process has not taken them all."""
-        done: dict[int, list[Result]] = {}
+        return self._take(_as_checked)
+
+    def take_pickled_chunks(self) -> dict[int, bytes]:
+        """`take_chunks` in the second process: each chunk pickled as soon as it is checked,
+        so the pickling (a quarter of a second for half of 12,000 files) is shared out with
+        the chunks rather than done after the last, while the first process waits."""
+        return self._take(_pickled)
+
+    def _take(self, kept: Callable[[list[Result]], Kept]) -> dict[int, Kept]:
+        done: dict[int, Kept] = {}
         chunks = -(-len(self.tasks) // CHUNK)
         while True:
             with self.next_chunk.get_lock():
@@ -46,10 +57,18 @@ class _Work(Generic[Task, Result]):
                 self.next_chunk.value = number + 1
             if number >= chunks:
                 return done
-            done[number] = self.checked(number)
+            done[number] = kept(self.checked(number))
 
     def checked(self, number: int) -> list[Result]:
         return [self.check(task) for task in self.tasks[number * CHUNK : (number + 1) * CHUNK]]
+
+
+def _as_checked(results: list[Result]) -> list[Result]:
+    return results
+
+
+def _pickled(results: list[Result]) -> bytes:
+    return pickle.dumps(results, pickle.HIGHEST_PROTOCOL)
 
 
 def checked_in_order(
@@ -70,11 +89,12 @@ def _in_two(check: Callable[[Task], Result], tasks: Sequence[Task]) -> list[Resu
         work = _Work(check, tasks, multiprocessing.get_context("fork").Value("l", 0))
     except (OSError, ValueError):  # no fork, or no shared memory for the counter
         return [check(task) for task in tasks]
-    other = Forked(work.take_chunks)
+    other = Forked(work.take_pickled_chunks)
     mine = work.take_chunks()
     # A second process that was lost sent nothing: asked again here, it finds no chunk left,
     # and the chunks it had taken are checked below.
-    done = other.result() | mine
+    sent = other.result()  # pickled by our own forked copy
+    done = {number: pickle.loads(chunk) for number, chunk in sent.items()} | mine  # noqa: S301
     chunks = -(-len(tasks) // CHUNK)
     return [
         result

@@ -24,6 +24,7 @@ from generator.data.validate import (
     add_months,
     check_field,
     expiry_problem,
+    schema_of,
     schema_validator,
     validate_document,
 )
@@ -129,7 +130,7 @@ def answer(field: str, given: Given) -> Any:
 
 def bounds(field: str) -> str:
     """The schema's range for a number field, as people write it: `0.5–20`."""
-    part: Any = schema_validator("ad").schema
+    part: Any = schema_of("ad")
     for step in _FIELDS[field][0]:
         part = part["properties"][step]
     return f"{part['minimum']}–{part['maximum']}"
