@@ -1229,26 +1229,18 @@ class TimeFit:
         values, gaps = self._commitments(a)
         kinds = self.kinds[others]
         days = np.abs(self.starts[others] - self.start[a])
-        value = (
-            values[kinds]
-            + FIT_START * _start_fits(days)
-            + FIT_FORMAT * ((self.format_bits[others] & self.format_bits[a]) != 0)
-            + FIT_MANAGER * (self.manager[a] + self.managers[others]) / 2
-        )
-        gap = gaps[kinds] | (days > START_LIMIT_DAYS)
-        return value, gap
+        shared_format = (self.format_bits[others] & self.format_bits[a]) != 0
+        value = _fits(values[kinds], days, shared_format, self.manager[a] + self.managers[others])
+        return value, gaps[kinds] | (days > START_LIMIT_DAYS)
 
     def of_pairs(self, owners: Indexes, others: Indexes) -> tuple[Array, npt.NDArray[np.bool_]]:
         """`many(owners[n], others[n:n + 1])` for every n at once, in the same steps."""
         values, gaps = self.commitment_table()
         kinds = (self.kinds[owners], self.kinds[others])
         days = np.abs(self.starts[others] - self.starts[owners])
-        value = (
-            values[kinds]
-            + FIT_START * _start_fits(days)
-            + FIT_FORMAT * ((self.format_bits[others] & self.format_bits[owners]) != 0)
-            + FIT_MANAGER * (self.managers[owners] + self.managers[others]) / 2
-        )
+        shared_format = (self.format_bits[others] & self.format_bits[owners]) != 0
+        managers = self.managers[owners] + self.managers[others]
+        value = _fits(values[kinds], days, shared_format, managers)
         return value, gaps[kinds] | (days > START_LIMIT_DAYS)
 
     def commitment_table(self) -> tuple[Array, npt.NDArray[np.bool_]]:
@@ -1344,6 +1336,23 @@ def _gaps(hours_ratio: float, engagement: float, days: int) -> tuple[str, ...]:
         ("start", days > START_LIMIT_DAYS),
     )
     return tuple(name for name, large in gaps if large)
+
+
+def _fits(
+    commitments: Array,
+    days: npt.NDArray[np.int64],
+    shared_format: npt.NDArray[np.bool_],
+    managers: npt.NDArray[np.int64],
+) -> Array:
+    """The fit part of many pairs' scores from their commitments' value, the days between
+    their starts, whether they share a format and how many of the two managers support it:
+    the floating-point steps of `TimeFit.__call__`, in its order."""
+    return (
+        commitments
+        + FIT_START * _start_fits(days)
+        + FIT_FORMAT * shared_format
+        + FIT_MANAGER * managers / 2
+    )
 
 
 def _start_fits(gap_days: npt.NDArray[np.int64]) -> Array:
