@@ -178,7 +178,7 @@ def direction(suggestion: Suggestion) -> str:
 
 # --- JSON (the contract's shapes) -----------------------------------------------------------
 
-Words = Callable[[Iterable[Reason]], list[Any]]
+Words = Callable[[Sequence[Reason]], list[Any]]
 """How a shape gives its reasons: as texts (`reason_texts`), or already encoded (`_encoded`)."""
 
 
@@ -296,18 +296,19 @@ def encoded_words() -> Words:
     """`reason_texts` as JSON strings, each reason object encoded once: the matcher gives one
     object for all equal reasons (`match.Remembered`), 313,000 reasons at 10,000 ads. Keyed
     by identity (each reason is kept with its text, so no id is reused): for one command."""
-    done: dict[int, tuple[Reason, Encoded]] = {}
+    texts: dict[int, Encoded] = {}
+    kept: list[Reason] = []  # each reason worded, so its id is not reused for another
 
-    def words(reasons: Iterable[Reason]) -> list[Any]:
-        found = []
+    def words(reasons: Sequence[Reason]) -> list[Any]:
+        try:  # most reasons at 10,000 ads were worded before: one look-up each
+            return [texts[id(reason)] for reason in reasons]
+        except KeyError:
+            pass
         for reason in reasons:
-            known = done.get(id(reason))
-            if known is None:
-                # the reason is kept beside its text, so its id is not reused for another
-                text = Encoded(encode_basestring(_worded(reason, ENGLISH)))
-                known = done[id(reason)] = (reason, text)
-            found.append(known[1])
-        return found
+            if id(reason) not in texts:
+                texts[id(reason)] = Encoded(encode_basestring(_worded(reason, ENGLISH)))
+                kept.append(reason)
+        return [texts[id(reason)] for reason in reasons]
 
     return words
 
