@@ -7,6 +7,8 @@ file against the same labelled set and floors.
 
 from __future__ import annotations
 
+import random
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,6 +178,39 @@ def test_slug_of_text_without_latin_letters_is_stable() -> None:
 )
 def test_typo_distance(a: str, b: str, distance: int) -> None:
     assert typo_distance(a, b) == distance == typo_distance(b, a)
+
+
+def test_typo_distance_within_a_limit_is_the_distance_capped() -> None:
+    """The banded search the fuzzy match uses gives the full distance up to the limit and
+    `limit + 1` beyond, for swaps, doubled and lost letters and texts of any lengths."""
+    rng = random.Random(13)
+    texts = ["kubernetes", "kuberentes", "excel", "exel", "abab", "baba", "", "a", "ab", "ba"]
+    for _ in range(3000):
+        word = "".join(rng.choice("abcd") for _ in range(rng.randint(0, 9)))
+        slipped = list(word)
+        for _ in range(rng.randint(0, 3)):
+            at = rng.randint(0, max(len(slipped) - 1, 0))
+            kind = rng.choice(("swap", "drop", "double", "replace"))
+            if kind == "swap" and at + 1 < len(slipped):
+                slipped[at], slipped[at + 1] = slipped[at + 1], slipped[at]
+            elif kind == "drop" and slipped:
+                del slipped[at]
+            elif kind == "double" and slipped:
+                slipped.insert(at, slipped[at])
+            elif kind == "replace" and slipped:
+                slipped[at] = rng.choice("abcd")
+        texts.append(word)
+        texts.append("".join(slipped))
+    pairs = list(zip(texts[::2], texts[1::2], strict=True)) + [
+        (a, b) for a in texts[:10] for b in texts[:10]
+    ]
+    capped: Counter[bool] = Counter()
+    for a, b in pairs:
+        full = typo_distance(a, b)
+        for limit in range(4):
+            assert typo_distance(a, b, limit=limit) == min(full, limit + 1), (a, b, limit)
+            capped[full > limit] += 1
+    assert capped[True] > 1000 and capped[False] > 1000
 
 
 # --- the labelled set -----------------------------------------------------------------------

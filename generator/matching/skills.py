@@ -561,7 +561,7 @@ class SkillResolver:
             # a swap costs one typo and two indel edits, anything else one per indel edit
             # or more: a term over 2 * allowed indel edits away is never close enough
             and indel <= 2 * allowed
-            and (distance := typo_distance(squeezed, term)) <= allowed
+            and (distance := typo_distance(squeezed, term, limit=allowed)) <= allowed
         )
         if not ranked or _ambiguous(ranked, self.taxonomy.compact_terms):
             return None
@@ -650,12 +650,19 @@ def _similarity(a: str, b: str) -> int:
     return round(100 * (1 - typo_distance(a, b) / max(len(a) + len(b), 1)))
 
 
-def typo_distance(a: str, b: str) -> int:
+def typo_distance(a: str, b: str, *, limit: int | None = None) -> int:
     """Edits between two texts when dropping, adding or swapping neighbours costs one.
 
     Replacing a letter costs two (a drop and an add): typing slips lose, double or swap
     letters far more often than they turn one word into another.
+
+    With `limit`, any distance above it comes back as `limit + 1`: only the cells within
+    `limit` of the diagonal are computed (a cell further away costs more than `limit` to
+    reach), and the search stops at a row where every cell costs more. The fuzzy search
+    asks this of 2,200 texts at 10,000 ads, with a limit of one or two.
     """
+    if limit is not None:
+        return _typo_distance_within(a, b, limit)
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i, char_a in enumerate(a, 1):
@@ -670,6 +677,36 @@ def typo_distance(a: str, b: str) -> int:
                 current[j] = min(current[j], previous2[j - 2] + 1)
         previous2, previous = previous, current
     return previous[len(b)]
+
+
+def _typo_distance_within(a: str, b: str, limit: int) -> int:
+    """`min(typo_distance(a, b), limit + 1)`: each cell holds the same minimum capped at
+    `limit + 1`, and a cell off the band holds the cap (its distance is at least its
+    distance from the diagonal, more than `limit`)."""
+    over = limit + 1
+    if abs(len(a) - len(b)) > limit:
+        return over
+    width = len(b)
+    previous2: list[int] = []
+    previous = [min(j, over) for j in range(width + 1)]
+    for i, char_a in enumerate(a, 1):
+        current = [over] * (width + 1)
+        current[0] = min(i, over)
+        for j in range(max(1, i - limit), min(width, i + limit) + 1):
+            char_b = b[j - 1]
+            value = min(
+                previous[j] + 1,
+                current[j - 1] + 1,
+                previous[j - 1] + (0 if char_a == char_b else 2),
+            )
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b != char_a:
+                value = min(value, previous2[j - 2] + 1)
+            current[j] = min(value, over)
+        # every way on costs more than `limit` (a swap reaches back two rows, for one)
+        if min(current) >= over and min(previous) >= limit:
+            return over
+        previous2, previous = previous, current
+    return previous[width]
 
 
 # --- problems for `tandem validate` --------------------------------------------------------
