@@ -161,7 +161,7 @@ class Remembered:
         return made
 
     def _one(self, reason: Reason) -> Reason:
-        key = (reason, tuple(type(value) for _, value in reason.params))
+        key = (reason, tuple([type(value) for _, value in reason.params]))
         return self.equal.setdefault(key, reason)
 
 
@@ -1372,14 +1372,17 @@ def _pairs(learner: Profile, teacher: Profile, taxonomy: Taxonomy) -> tuple[Skil
     pairs = []
     offers, needs = teacher.offers, learner.needs
     for key, (seek, sought) in learner.seeks.items():
-        within = needs[key].within
-        if key not in offers and (within is None or within not in offers):
-            continue  # `cover` would find nothing: most goals, cheaper asked here
-        _, covered = cover(learner, key, teacher)
+        need = needs[key]
+        if need.within is None:  # `cover` gives the goal's own skill, when offered
+            covered = key if key in offers else None
+        elif key in offers or need.within in offers:
+            covered = cover(learner, key, teacher)[1]
+        else:
+            continue
         if covered is None:
             continue
-        offer, offered, _ = teacher.offers[covered]
-        wanted = learner.needs[key].wanted
+        offer, offered, _ = offers[covered]
+        wanted = need.wanted
         pairs.append(
             SkillPair(
                 seek.skill,
