@@ -477,6 +477,7 @@ class Matcher:
         self.taxonomy = taxonomy
         self.crowding: dict[int, float] = {}
         self.remembered = Remembered()
+        self.facts = _fact_numbers(profiles)
         self.skill_pairs: dict[tuple[int, int], tuple[SkillPair, ...]] = {}
         self.time_fit = TimeFit(profiles)
         self.kinds = np.array(self.time_fit.kind, dtype=np.intp)
@@ -977,7 +978,10 @@ class Matcher:
         i_teach = self._pairs(other, me)
         mutual = bool(they_teach and i_teach)
         remember = self.remembered
-        reasons = _reasons(me, other, they_teach, i_teach, self.taxonomy, remember=remember)
+        facts = (self.facts[me.index], self.facts[other.index])
+        reasons = _reasons(
+            me, other, they_teach, i_teach, self.taxonomy, remember=remember, facts=facts
+        )
         crowding = self.crowding.get(other.index)
         if crowding:
             points = round(crowding)
@@ -1408,10 +1412,13 @@ def _reasons(
     taxonomy: Taxonomy,
     *,
     remember: Remembered | None = None,
+    facts: tuple[Facts, Facts] | None = None,
 ) -> tuple[Reason, ...]:
     """Why `other` is suggested to `me`; `remember` gives each reason again from the key of
     what decides it (every key names all that its reason reads). Looked up inline, without a
-    function to make each: 35,751 suggestions at 10,000 ads ask for 263,000 reasons."""
+    function to make each: 35,751 suggestions at 10,000 ads ask for 263,000 reasons.
+    `facts`: my and their `_facts`, or numbers standing for them (`Matcher.facts`), which
+    key the time and setting reasons."""
     if remember is None:
         remember = Remembered(keep=False)
     made, kept = remember.made, remember.kept
@@ -1437,29 +1444,53 @@ def _reasons(
         reason = made.get(code)
         reasons.append(kept(code, Reason(code)) if reason is None else reason)
     # time and engagement first: where tandems fail
-    times = ("time", me.time_facts, other.time_facts)
+    mine, theirs = facts or (_facts(me), _facts(other))
+    times = ("time", mine[0], theirs[0])
     found = made.get(times)
     reasons += kept(times, _commitment_reasons(me, other)) if found is None else found
     reasons += written
-    reasons += _setting_reasons(me, other, taxonomy.places, remember=remember)
+    reasons += _setting_reasons(me, other, taxonomy.places, remember, mine, theirs)
     return tuple(reasons)
 
 
+Facts = tuple[Hashable, Hashable, Hashable, Hashable]
+"""What the time and setting reasons of a suggestion read of each ad: its time facts,
+languages, location and formats (`_facts`), or a number for each (`Matcher.facts`)."""
+
+
+def _facts(me: Profile) -> Facts:
+    return (me.time_facts, me.languages, me.ad.location, me.ad.formats)
+
+
+def _fact_numbers(profiles: Sequence[Profile]) -> list[Facts]:
+    """`_facts` of each profile as numbers, equal facts the same number: a key of two
+    numbers is hashed and compared faster than one of two tuples or sets."""
+    numbers: dict[tuple[int, Hashable], int] = {}
+
+    def number(kind: int, fact: Hashable) -> int:
+        return numbers.setdefault((kind, fact), len(numbers))
+
+    return [
+        (number(0, times), number(1, languages), number(2, location), number(3, formats))
+        for times, languages, location, formats in map(_facts, profiles)
+    ]
+
+
 def _setting_reasons(
-    me: Profile, other: Profile, places: Places, *, remember: Remembered
+    me: Profile, other: Profile, places: Places, remember: Remembered, mine: Facts, theirs: Facts
 ) -> list[Reason]:
     """Languages, place, formats, manager support, each remembered by what it reads (the
     places from the locations)."""
     made, kept = remember.made, remember.kept
-    key: Hashable = ("languages", me.languages, other.languages)
+    key: Hashable = ("languages", mine[1], theirs[1])
     languages = made.get(key)
     if languages is None:
         languages = kept(key, _languages(me, other))
-    key = ("place", me.ad.location, other.ad.location)
+    key = ("place", mine[2], theirs[2])
     place = made.get(key)
     if place is None:
         place = kept(key, _place_reason(me, other, places))
-    key = ("formats", me.ad.formats, other.ad.formats)
+    key = ("formats", mine[3], theirs[3])
     formats = made.get(key)
     if formats is None:
         formats = kept(key, _format_reason(me, other))
