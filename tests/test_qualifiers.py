@@ -9,6 +9,9 @@ Each expected first partner below was second before (the matcher read neither).
 from __future__ import annotations
 
 import datetime as dt
+import random
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +22,12 @@ from generator.data.model import LEVELS, ad_from_data
 from generator.data.validate import check_document
 from generator.matching.match import QUOTE_LENGTH, Suggestion, _quote, suggest_partners
 from generator.matching.present import reason_text
-from generator.matching.skills import load_taxonomy, significant_words, wanted_level
+from generator.matching.skills import (
+    LEVEL_WORDS,
+    load_taxonomy,
+    significant_words,
+    wanted_level,
+)
 from generator.site.i18n import Locale
 
 DATA = Path(__file__).parent / "data" / "qualifiers"
@@ -117,6 +125,53 @@ def test_an_offer_with_a_qualifier_teaches_both_skills(result: Result) -> None:
 )
 def test_level_words_name_the_level(text: str, level: str | None) -> None:
     assert wanted_level(text) == level
+
+
+def _level_by_words(text: str) -> str | None:
+    """`wanted_level` as a loop over the words, level by level: the rule as written."""
+    words = re.sub(r"[\W_]+", " ", unicodedata.normalize("NFKC", text).casefold()).split()
+    padded = f" {' '.join(words)} "
+    for level, listed, phrases in LEVEL_WORDS:
+        whole = {w for w in listed.split() if not w.endswith("*")}
+        starts = tuple(w[:-1] for w in listed.split() if w.endswith("*"))
+        if (
+            not whole.isdisjoint(words)
+            or any(word.startswith(starts) for word in words)
+            or any(f" {phrase} " in padded for phrase in phrases)
+        ):
+            return level
+    return None
+
+
+def test_level_words_found_by_one_search_as_by_the_words() -> None:
+    """Each level's words, word starts and phrases, inside, around and cut short, alone and
+    among others, with punctuation and case: one pattern per level finds what the loop does."""
+    rng = random.Random(5)
+    terms = [t for _, listed, phrases in LEVEL_WORDS for t in (*listed.split(), *phrases)]
+    pieces = [
+        *(t.rstrip("*") for t in terms),
+        *(t.rstrip("*")[:-1] for t in terms),
+        *(t.rstrip("*") + "en" for t in terms),
+        *("x" + t.rstrip("*") for t in terms),
+        "Python",
+        "für",
+        "the",
+        "SQL",
+        "-",
+        ",",
+        "(",
+        ")",
+        "_",
+        "Ü",
+        "",
+        "deep",
+        "depth",
+    ]
+    texts = [" ".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(4000)]
+    texts += [t.upper() for t in texts[:500]] + [t.replace(" ", "-") for t in texts[:500]]
+    found = [wanted_level(text) for text in texts]
+    assert found == [_level_by_words(text) for text in texts]
+    assert {"expert", "advanced", "basic", None} <= set(found)
 
 
 @pytest.mark.parametrize(("seeker", "at_level", "below"), LEVEL_FIRST)

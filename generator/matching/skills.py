@@ -137,14 +137,20 @@ LEVEL_WORDS = (
         ("from scratch", "von null"),
     ),
 )
-_LEVEL_TERMS = tuple(
-    (
-        level,
-        frozenset(w for w in words.split() if not w.endswith("*")),
-        tuple(w[:-1] for w in words.split() if w.endswith("*")),
-        phrases,
-    )
-    for level, words, phrases in LEVEL_WORDS
+
+
+def _level_pattern(words: str, phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One level's words, prefixes (`fortgeschritten*`) and phrases as one search of the
+    words joined by single spaces, with a space around: a whole word, a word's start, a
+    whole phrase (one search in C, not a loop over the words per level)."""
+    whole = [re.escape(w) for w in words.split() if not w.endswith("*")]
+    starts = [re.escape(w[:-1]) for w in words.split() if w.endswith("*")]
+    said = [re.escape(phrase) for phrase in phrases]
+    return re.compile(f" (?:(?:{'|'.join(whole + said)})(?= )|{'|'.join(starts) or '(?!)'})")
+
+
+_LEVEL_PATTERNS = tuple(
+    (level, _level_pattern(words, phrases)) for level, words, phrases in LEVEL_WORDS
 )
 _NOT_WORD = re.compile(r"[\W_]+")
 _SEPARATORS = re.compile(r"[^\w+#]+|_|(?<![\w+#])[+#]+")
@@ -182,12 +188,8 @@ def wanted_level(text: str) -> str | None:
     """
     words = _NOT_WORD.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
     padded = f" {' '.join(words)} "
-    for level, exact, prefixes, phrases in _LEVEL_TERMS:
-        if (
-            not exact.isdisjoint(words)
-            or any(word.startswith(prefixes) for word in words)
-            or any(f" {phrase} " in padded for phrase in phrases)
-        ):
+    for level, pattern in _LEVEL_PATTERNS:
+        if pattern.search(padded):
             return level
     return None
 
