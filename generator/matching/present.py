@@ -178,7 +178,7 @@ def direction(suggestion: Suggestion) -> str:
 
 # --- JSON (the contract's shapes) -----------------------------------------------------------
 
-Words = Callable[[Sequence[Reason]], list[Any]]
+Words = Callable[[Iterable[Reason]], list[Any]]
 """How a shape gives its reasons: as texts (`reason_texts`), or already encoded (`_encoded`)."""
 
 
@@ -296,19 +296,18 @@ def encoded_words() -> Words:
     """`reason_texts` as JSON strings, each reason object encoded once: the matcher gives one
     object for all equal reasons (`match.Remembered`), 313,000 reasons at 10,000 ads. Keyed
     by identity (each reason is kept with its text, so no id is reused): for one command."""
-    texts: dict[int, Encoded] = {}
-    kept: list[Reason] = []  # each reason worded, so its id is not reused for another
+    done: dict[int, tuple[Reason, Encoded]] = {}
 
-    def words(reasons: Sequence[Reason]) -> list[Any]:
-        try:  # most reasons at 10,000 ads were worded before: one look-up each
-            return [texts[id(reason)] for reason in reasons]
-        except KeyError:
-            pass
+    def words(reasons: Iterable[Reason]) -> list[Any]:
+        found = []
         for reason in reasons:
-            if id(reason) not in texts:
-                texts[id(reason)] = Encoded(encode_basestring(_worded(reason, ENGLISH)))
-                kept.append(reason)
-        return [texts[id(reason)] for reason in reasons]
+            known = done.get(id(reason))
+            if known is None:
+                # the reason is kept beside its text, so its id is not reused for another
+                text = Encoded(encode_basestring(_worded(reason, ENGLISH)))
+                known = done[id(reason)] = (reason, text)
+            found.append(known[1])
+        return found
 
     return words
 
