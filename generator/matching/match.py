@@ -690,16 +690,12 @@ class Matcher:
         ceiling, skill, found = ceiling[order], skill[order], found[order]
         values, gaps = self.time_fit.of_pairs(owners[seat], found)
         raws = _raw_score(skill, values, mutual=True)
-        negative_shown = (-_limited_many(raws, gaps, 0.0, mutual=True)).tolist()
-        ceilings = ceiling.tolist()
-        ends = np.cumsum(counts).tolist()
-        cuts = [
-            _cut(ceilings[end - count : end], negative_shown[end - count : end], [], top, slack)
-            for count, end, (_, _, top) in zip(counts, ends, searches, strict=True)
-        ]
+        shown = _limited_many(raws, gaps, 0.0, mutual=True)
+        tops = np.array([top for _, _, top in searches], dtype=np.intp)
+        sizes = np.array(counts, dtype=np.intp)
+        searched, bounds = _cuts(ceiling, shown, seat, sizes, tops, slack)
         # Rows only for the candidates scored: the first `searched` of each search.
-        taken = np.arange(len(found)) - np.repeat(np.subtract(ends, counts), counts)
-        kept = taken < np.repeat([searched for searched, _ in cuts], counts)
+        kept = _places(seat, sizes) < searched[seat]
         rows = list(
             zip(
                 (-_limited_many(raws[kept], gaps[kept], 0.0, mutual=True)).tolist(),
@@ -710,9 +706,9 @@ class Matcher:
             )
         )
         bands, start = [], 0
-        for searched, bound in cuts:
-            bands.append(Band(sorted(rows[start : start + searched]), searched, bound))
-            start += searched
+        for taken, bound in zip(searched.tolist(), bounds.tolist(), strict=True):
+            bands.append(Band(sorted(rows[start : start + taken]), taken, bound))
+            start += taken
         return bands
 
     def _skill_parts_all(
@@ -1007,6 +1003,47 @@ def _cut(
             insort(last, negative)
             del last[top:]
     return len(ceilings), NO_BOUND
+
+
+def _cuts(
+    ceiling: Array, shown: Array, seat: Indexes, sizes: Indexes, tops: Indexes, slack: float
+) -> tuple[Indexes, Array]:
+    """`_cut(ceilings, negated shown scores, [], top, slack)` of every search at once (its
+    pairs together in `seat` order, by ceiling): how many are scored, and the bound.
+
+    The loop of `_cut` stops at the first candidate n, from `top` on, whose ceiling is below
+    the `top`-th best score shown so far less `slack`, that is, below `top` of the first n's
+    scores less `slack` (each less `slack` as the loop subtracts it, so the same floats).
+    Ceilings only fall and the scores so far only gain, so once a candidate stops the search
+    every later one would: each search's n is found by halving, all searches at each step
+    (at 10,000 ads about a dozen steps over 466,000 pairs, where the loop took 338,000
+    turns in Python).
+    """
+    starts = np.cumsum(sizes) - sizes
+    place = _places(seat, sizes)
+    over = shown - slack
+    low, high = np.minimum(tops, sizes), sizes.copy()  # the first n lies in [low, high]
+    while True:
+        open_ = low < high
+        if not open_.any():
+            break
+        middle = (low + high) // 2
+        ceilings = np.where(open_, ceiling[np.where(open_, starts + middle, 0)], np.inf)
+        before = (place < middle[seat]) & (over > ceilings[seat])
+        stops = np.bincount(seat[before], minlength=len(sizes)) >= tops
+        high = np.where(open_ & stops, middle, high)
+        low = np.where(open_ & ~stops, middle + 1, low)
+    ended = low < sizes
+    bounds = np.full(len(sizes), NO_BOUND)
+    bounds[ended] = ceiling[(starts + low)[ended]]
+    return low, bounds
+
+
+def _places(seat: Indexes, sizes: Indexes) -> Indexes:
+    """Each pair's place in its search (0 for the first)."""
+    starts = np.cumsum(sizes) - sizes
+    places: Indexes = np.arange(len(seat)) - starts[seat]
+    return places
 
 
 def _slot_pairs(
