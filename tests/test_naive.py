@@ -36,6 +36,8 @@ from generator.matching.match import (
     Matcher,
     Profile,
     Reason,
+    _cut,
+    _cuts,
     _pairs,
     _raw_score,
     _reasons,
@@ -204,6 +206,36 @@ def test_a_search_without_slack_searched_again_gives_the_same_lists(
         again += not matcher._ranked_bands(first[i], top=5)[1]
         assert matcher.ranked(i, first[i], top=5) == matcher.top_scores(i, top=5), (seed, i)
     assert again > 0
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_all_cuts_at_once_equal_the_loop_search_by_search(seed: int) -> None:
+    """`_cuts` (all searches, by halving) against `_cut` (one loop each): searches empty,
+    shorter than their top, of tied ceilings and scores, each with its own top, and scores
+    within the slack of the ceilings, so that some stop early, some late, some never."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.integers(0, 40, size=300)
+    sizes[:5] = 0
+    tops = rng.integers(1, 8, size=300)
+    seat = np.repeat(np.arange(300), sizes)
+    ceiling = np.round(rng.uniform(50, 100, size=len(seat)) * 2) / 2  # ties
+    ceiling = -np.sort(-ceiling + seat * 1000.0) + seat * 1000.0  # falling in each search
+    shown = np.minimum(ceiling, np.round(ceiling - rng.exponential(6, size=len(seat)), 1))
+    slack = float(rng.choice([0.0, 2.5, SEARCH_SLACK]))
+    searched, bounds = _cuts(ceiling, shown, seat, sizes, tops, slack)
+    ends = np.cumsum(sizes)
+    expected = [
+        _cut(
+            ceiling[end - size : end].tolist(), (-shown[end - size : end]).tolist(), [], top, slack
+        )
+        for size, end, top in zip(sizes.tolist(), ends.tolist(), tops.tolist(), strict=True)
+    ]
+    assert list(zip(searched.tolist(), bounds.tolist(), strict=True)) == expected
+    stops = Counter(
+        "all" if n == size else "early" if n <= top + 2 else "late"
+        for (n, _), size, top in zip(expected, sizes.tolist(), tops.tolist(), strict=True)
+    )
+    assert stops["all"] > 5 and stops["early"] > 5 and stops["late"] > 5, stops
 
 
 @pytest.mark.parametrize("seed", range(6))
