@@ -531,8 +531,6 @@ class Matcher:
             "at_place": self.at_place,
         }
         self.masks: dict[tuple[str, str], Mask] = {}
-        self.meeting: dict[tuple[frozenset[str], str, bool], Mask] = {}
-        """Who speaks one of some languages and can meet in a place (or remotely)."""
         self.remote_mask = self.column_of(self.remote)
         self.partnered = _index(
             (owner, other)
@@ -759,16 +757,11 @@ class Matcher:
     def able(self, me: Profile) -> Mask:
         """`can_meet(me, b)` for every open ad b: a shared language, the same place or both
         remote, another owner, never partnered."""
-        setting = (me.languages, me.place, me.remote)
-        meet = self.meeting.get(setting)
-        if meet is None:  # the same for all who speak the same and are in the same place
-            meet = self._any_of("speaking", me.languages)
-            here = self.listed("at_place", me.place)  # no one for "" (no remote in `at_place`)
-            meet &= (here | self.remote_mask) if me.remote else here
-            self.meeting[setting] = meet
-        able = meet.copy()
-        owners = (me.owner, *self.partnered.get(me.owner, ()))
-        able[[j for owner in owners for j in self.of_owner.get(owner, ())]] = False
+        able = self._any_of("speaking", me.languages)
+        here = self.listed("at_place", me.place)  # no one for "" (`at_place` has no remote)
+        able &= (here | self.remote_mask) if me.remote else here
+        for owner in (me.owner, *self.partnered.get(me.owner, ())):
+            able[list(self.of_owner.get(owner, ()))] = False
         return able
 
     def _any_of(self, index: str, keys: Iterable[str]) -> Mask:
