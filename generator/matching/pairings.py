@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -37,7 +37,7 @@ import numpy as np
 import rustworkx as rx
 
 from generator.data.model import Ad, Partnership
-from generator.forks import Forked, Share, in_parts
+from generator.forks import Forked, Share, in_parts, in_step
 from generator.matching.circles import Circle, CircleFinder
 from generator.matching.match import PARALLEL_ADS, Matcher, ParamValue, Profile, Reason, cover
 from generator.matching.skills import Taxonomy
@@ -56,6 +56,18 @@ Solved = dict[tuple[int, ...], list[tuple[int, int]]]
 """A component's ads (sorted) -> its best matching, for reuse."""
 Kept = dict[str, list[list[int]]]
 """A digest of a component's ads and weighted pairs -> its matching, as JSON keeps it."""
+SolvedMatching = tuple[list[tuple[int, int]], Solved, Kept]
+"""A matching, the components solved for it and `KeptMatchings.used`, as a process hands
+them over (`solved_matching`)."""
+Candidates = list[tuple[tuple[int, ...], Circle]]
+"""Each circle-open ad's best circle (its ads' indexes and the circle), best first."""
+Found = tuple[Candidates | None, SolvedMatching | None]
+"""What a share of the plan brings to the meeting: the candidate circles or the first
+matching (`Planner._plan_steps`)."""
+Chosen = tuple[list[tuple[int, ...]], list[tuple[int, int]]]
+"""The circles chosen and the first matching, which every share goes on from."""
+Planned = tuple[list[tuple[int, ...]], list[tuple[int, int]], SolvedMatching | None]
+"""The circles chosen, the first matching and, from the share that solved it, the second."""
 
 
 @dataclass
@@ -160,15 +172,16 @@ class Planner:
     ) -> list[tuple[int, ...]]:
         """The groups of the plan as tuples of ad indexes: circles, then matched pairs.
         `meanwhile`: see `plan_pairings`."""
-        matching, candidates = self._first_matching_and_circles()
-        chosen = self._circles(matching, candidates)
-        placed = {j for group in chosen for j in group}
-        if not any(j in placed for edge in matching for j in edge):
-            # Every matching of the ads left is one of all ads: this one is still a best.
-            return [*chosen, *matching]
-        left = {edge: w for edge, w in self.pairs.items() if placed.isdisjoint(edge)}
-        kept = [edge for edge in matching if placed.isdisjoint(edge)]
-        return [*chosen, *self._matching(left, likely=[*chosen, *kept], meanwhile=meanwhile)]
+        kept = self._first_matching_here()
+        if kept is None:
+            return self._planned_in_step(meanwhile)
+        candidates = self._candidate_circles(fork=len(self.profiles) >= PARALLEL_ADS)
+        chosen = self._circles(kept, candidates)
+        left = self._left(chosen, kept)
+        if left is None:
+            return [*chosen, *kept]
+        likely = [*chosen, *self._kept_pairs(chosen, kept)]
+        return [*chosen, *self._matching(left, likely=likely, meanwhile=meanwhile)]
 
     def group_value(self, group: Sequence[int]) -> float:
         """The unrounded score of a pair or the best circle these ads could form."""
@@ -177,28 +190,81 @@ class Planner:
         circle = self._best_circle(group)
         return circle.raw if circle else 0.0
 
-    def _first_matching_and_circles(
-        self,
-    ) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, ...], Circle]]]:
-        """The matching of all good pairs and the candidate circles, side by side on two cores
-        when the graph is large (see PARALLEL_PAIRS); in this process when that fails. When
-        the last run solved every component, the matching is taken here at once and the
-        circles are found on two cores instead."""
-        kept = self._first_matching_here()
-        if kept is not None:
-            return kept, self._candidate_circles(fork=len(self.profiles) >= PARALLEL_ADS)
-        beside = Forked(
-            partial(solved_matching, self.pairs, solved=self._solved, kept=self.kept),
+    def _planned_in_step(
+        self, meanwhile: Callable[[list[Proposal]], object] | None
+    ) -> list[tuple[int, ...]]:
+        """The plan when the last run did not solve the first matching: on a large graph
+        (see PARALLEL_PAIRS) a second process solves both matchings, one after the other,
+        while this one finds the candidate circles, chooses the circles when the first
+        matching comes (the second process waits for them) and then makes the proposals
+        the second matching will most likely keep, for `meanwhile`. One process does it
+        all when the graph is small or no second process may start (`forks.in_step`)."""
+        shares = in_step(
+            partial(self._plan_steps, meanwhile=meanwhile),
+            self._chosen_circles,
             fork=len(self.pairs) >= self.parallel_from,
         )
-        self.forked = beside.forked
-        candidates = self._candidate_circles()
-        return self._solved_beside(beside), candidates
+        self.forked = len(shares) == 2
+        chosen, matching, second = shares[-1]  # the share that matched: the last
+        if second is None:
+            return [*chosen, *matching]
+        self._keep_solved(second)
+        return [*chosen, *second[0]]
+
+    def _plan_steps(
+        self, share: Share, *, meanwhile: Callable[[list[Proposal]], object] | None
+    ) -> Generator[Found, Chosen, Planned]:
+        """Share (0, 2) finds the candidate circles, share (1, 2) solves the matchings,
+        WHOLE does both; they meet at the circles chosen (`_chosen_circles`)."""
+        circles_here, matching_here = share != (1, 2), share != (0, 2)
+        candidates = self._candidate_circles() if circles_here else None
+        first = (
+            solved_matching(self.pairs, solved=self._solved, kept=self.kept)
+            if matching_here
+            else None
+        )
+        chosen, matching = yield candidates, first
+        left = self._left(chosen, matching)
+        if left is None:
+            return chosen, matching, None
+        if not matching_here:
+            if meanwhile is not None:
+                likely = [*chosen, *self._kept_pairs(chosen, matching)]
+                meanwhile([self._proposal(sorted(group)) for group in likely])
+            return chosen, matching, None
+        return chosen, matching, solved_matching(left, solved=self._solved, kept=self.kept)
+
+    def _chosen_circles(self, found: list[Found]) -> Chosen:
+        """Where the shares meet: the circles chosen with the first matching, which comes
+        from the share that solved it (kept here too, see `_keep_solved`)."""
+        candidates = next(circles for circles, _ in found if circles is not None)
+        first = next(solved for _, solved in found if solved is not None)
+        self._keep_solved(first)
+        return self._circles(first[0], candidates), first[0]
+
+    def _left(
+        self, chosen: list[tuple[int, ...]], matching: list[tuple[int, int]]
+    ) -> dict[tuple[int, int], float] | None:
+        """The good pairs of the ads the circles leave, or None when the circles break no
+        pair of `matching`: every matching of the ads left is one of all ads, so this one
+        is still a best."""
+        placed = {j for group in chosen for j in group}
+        if not any(j in placed for edge in matching for j in edge):
+            return None
+        return {edge: w for edge, w in self.pairs.items() if placed.isdisjoint(edge)}
+
+    @staticmethod
+    def _kept_pairs(
+        chosen: list[tuple[int, ...]], matching: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The pairs of `matching` the circles leave: most of the second matching."""
+        placed = {j for group in chosen for j in group}
+        return [edge for edge in matching if placed.isdisjoint(edge)]
 
     def _first_matching_here(self) -> list[tuple[int, int]] | None:
         """The matching of all good pairs when `kept` holds each of its components, else None:
         then the components looked up so far stay in `_solved`, and the rest are solved
-        beside the circles as without a pack."""
+        as without a pack."""
         if self.kept is None or not self.kept.last:
             return None
         self.kept.only_kept = True
@@ -209,19 +275,18 @@ class Planner:
         finally:
             self.kept.only_kept = False
 
-    def _solved_beside(self, beside: Forked[SolvedMatching]) -> list[tuple[int, int]]:
-        """The matching a `solved_matching` gives, its components kept for reuse (here, and
-        in the next run where `kept`: a second process solved on a copy)."""
-        matching, solved, used = beside.result()
+    def _keep_solved(self, found: SolvedMatching) -> None:
+        """The components a `solved_matching` solved, kept for reuse (here, and in the next
+        run where `kept`: a second process solved on a copy)."""
+        _, solved, used = found
         self._solved.update(solved)
         if self.kept is not None:
             self.kept.used.update(used)
-        return matching
 
     def _circles(
         self,
         matching: list[tuple[int, int]],
-        candidates: list[tuple[tuple[int, ...], Circle]],
+        candidates: Candidates,
     ) -> list[tuple[int, ...]]:
         """Circles, best first, each taken when it places more people than the pairs it breaks.
 
@@ -270,7 +335,9 @@ class Planner:
             except BaseException:
                 beside.stop()
                 raise
-        return self._solved_beside(beside)
+        found = beside.result()
+        self._keep_solved(found)
+        return found[0]
 
     def _options(
         self, group: tuple[int, ...], circle: Circle, partner: dict[int, int]
@@ -290,7 +357,7 @@ class Planner:
         lost = sum(2 * self.pairs[edge] for edge in broken)
         return (len(group) - 2 * len(broken), round(len(group) * raw - lost, 6))
 
-    def _candidate_circles(self, *, fork: bool = False) -> list[tuple[tuple[int, ...], Circle]]:
+    def _candidate_circles(self, *, fork: bool = False) -> Candidates:
         """Each circle-open ad's best circle, once each, best first; with `fork`, half the
         ads' circles are found in a second process (`forks.in_parts`)."""
         shares = in_parts(partial(_best_circles, self.circles), fork=fork)
@@ -388,9 +455,6 @@ def best_matching(
             )
         matched += solved[ads]
     return sorted(matched)
-
-
-SolvedMatching = tuple[list[tuple[int, int]], Solved, Kept]
 
 
 def solved_matching(
