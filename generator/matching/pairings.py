@@ -31,6 +31,7 @@ import importlib.metadata
 from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -474,29 +475,56 @@ def _components(
 ) -> list[tuple[tuple[int, ...], list[tuple[int, int, int]]]]:
     """Each connected component's ads (sorted) and its pairs with integer weights, in order.
 
-    Integer weights: the blossom algorithm compares sums, and floats would round.
+    Integer weights: the blossom algorithm compares sums, and floats would round (numpy's
+    `round` rounds half to even, as Python's does). Found as columns: the pairs sorted by
+    their component's first ad, then by their own ads, and cut where the component
+    changes; two components never share an ad, so their first ads order them as their
+    sorted ads would.
     """
-    ordered = sorted(pairs)  # the pairs alone sort about four times faster than the items
-    components = _connected(ordered)
-    component_of = {j: k for k, ads in enumerate(components) for j in ads}
-    edges: list[list[tuple[int, int, int]]] = [[] for _ in components]
-    for a, b in ordered:
-        edges[component_of[a]].append((a, b, round(pairs[a, b] * 1000)))
-    return list(zip(components, edges, strict=True))
-
-
-def _connected(edges: Sequence[tuple[int, int]]) -> list[tuple[int, ...]]:
-    """The ads of each connected component of the graph of `edges`, each sorted, in order."""
-    if not edges:
+    if not pairs:
         return []
-    graph: rx.PyGraph[None, None] = rx.PyGraph(multigraph=False)
-    graph.add_nodes_from([None] * (1 + max(max(edge) for edge in edges)))
-    graph.add_edges_from_no_data(list(edges))
-    return sorted(
-        tuple(sorted(ads))
-        for ads in rx.connected_components(graph)
-        if len(ads) > 1 or graph.degree(next(iter(ads)))  # an ad in no pair is no component
+    count = len(pairs)
+    ends = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * count)
+    ends = ends.reshape(count, 2)
+    firsts, seconds = ends[:, 0], ends[:, 1]
+    weights = np.round(np.fromiter(pairs.values(), dtype=np.float64, count=count) * 1000)
+    first_ad = _first_ads(pairs, 1 + int(ends.max()))
+    order = np.lexsort((seconds, firsts, first_ad[firsts]))
+    rows = list(
+        zip(
+            firsts[order].tolist(),
+            seconds[order].tolist(),
+            weights[order].astype(np.int64).tolist(),
+            strict=True,
+        )
     )
+    ads = np.unique(ends)  # an ad in no pair is no component
+    ads = ads[np.argsort(first_ad[ads], kind="stable")]
+    ads_cuts = _cuts(first_ad[ads])
+    rows_cuts = _cuts(first_ad[firsts[order]])
+    return [
+        (tuple(ads[start:stop].tolist()), rows[begin:end])
+        for (start, stop), (begin, end) in zip(ads_cuts, rows_cuts, strict=True)
+    ]
+
+
+def _first_ads(pairs: Iterable[tuple[int, int]], ads: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """For each of `ads` ad indexes, the smallest ad of its connected component."""
+    graph: rx.PyGraph[None, None] = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from([None] * ads)
+    graph.add_edges_from_no_data(list(pairs))
+    first = np.arange(ads, dtype=np.int64)
+    for component in rx.connected_components(graph):
+        if len(component) > 1:
+            members = np.fromiter(component, dtype=np.int64, count=len(component))
+            first[members] = members.min()
+    return first
+
+
+def _cuts(values: np.ndarray[Any, np.dtype[np.int64]]) -> list[tuple[int, int]]:
+    """(start, stop) of each run of equal values."""
+    cuts = (np.flatnonzero(values[1:] != values[:-1]) + 1).tolist()
+    return list(zip([0, *cuts], [*cuts, len(values)], strict=True))
 
 
 def _exact_matching(
