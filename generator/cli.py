@@ -577,10 +577,15 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
 @problems_exit
 def pairings(fmt: str, root: Path, today: dt.date) -> None:
     """A plan for maintainers: one partner or circle per open ad, so most people get one."""
-    from generator.matching.present import pairings_json_text, pairings_text, word_ahead
+    from generator.matching.present import (
+        pairings_json_text,
+        pairings_text,
+        word_ahead,
+        write_ahead,
+    )
     from generator.pipeline import modelled, plan_kept
 
     data = modelled(root, today, warnings=False)
-    plan = plan_kept(root, data, meanwhile=word_ahead)
+    plan = plan_kept(root, data, meanwhile=write_ahead if fmt == "json" else word_ahead)
     names = {ad.id: ad.name for ad in data.ads}
     _print(fmt, lambda: pairings_json_text(plan), lambda: pairings_text(plan, names))
