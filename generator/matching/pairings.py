@@ -18,8 +18,9 @@ an exhaustive search on small inputs.
 
 Step 3 runs once over all good pairs before circles are chosen (a circle is measured against
 the pairs it breaks) and again over the ads they leave. On a large market each of the two is
-seconds of Rust; the first runs in a second process beside the circle search, the second
-beside the wording of the proposals it will most likely keep (`plan_pairings`'s `meanwhile`).
+seconds of Rust; one second process solves both, the first beside the circle search, the
+second (once this process has chosen the circles with the first) beside the wording of the
+proposals it will most likely keep (`plan_pairings`'s `meanwhile`).
 A component whose pairs are those of the last run is not solved again (`KeptMatchings`).
 """
 
@@ -45,10 +46,11 @@ from generator.matching.skills import Taxonomy
 
 EDGE_DEPTH = 10
 PARALLEL_PAIRS = 2_000
-"""From this many good pairs, the first matching (seconds of Rust at 10,000 ads, holding the
-GIL) runs in a forked process while this one finds the candidate circles: both are needed
-before circles are chosen, neither reads the other, and the answer is the same either way.
-So does the second matching, while this one makes the proposals it will most likely keep."""
+"""From this many good pairs, the matchings (seconds of Rust at 10,000 ads, holding the GIL)
+run in a forked process while this one finds the candidate circles: both are needed before
+circles are chosen, neither reads the other, and the answer is the same either way. The
+same process goes on to the second matching, while this one makes the proposals it will
+most likely keep."""
 
 _ALONE = (Reason("plan_alone"),)
 """The reason of every ad left alone: one object, worded once (`present.encoded_words`)."""
