@@ -13,7 +13,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -95,7 +95,38 @@ def _silence_output() -> None:
     os.close(devnull)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Program(click.Group):
+    """The command group. Run as the `tandem` program, it ends as soon as the command has
+    written its output, without freeing what the command built: at 10,000 ads a few hundred
+    thousand objects, 0.1–0.3 s of a command's wall time (as mypy's `hard_exit`). Tests
+    call `main.main` through click's runner, which never comes here."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return self.main(*args, **kwargs)
+        except SystemExit as done:
+            _end_now(done.code)
+
+
+def _end_now(code: object) -> NoReturn:
+    """`sys.exit(code)` without Python's clean-up, the output flushed first. Only the
+    program itself may: every second process has been waited for and every file written
+    closed by then (`forks.Forked`, `kept.StoredChecks.save`)."""
+    if code is None or isinstance(code, int):
+        status = code or 0
+    else:  # as `sys.exit` does with a message
+        print(code, file=sys.stderr)
+        status = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        _silence_output()
+        status = EXIT_BROKEN_PIPE
+    os._exit(status)
+
+
+@click.group(cls=_Program, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tandem")
 def main() -> None:
     """Tandem: learning-partner ads and partnership logs, checked and matched."""
@@ -546,10 +577,15 @@ def circles(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -
 @problems_exit
 def pairings(fmt: str, root: Path, today: dt.date) -> None:
     """A plan for maintainers: one partner or circle per open ad, so most people get one."""
-    from generator.matching.present import pairings_json_text, pairings_text, word_ahead
+    from generator.matching.present import (
+        pairings_json_text,
+        pairings_text,
+        word_ahead,
+        write_ahead,
+    )
     from generator.pipeline import modelled, plan_kept
 
     data = modelled(root, today, warnings=False)
-    plan = plan_kept(root, data, meanwhile=word_ahead)
+    plan = plan_kept(root, data, meanwhile=write_ahead if fmt == "json" else word_ahead)
     names = {ad.id: ad.name for ad in data.ads}
     _print(fmt, lambda: pairings_json_text(plan), lambda: pairings_text(plan, names))

@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import random
 from collections import Counter
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -62,6 +63,7 @@ from generator.matching.present import (
     suggestions_json,
     suggestions_json_text,
     word_ahead,
+    write_ahead,
 )
 from generator.matching.skills import Skill, Taxonomy, load_taxonomy
 
@@ -472,11 +474,14 @@ def test_the_plan_is_the_same_with_the_matching_in_a_second_process(
     assert {ads: sorted(pairs) for ads, pairs in beside._solved.items()} == solved
 
 
-@pytest.mark.parametrize("seed", range(3))
-def test_the_proposals_made_ahead_are_the_plans_own(taxonomy: Taxonomy, seed: int) -> None:
-    """The second matching runs beside the wording of the proposals it will most likely
-    keep (forced here): the plan, its JSON and its text are those of one process, and what
-    was handed over ahead is made once, the plan's own proposal wherever the plan has it."""
+@pytest.mark.parametrize(("seed", "prepare"), [(0, word_ahead), (1, write_ahead), (2, word_ahead)])
+def test_the_proposals_made_ahead_are_the_plans_own(
+    taxonomy: Taxonomy, seed: int, prepare: Callable[[list[Proposal]], None]
+) -> None:
+    """The second matching runs beside the wording (or writing) of the proposals it will
+    most likely keep (forced here): the plan, its JSON and its text are those of one
+    process, and what was handed over ahead is made once, the plan's own proposal wherever
+    the plan has it."""
     ads, logs = random_market(600 + seed, 60, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
     matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
     alone, beside = Planner(matcher, parallel_from=10**9), Planner(matcher, parallel_from=0)
@@ -484,11 +489,12 @@ def test_the_proposals_made_ahead_are_the_plans_own(taxonomy: Taxonomy, seed: in
 
     def meanwhile(proposals: list[Proposal]) -> None:
         ahead.extend(proposals)
-        word_ahead(proposals)
+        prepare(proposals)
 
     plan = beside.proposals(beside.plan(meanwhile=meanwhile))
     expected = alone.proposals(alone.plan(meanwhile=meanwhile))
     assert plan == expected and pairings_json_text(plan) == pairings_json_text(expected)
+    assert pairings_json_text(plan) == json_text(pairings_json(plan))
     assert ahead, "no second matching: the market no longer tests this"
     by_members = {p.members: p for p in plan}
     kept = [p for p in ahead if p.members in by_members]

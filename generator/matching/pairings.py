@@ -18,8 +18,9 @@ an exhaustive search on small inputs.
 
 Step 3 runs once over all good pairs before circles are chosen (a circle is measured against
 the pairs it breaks) and again over the ads they leave. On a large market each of the two is
-seconds of Rust; the first runs in a second process beside the circle search, the second
-beside the wording of the proposals it will most likely keep (`plan_pairings`'s `meanwhile`).
+seconds of Rust; one second process solves both, the first beside the circle search, the
+second (once this process has chosen the circles with the first) beside the wording of the
+proposals it will most likely keep (`plan_pairings`'s `meanwhile`).
 A component whose pairs are those of the last run is not solved again (`KeptMatchings`).
 """
 
@@ -28,26 +29,28 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import importlib.metadata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import chain
 from typing import Any
 
 import numpy as np
 import rustworkx as rx
 
 from generator.data.model import Ad, Partnership
-from generator.forks import Forked, Share, in_parts
+from generator.forks import Forked, Share, in_parts, in_step
 from generator.matching.circles import Circle, CircleFinder
 from generator.matching.match import PARALLEL_ADS, Matcher, ParamValue, Profile, Reason, cover
 from generator.matching.skills import Taxonomy
 
 EDGE_DEPTH = 10
 PARALLEL_PAIRS = 2_000
-"""From this many good pairs, the first matching (seconds of Rust at 10,000 ads, holding the
-GIL) runs in a forked process while this one finds the candidate circles: both are needed
-before circles are chosen, neither reads the other, and the answer is the same either way.
-So does the second matching, while this one makes the proposals it will most likely keep."""
+"""From this many good pairs, the matchings (seconds of Rust at 10,000 ads, holding the GIL)
+run in a forked process while this one finds the candidate circles: both are needed before
+circles are chosen, neither reads the other, and the answer is the same either way. The
+same process goes on to the second matching, while this one makes the proposals it will
+most likely keep."""
 
 _ALONE = (Reason("plan_alone"),)
 """The reason of every ad left alone: one object, worded once (`present.encoded_words`)."""
@@ -56,6 +59,18 @@ Solved = dict[tuple[int, ...], list[tuple[int, int]]]
 """A component's ads (sorted) -> its best matching, for reuse."""
 Kept = dict[str, list[list[int]]]
 """A digest of a component's ads and weighted pairs -> its matching, as JSON keeps it."""
+SolvedMatching = tuple[list[tuple[int, int]], Solved, Kept]
+"""A matching, the components solved for it and `KeptMatchings.used`, as a process hands
+them over (`solved_matching`)."""
+Candidates = list[tuple[tuple[int, ...], Circle]]
+"""Each circle-open ad's best circle (its ads' indexes and the circle), best first."""
+Found = tuple[Candidates | None, SolvedMatching | None]
+"""What a share of the plan brings to the meeting: the candidate circles or the first
+matching (`Planner._plan_steps`)."""
+Chosen = tuple[list[tuple[int, ...]], list[tuple[int, int]]]
+"""The circles chosen and the first matching, which every share goes on from."""
+Planned = tuple[list[tuple[int, ...]], list[tuple[int, int]], SolvedMatching | None]
+"""The circles chosen, the first matching and, from the share that solved it, the second."""
 
 
 @dataclass
@@ -160,15 +175,16 @@ class Planner:
     ) -> list[tuple[int, ...]]:
         """The groups of the plan as tuples of ad indexes: circles, then matched pairs.
         `meanwhile`: see `plan_pairings`."""
-        matching, candidates = self._first_matching_and_circles()
-        chosen = self._circles(matching, candidates)
-        placed = {j for group in chosen for j in group}
-        if not any(j in placed for edge in matching for j in edge):
-            # Every matching of the ads left is one of all ads: this one is still a best.
-            return [*chosen, *matching]
-        left = {edge: w for edge, w in self.pairs.items() if placed.isdisjoint(edge)}
-        kept = [edge for edge in matching if placed.isdisjoint(edge)]
-        return [*chosen, *self._matching(left, likely=[*chosen, *kept], meanwhile=meanwhile)]
+        kept = self._first_matching_here()
+        if kept is None:
+            return self._planned_in_step(meanwhile)
+        candidates = self._candidate_circles(fork=len(self.profiles) >= PARALLEL_ADS)
+        chosen = self._circles(kept, candidates)
+        left = self._left(chosen, kept)
+        if left is None:
+            return [*chosen, *kept]
+        likely = [*chosen, *self._kept_pairs(chosen, kept)]
+        return [*chosen, *self._matching(left, likely=likely, meanwhile=meanwhile)]
 
     def group_value(self, group: Sequence[int]) -> float:
         """The unrounded score of a pair or the best circle these ads could form."""
@@ -177,28 +193,81 @@ class Planner:
         circle = self._best_circle(group)
         return circle.raw if circle else 0.0
 
-    def _first_matching_and_circles(
-        self,
-    ) -> tuple[list[tuple[int, int]], list[tuple[tuple[int, ...], Circle]]]:
-        """The matching of all good pairs and the candidate circles, side by side on two cores
-        when the graph is large (see PARALLEL_PAIRS); in this process when that fails. When
-        the last run solved every component, the matching is taken here at once and the
-        circles are found on two cores instead."""
-        kept = self._first_matching_here()
-        if kept is not None:
-            return kept, self._candidate_circles(fork=len(self.profiles) >= PARALLEL_ADS)
-        beside = Forked(
-            partial(solved_matching, self.pairs, solved=self._solved, kept=self.kept),
+    def _planned_in_step(
+        self, meanwhile: Callable[[list[Proposal]], object] | None
+    ) -> list[tuple[int, ...]]:
+        """The plan when the last run did not solve the first matching: on a large graph
+        (see PARALLEL_PAIRS) a second process solves both matchings, one after the other,
+        while this one finds the candidate circles, chooses the circles when the first
+        matching comes (the second process waits for them) and then makes the proposals
+        the second matching will most likely keep, for `meanwhile`. One process does it
+        all when the graph is small or no second process may start (`forks.in_step`)."""
+        shares = in_step(
+            partial(self._plan_steps, meanwhile=meanwhile),
+            self._chosen_circles,
             fork=len(self.pairs) >= self.parallel_from,
         )
-        self.forked = beside.forked
-        candidates = self._candidate_circles()
-        return self._solved_beside(beside), candidates
+        self.forked = len(shares) == 2
+        chosen, matching, second = shares[-1]  # the share that matched: the last
+        if second is None:
+            return [*chosen, *matching]
+        self._keep_solved(second)
+        return [*chosen, *second[0]]
+
+    def _plan_steps(
+        self, share: Share, *, meanwhile: Callable[[list[Proposal]], object] | None
+    ) -> Generator[Found, Chosen, Planned]:
+        """Share (0, 2) finds the candidate circles, share (1, 2) solves the matchings,
+        WHOLE does both; they meet at the circles chosen (`_chosen_circles`)."""
+        circles_here, matching_here = share != (1, 2), share != (0, 2)
+        candidates = self._candidate_circles() if circles_here else None
+        first = (
+            solved_matching(self.pairs, solved=self._solved, kept=self.kept)
+            if matching_here
+            else None
+        )
+        chosen, matching = yield candidates, first
+        left = self._left(chosen, matching)
+        if left is None:
+            return chosen, matching, None
+        if not matching_here:
+            if meanwhile is not None:
+                likely = [*chosen, *self._kept_pairs(chosen, matching)]
+                meanwhile([self._proposal(sorted(group)) for group in likely])
+            return chosen, matching, None
+        return chosen, matching, solved_matching(left, solved=self._solved, kept=self.kept)
+
+    def _chosen_circles(self, found: list[Found]) -> Chosen:
+        """Where the shares meet: the circles chosen with the first matching, which comes
+        from the share that solved it (kept here too, see `_keep_solved`)."""
+        candidates = next(circles for circles, _ in found if circles is not None)
+        first = next(solved for _, solved in found if solved is not None)
+        self._keep_solved(first)
+        return self._circles(first[0], candidates), first[0]
+
+    def _left(
+        self, chosen: list[tuple[int, ...]], matching: list[tuple[int, int]]
+    ) -> dict[tuple[int, int], float] | None:
+        """The good pairs of the ads the circles leave, or None when the circles break no
+        pair of `matching`: every matching of the ads left is one of all ads, so this one
+        is still a best."""
+        placed = {j for group in chosen for j in group}
+        if not any(j in placed for edge in matching for j in edge):
+            return None
+        return {edge: w for edge, w in self.pairs.items() if placed.isdisjoint(edge)}
+
+    @staticmethod
+    def _kept_pairs(
+        chosen: list[tuple[int, ...]], matching: list[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """The pairs of `matching` the circles leave: most of the second matching."""
+        placed = {j for group in chosen for j in group}
+        return [edge for edge in matching if placed.isdisjoint(edge)]
 
     def _first_matching_here(self) -> list[tuple[int, int]] | None:
         """The matching of all good pairs when `kept` holds each of its components, else None:
         then the components looked up so far stay in `_solved`, and the rest are solved
-        beside the circles as without a pack."""
+        as without a pack."""
         if self.kept is None or not self.kept.last:
             return None
         self.kept.only_kept = True
@@ -209,19 +278,18 @@ class Planner:
         finally:
             self.kept.only_kept = False
 
-    def _solved_beside(self, beside: Forked[SolvedMatching]) -> list[tuple[int, int]]:
-        """The matching a `solved_matching` gives, its components kept for reuse (here, and
-        in the next run where `kept`: a second process solved on a copy)."""
-        matching, solved, used = beside.result()
+    def _keep_solved(self, found: SolvedMatching) -> None:
+        """The components a `solved_matching` solved, kept for reuse (here, and in the next
+        run where `kept`: a second process solved on a copy)."""
+        _, solved, used = found
         self._solved.update(solved)
         if self.kept is not None:
             self.kept.used.update(used)
-        return matching
 
     def _circles(
         self,
         matching: list[tuple[int, int]],
-        candidates: list[tuple[tuple[int, ...], Circle]],
+        candidates: Candidates,
     ) -> list[tuple[int, ...]]:
         """Circles, best first, each taken when it places more people than the pairs it breaks.
 
@@ -270,7 +338,9 @@ class Planner:
             except BaseException:
                 beside.stop()
                 raise
-        return self._solved_beside(beside)
+        found = beside.result()
+        self._keep_solved(found)
+        return found[0]
 
     def _options(
         self, group: tuple[int, ...], circle: Circle, partner: dict[int, int]
@@ -290,7 +360,7 @@ class Planner:
         lost = sum(2 * self.pairs[edge] for edge in broken)
         return (len(group) - 2 * len(broken), round(len(group) * raw - lost, 6))
 
-    def _candidate_circles(self, *, fork: bool = False) -> list[tuple[tuple[int, ...], Circle]]:
+    def _candidate_circles(self, *, fork: bool = False) -> Candidates:
         """Each circle-open ad's best circle, once each, best first; with `fork`, half the
         ads' circles are found in a second process (`forks.in_parts`)."""
         shares = in_parts(partial(_best_circles, self.circles), fork=fork)
@@ -390,9 +460,6 @@ def best_matching(
     return sorted(matched)
 
 
-SolvedMatching = tuple[list[tuple[int, int]], Solved, Kept]
-
-
 def solved_matching(
     pairs: dict[tuple[int, int], float],
     *,
@@ -410,29 +477,56 @@ def _components(
 ) -> list[tuple[tuple[int, ...], list[tuple[int, int, int]]]]:
     """Each connected component's ads (sorted) and its pairs with integer weights, in order.
 
-    Integer weights: the blossom algorithm compares sums, and floats would round.
+    Integer weights: the blossom algorithm compares sums, and floats would round (numpy's
+    `round` rounds half to even, as Python's does). Found as columns: the pairs sorted by
+    their component's first ad, then by their own ads, and cut where the component
+    changes; two components never share an ad, so their first ads order them as their
+    sorted ads would.
     """
-    ordered = sorted(pairs)  # the pairs alone sort about four times faster than the items
-    components = _connected(ordered)
-    component_of = {j: k for k, ads in enumerate(components) for j in ads}
-    edges: list[list[tuple[int, int, int]]] = [[] for _ in components]
-    for a, b in ordered:
-        edges[component_of[a]].append((a, b, round(pairs[a, b] * 1000)))
-    return list(zip(components, edges, strict=True))
-
-
-def _connected(edges: Sequence[tuple[int, int]]) -> list[tuple[int, ...]]:
-    """The ads of each connected component of the graph of `edges`, each sorted, in order."""
-    if not edges:
+    if not pairs:
         return []
-    graph: rx.PyGraph[None, None] = rx.PyGraph(multigraph=False)
-    graph.add_nodes_from([None] * (1 + max(max(edge) for edge in edges)))
-    graph.add_edges_from_no_data(list(edges))
-    return sorted(
-        tuple(sorted(ads))
-        for ads in rx.connected_components(graph)
-        if len(ads) > 1 or graph.degree(next(iter(ads)))  # an ad in no pair is no component
+    count = len(pairs)
+    ends = np.fromiter(chain.from_iterable(pairs), dtype=np.int64, count=2 * count)
+    ends = ends.reshape(count, 2)
+    firsts, seconds = ends[:, 0], ends[:, 1]
+    weights = np.round(np.fromiter(pairs.values(), dtype=np.float64, count=count) * 1000)
+    first_ad = _first_ads(pairs, 1 + int(ends.max()))
+    order = np.lexsort((seconds, firsts, first_ad[firsts]))
+    rows = list(
+        zip(
+            firsts[order].tolist(),
+            seconds[order].tolist(),
+            weights[order].astype(np.int64).tolist(),
+            strict=True,
+        )
     )
+    ads = np.unique(ends)  # an ad in no pair is no component
+    ads = ads[np.argsort(first_ad[ads], kind="stable")]
+    ads_cuts = _cuts(first_ad[ads])
+    rows_cuts = _cuts(first_ad[firsts[order]])
+    return [
+        (tuple(ads[start:stop].tolist()), rows[begin:end])
+        for (start, stop), (begin, end) in zip(ads_cuts, rows_cuts, strict=True)
+    ]
+
+
+def _first_ads(pairs: Iterable[tuple[int, int]], ads: int) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """For each of `ads` ad indexes, the smallest ad of its connected component."""
+    graph: rx.PyGraph[None, None] = rx.PyGraph(multigraph=False)
+    graph.add_nodes_from([None] * ads)
+    graph.add_edges_from_no_data(list(pairs))
+    first = np.arange(ads, dtype=np.int64)
+    for component in rx.connected_components(graph):
+        if len(component) > 1:
+            members = np.fromiter(component, dtype=np.int64, count=len(component))
+            first[members] = members.min()
+    return first
+
+
+def _cuts(values: np.ndarray[Any, np.dtype[np.int64]]) -> list[tuple[int, int]]:
+    """(start, stop) of each run of equal values."""
+    cuts = (np.flatnonzero(values[1:] != values[:-1]) + 1).tolist()
+    return list(zip([0, *cuts], [*cuts, len(values)], strict=True))
 
 
 def _exact_matching(

@@ -62,6 +62,31 @@ def word_ahead(plan: Iterable[Proposal]) -> None:
             _worded(reason, ENGLISH)
 
 
+def write_ahead(plan: Iterable[Proposal]) -> None:
+    """`word_ahead` for `pairings_json_text`: each proposal's JSON written now, kept for this
+    process, so writing the plan afterwards mostly joins them."""
+    words = encoded_words()
+    for proposal in plan:
+        _proposal_json(proposal, words)
+
+
+_WRITTEN: dict[int, tuple[Proposal, str]] = {}
+"""Proposals whose JSON is written (`write_ahead`), by identity: each is kept beside its
+text, so no id is reused for another while it is here."""
+
+
+def _proposal_json(proposal: Proposal, words: Words) -> str:
+    """One proposal of `pairings_json_text`, written where it goes (one level in)."""
+    known = _WRITTEN.get(id(proposal))
+    if known is not None:
+        return known[1]
+    if len(_WRITTEN) >= 1 << 16:  # a long-running process stays bounded
+        _WRITTEN.clear()
+    text = json_text(pairings_json([proposal], words=words)[0], depth=1)
+    _WRITTEN[id(proposal)] = (proposal, text)
+    return text
+
+
 def _show(name: str, value: ParamValue, locale: Locale) -> str:
     if name in ("level", "wanted"):
         return locale.t(f"level.{value}")
@@ -285,7 +310,11 @@ def circle_list_json(circles: Sequence[Circle], *, words: Words) -> str:
 
 
 def pairings_json_text(plan: Sequence[Proposal]) -> str:
-    return json_text(pairings_json(plan, words=encoded_words()))
+    """`json_text(pairings_json(plan))`, each proposal's part written once (`write_ahead`)."""
+    if not plan:
+        return "[]"
+    words = encoded_words()
+    return "[\n  " + ",\n  ".join(_proposal_json(p, words) for p in plan) + "\n]"
 
 
 class Encoded(str):
