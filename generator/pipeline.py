@@ -11,7 +11,6 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +19,7 @@ from generator.data.kept import StoredChecks, code_version, committed_cache
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
 from generator.data.validate import CheckedTree, CheckFile, check_tree
-from generator.forks import Forked
+from generator.forks import Forked, Handed
 from generator.matching.places import PLACES_FILE, place_warnings
 from generator.matching.skills import (
     TAXONOMY_FILE,
@@ -37,6 +36,8 @@ from generator.matching.skills import (
 # them, and importing them (matching, rendering, their libraries) costs it 0.3 s.
 if TYPE_CHECKING:
     from generator.gathered import Gathered
+    from generator.matching.circles import Circle
+    from generator.matching.match import Matcher
     from generator.matching.pairings import Proposal
     from generator.preview import Preview
     from generator.site.forge import Forge
@@ -270,18 +271,26 @@ def matchings_version() -> str:
 
 PLAN_BESIDE_FROM = 500
 """Ads from which the pairing plan is made in a second process while this one finds each
-ad's partners and circles: the plan reads nothing they make, and only one page shows it.
-Below, starting the process costs more than it saves."""
+ad's partners and circles: the plan reads nothing they make but the circles' best, and only
+one page shows it. Below, starting the process costs more than it saves."""
 
 
-def _planned_beside(data: Gathered) -> Forked[list[Proposal]]:
-    """The pairing plan, in a second process where the site is large and that is safe."""
-    from generator.matching.pairings import plan_pairings
+def _planned_beside(
+    data: Gathered, matcher: Matcher, best_circles: Handed[dict[int, list[Circle]]]
+) -> Forked[list[Proposal]]:
+    """The pairing plan, in a second process where the site is large and that is safe: its
+    good pairs are found first, here (on two cores where it may fork), and the best circles
+    are handed to it by the time its first matching is done."""
+    from generator.matching.match import PARALLEL_ADS
+    from generator.matching.pairings import Planner, good_pairs
 
-    plan = partial(
-        plan_pairings, data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy
-    )
-    return Forked(plan, fork=len(data.ads) >= PLAN_BESIDE_FROM)
+    pairs = good_pairs(matcher, fork=len(matcher.profiles) >= PARALLEL_ADS)
+
+    def plan() -> list[Proposal]:
+        planner = Planner(matcher, pairs=pairs, best_circles=best_circles.get)
+        return planner.proposals(planner.plan())
+
+    return Forked(plan, fork=len(data.ads) >= PLAN_BESIDE_FROM, handing=[best_circles])
 
 
 def build(
@@ -314,10 +323,19 @@ def build(
 
 def matched_for_site(data: Gathered) -> Gathered:
     """The modelled data with what the site shows beside it: suggested partners, circles and
-    the pairing plan (made in a second process meanwhile, where the site is large)."""
-    from generator.matching.circles import suggest_circles
+    the pairing plan (made in a second process meanwhile, where the site is large). One
+    matcher serves all three; the circles are found first, since the plan needs their best."""
+    from generator.matching.circles import CircleFinder, circles_and_firsts
+    from generator.matching.match import Matcher
 
-    plan = _planned_beside(data)
-    data = matched(data)
-    circles = suggest_circles(data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy)
-    return replace(data, circles=circles, plan=plan.result())
+    matcher = Matcher.for_ads(data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy)
+    best_circles: Handed[dict[int, list[Circle]]] = Handed()
+    plan = _planned_beside(data, matcher, best_circles)
+    try:
+        circles, best = circles_and_firsts(CircleFinder(matcher))
+        best_circles.hand(best)
+        data = matched(data)
+        return replace(data, circles=circles, plan=plan.result())
+    except BaseException:
+        plan.stop()
+        raise

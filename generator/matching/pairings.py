@@ -144,12 +144,21 @@ class Planner:
         *,
         parallel_from: int = PARALLEL_PAIRS,
         kept: KeptMatchings | None = None,
+        pairs: dict[tuple[int, int], float] | None = None,
+        best_circles: Callable[[], Mapping[int, Sequence[Circle]]] | None = None,
     ) -> None:
+        """`pairs`: `good_pairs(matcher)` where the caller has them. `best_circles`: each
+        ad's best circle as `CircleFinder.best_for(i, top=1)` finds it, by index (those it
+        leaves out have none), where the caller finds them anyway (the build's circles,
+        `circles.circles_and_firsts`); asked for after the first matching."""
         self.matcher = matcher
         self.kept = kept
         self.profiles = matcher.profiles
         self.circles = CircleFinder(matcher)
-        self.pairs = good_pairs(matcher, fork=len(self.profiles) >= PARALLEL_ADS)
+        if pairs is None:
+            pairs = good_pairs(matcher, fork=len(self.profiles) >= PARALLEL_ADS)
+        self.pairs = pairs
+        self.best_circles = best_circles
         self.parallel_from = parallel_from
         self.forked = False  # whether the first matching ran in a second process
         self._solved: Solved = {}
@@ -192,6 +201,9 @@ class Planner:
             fork=len(self.pairs) >= self.parallel_from,
         )
         self.forked = beside.forked
+        if not beside.forked:  # the matching first: `best_circles` may still be on its way
+            matching = self._solved_beside(beside)
+            return matching, self._candidate_circles()
         candidates = self._candidate_circles()
         return self._solved_beside(beside), candidates
 
@@ -292,13 +304,18 @@ class Planner:
 
     def _candidate_circles(self, *, fork: bool = False) -> list[tuple[tuple[int, ...], Circle]]:
         """Each circle-open ad's best circle, once each, best first; with `fork`, half the
-        ads' circles are found in a second process (`forks.in_parts`)."""
-        shares = in_parts(partial(_best_circles, self.circles), fork=fork)
-        best = {i: circles for share in shares for i, circles in share.items()}
+        ads' circles are found in a second process (`forks.in_parts`). Where they were
+        found before (`best_circles`), they are taken from there."""
+        best: Mapping[int, Sequence[Circle]]
+        if self.best_circles is not None:
+            best = self.best_circles()
+        else:
+            shares = in_parts(partial(_best_circles, self.circles), fork=fork)
+            best = {i: circles for share in shares for i, circles in share.items()}
         found = {
             tuple(self.circles.index_of[m] for m in c.members): c
             for i in range(len(self.profiles))
-            for c in best[i]
+            for c in best.get(i, ())
         }
         return sorted(found.items(), key=lambda item: (-item[1].raw, item[0]))
 
