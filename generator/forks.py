@@ -194,6 +194,7 @@ class Forked(Generic[T]):
         self.work = work
         self._answer: Connection | None = None
         self._process: Any = None
+        self._handing = handing
         if not (fork and can_fork()):
             return
         context = multiprocessing.get_context("fork")
@@ -257,6 +258,8 @@ class Forked(Generic[T]):
                 process.terminate()
             process.join()
             _count_second_process(-1)
+        for handed in self._handing:  # what was not handed over by now never will be
+            handed.close()
 
 
 def _answer_with(work: Callable[[], Any], send: Connection, handing: Sequence[Handed[Any]]) -> None:
