@@ -12,7 +12,8 @@ same steps run here for the whole work, so the answer is the same either way.
 
 `Forked` runs one piece of work in a second process while this one goes on (the build makes
 the pairing plan beside matching, and hands half its pages to one); its result comes back
-through a pipe, or the work is done here when the second process cannot start or dies.
+through a pipe, or the work is done here when the second process cannot start or dies. What
+the work needs that this process finds only after starting it is `Handed` over.
 `can_fork` is the one rule for when any of them may fork.
 """
 
@@ -23,9 +24,10 @@ import multiprocessing
 import os
 import pickle
 import sys
+import tempfile
 import threading
 import traceback
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
@@ -38,6 +40,7 @@ Y = TypeVar("Y")  # what the shares' steps yield to meet
 S = TypeVar("S")  # what the meeting sends back to every share
 R = TypeVar("R")  # what a share's steps return
 T = TypeVar("T")  # what a Forked work returns
+V = TypeVar("V")  # what is Handed to a Forked work
 Steps = Callable[[Share], Generator[Y, S, R]]
 
 
@@ -184,25 +187,42 @@ class Forked(Generic[T]):
     caller finds it worth it (`fork`); else it is done here when its result is asked for.
     `result()` returns what it returned, or raises what it raised."""
 
-    def __init__(self, work: Callable[[], T], *, fork: bool = True) -> None:
+    def __init__(
+        self, work: Callable[[], T], *, fork: bool = True, handing: Sequence[Handed[Any]] = ()
+    ) -> None:
+        """`handing`: what the work `get`s from this process after it has started."""
         self.work = work
         self._answer: Connection | None = None
         self._process: Any = None
+        self._handing = handing
         if not (fork and can_fork()):
             return
         context = multiprocessing.get_context("fork")
         answer, send = context.Pipe(duplex=False)
+        try:
+            for handed in handing:
+                handed.open()
+        except OSError:  # no way to hand over: the work is done here when asked for
+            for handed in handing:
+                handed.close()
+            answer.close()
+            send.close()
+            return
         # What this process has buffered would be written a second time by the copy.
         sys.stdout.flush()
         sys.stderr.flush()
-        process = context.Process(target=_answer_with, args=(work, send), daemon=False)
+        process = context.Process(target=_answer_with, args=(work, send, handing), daemon=False)
         try:
             process.start()
         except OSError:  # no second process now: the work is done here when asked for
             answer.close()
+            for handed in handing:
+                handed.close()
             return
         finally:
             send.close()
+        for handed in handing:
+            handed.opened_here()
         self._answer, self._process = answer, process
         _count_second_process(+1)
 
@@ -238,10 +258,14 @@ class Forked(Generic[T]):
                 process.terminate()
             process.join()
             _count_second_process(-1)
+        for handed in self._handing:  # what was not handed over by now never will be
+            handed.close()
 
 
-def _answer_with(work: Callable[[], Any], send: Connection) -> None:
+def _answer_with(work: Callable[[], Any], send: Connection, handing: Sequence[Handed[Any]]) -> None:
     _now_second_process()
+    for handed in handing:
+        handed.opened_there()
     try:
         answer: tuple[str, Any] = ("returned", work())
     except BaseException as exc:  # every outcome goes back to the parent
@@ -251,3 +275,92 @@ def _answer_with(work: Callable[[], Any], send: Connection) -> None:
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         send.send(("raised", RuntimeError(f"the second process's answer: {exc}")))
     send.close()
+
+
+class Handed(Generic[V]):
+    """A value a `Forked` work needs part-way, which this process finds only after starting
+    it (the build's circles, which its pairing plan reads after its first matching): this
+    process `hand`s it over, the work `get`s it, and waits for it there until then.
+
+    Over a file both processes share, with only its length through a pipe: this process
+    never waits for the work to read (a pipe holds 64 KiB). Without a second process, or
+    when its work is done here after all, `get` returns what was handed here.
+    """
+
+    def __init__(self) -> None:
+        self._value: tuple[V] | None = None
+        self._file: Any = None
+        self._receive: Connection | None = None
+        self._send: Connection | None = None
+
+    def open(self) -> None:
+        """Before the fork: the file and the pipe, both ends in both processes."""
+        self._file = tempfile.TemporaryFile()  # noqa: SIM115 (closed by `close`, in each process)
+        self._receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
+
+    def opened_here(self) -> None:
+        """After the fork, in this process: only the work reads."""
+        if self._receive is not None:
+            self._receive.close()
+            self._receive = None
+
+    def opened_there(self) -> None:
+        """After the fork, in the work's process: only this process sends, so the work
+        learns when it never will (the pipe ends)."""
+        if self._send is not None:
+            self._send.close()
+            self._send = None
+
+    def hand(self, value: V) -> None:
+        self._value = (value,)  # for the work done here
+        if self._send is None:
+            return
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(OSError):  # the work's process has ended: done here then
+            _write_all(self._file.fileno(), data)
+            self._send.send(len(data))
+        self.close()
+
+    def get(self) -> V:
+        """What was handed, waiting for it when it comes from the other process; raises
+        `SecondProcessFailed` when it never will."""
+        if self._value is None:
+            self._value = (self._received(),)
+        return self._value[0]
+
+    def _received(self) -> V:
+        if self._receive is None:
+            raise SecondProcessFailed("nothing was handed over")
+        try:
+            size = self._receive.recv()
+            data = _read_all(self._file.fileno(), size)
+        except (EOFError, OSError) as exc:
+            raise SecondProcessFailed("the value to hand over never came") from exc
+        finally:
+            self.close()
+        value: V = pickle.loads(data)  # noqa: S301 (written by this process's parent)
+        return value
+
+    def close(self) -> None:
+        for end in (self._receive, self._send, self._file):
+            if end is not None:
+                end.close()
+        self._receive = self._send = self._file = None
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    written = 0
+    while written < len(data):
+        written += os.pwrite(fd, memoryview(data)[written:], written)
+
+
+def _read_all(fd: int, size: int) -> bytes:
+    parts: list[bytes] = []
+    done = 0
+    while done < size:
+        part = os.pread(fd, size - done, done)
+        if not part:
+            raise EOFError("the value handed over is shorter than its length")
+        parts.append(part)
+        done += len(part)
+    return b"".join(parts)

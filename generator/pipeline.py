@@ -6,12 +6,12 @@ plugin and the command line both call `build`; neither re-implements a stage.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +20,7 @@ from generator.data.kept import StoredChecks, code_version, committed_cache
 from generator.data.model import ad_from_data, partnership_from_data
 from generator.data.problems import Problem, TandemError, capped, has_errors
 from generator.data.validate import CheckedTree, CheckFile, check_tree
-from generator.forks import Forked
+from generator.forks import Forked, Handed
 from generator.matching.places import PLACES_FILE, place_warnings
 from generator.matching.skills import (
     TAXONOMY_FILE,
@@ -37,7 +37,9 @@ from generator.matching.skills import (
 # them, and importing them (matching, rendering, their libraries) costs it 0.3 s.
 if TYPE_CHECKING:
     from generator.gathered import Gathered
-    from generator.matching.pairings import Proposal
+    from generator.matching.circles import Circle
+    from generator.matching.match import Matcher
+    from generator.matching.pairings import KeptMatchings, Proposal
     from generator.preview import Preview
     from generator.site.forge import Forge
     from generator.site.render import Page
@@ -209,12 +211,18 @@ def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
     return matched(model_checked(checked), top=top)
 
 
-def matched(data: Gathered, *, top: int = 5) -> Gathered:
-    """The modelled data with each open ad's suggested partners."""
+def matched(data: Gathered, *, top: int = 5, matcher: Matcher | None = None) -> Gathered:
+    """The modelled data with each open ad's suggested partners; `matcher`: one for the
+    same data, where the caller has it (`suggest_partners`)."""
     from generator.matching.match import suggest_partners
 
     suggestions = suggest_partners(
-        data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy, top=top
+        data.ads,
+        data.partnerships,
+        today=data.today,
+        taxonomy=data.taxonomy,
+        top=top,
+        matcher=matcher,
     )
     return replace(data, suggestions=suggestions)
 
@@ -240,25 +248,35 @@ def plan_kept(
     """The pairing plan, each component's matching taken from the last run's pack in `root`
     where its pairs are the same (the plan is the same; see `pairings.KeptMatchings`), and
     this run's kept for the next."""
-    from generator.matching.pairings import KeptMatchings, plan_pairings
+    from generator.matching.pairings import plan_pairings
+
+    with kept_matchings(root) as kept:
+        return plan_pairings(
+            data.ads,
+            data.partnerships,
+            today=data.today,
+            taxonomy=data.taxonomy,
+            meanwhile=meanwhile,
+            kept=kept,
+        )
+
+
+@contextlib.contextmanager
+def kept_matchings(root: Path) -> Iterator[KeptMatchings | None]:
+    """The last run's matchings in `root`'s pack (None where nothing is kept), for one
+    plan; this run's are kept for the next when the plan is made (not when it fails)."""
+    from generator.matching.pairings import KeptMatchings
 
     stored = StoredChecks.opened(root, committed=committed_cache(root))
-    kept: KeptMatchings | None = None
-    if stored is not None:
-        version = matchings_version()
-        last = stored.read(MATCHINGS_PACK, version, limit=1 << 26)
-        kept = KeptMatchings(version, last if isinstance(last, dict) else {})
-    plan = plan_pairings(
-        data.ads,
-        data.partnerships,
-        today=data.today,
-        taxonomy=data.taxonomy,
-        meanwhile=meanwhile,
-        kept=kept,
-    )
-    if stored is not None and kept is not None and kept.changed:
+    if stored is None:
+        yield None
+        return
+    version = matchings_version()
+    last = stored.read(MATCHINGS_PACK, version, limit=1 << 26)
+    kept = KeptMatchings(version, last if isinstance(last, dict) else {})
+    yield kept
+    if kept.changed:
         stored.write(MATCHINGS_PACK, kept.version, kept.used)
-    return plan
 
 
 def matchings_version() -> str:
@@ -270,18 +288,32 @@ def matchings_version() -> str:
 
 PLAN_BESIDE_FROM = 500
 """Ads from which the pairing plan is made in a second process while this one finds each
-ad's partners and circles: the plan reads nothing they make, and only one page shows it.
-Below, starting the process costs more than it saves."""
+ad's partners and circles: the plan reads nothing they make but the circles' best, and only
+one page shows it. Below, starting the process costs more than it saves."""
 
 
-def _planned_beside(data: Gathered) -> Forked[list[Proposal]]:
-    """The pairing plan, in a second process where the site is large and that is safe."""
-    from generator.matching.pairings import plan_pairings
+def _planned_beside(
+    data: Gathered,
+    matcher: Matcher,
+    best_circles: Handed[dict[int, list[Circle]]],
+    *,
+    root: Path | None,
+) -> Forked[list[Proposal]]:
+    """The pairing plan, in a second process where the site is large and that is safe: its
+    good pairs are found first, here (on two cores where it may fork), and the best circles
+    are handed to it by the time its first matching is done. With `root`, the matchings
+    kept in its pack are taken (`plan_kept`)."""
+    from generator.matching.match import PARALLEL_ADS
+    from generator.matching.pairings import Planner, good_pairs
 
-    plan = partial(
-        plan_pairings, data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy
-    )
-    return Forked(plan, fork=len(data.ads) >= PLAN_BESIDE_FROM)
+    pairs = good_pairs(matcher, fork=len(matcher.profiles) >= PARALLEL_ADS)
+
+    def plan() -> list[Proposal]:
+        with kept_matchings(root) if root is not None else contextlib.nullcontext() as kept:
+            planner = Planner(matcher, pairs=pairs, best_circles=best_circles.get, kept=kept)
+            return planner.proposals(planner.plan())
+
+    return Forked(plan, fork=len(data.ads) >= PLAN_BESIDE_FROM, handing=[best_circles])
 
 
 def build(
@@ -301,7 +333,7 @@ def build(
     with paused_cycle_collection():  # the site's data is acyclic: see generator/cycles.py
         data = model_checked(check(root, today, cache=cache))
         if cache is None:
-            data = matched_for_site(data)
+            data = matched_for_site(data, root=root)
         else:
             inputs = (data.ads, data.partnerships, data.taxonomy, today)
             made = cache.made_from("matched", inputs, lambda: matched_for_site(data))
@@ -312,12 +344,26 @@ def build(
     return Site(pages=pages, files=files, warnings=data.warnings)
 
 
-def matched_for_site(data: Gathered) -> Gathered:
+def matched_for_site(data: Gathered, *, root: Path | None = None) -> Gathered:
     """The modelled data with what the site shows beside it: suggested partners, circles and
-    the pairing plan (made in a second process meanwhile, where the site is large)."""
-    from generator.matching.circles import suggest_circles
+    the pairing plan (made in a second process meanwhile, where the site is large; with
+    `root`, from the matchings its pack keeps, as `plan_kept`).
 
-    plan = _planned_beside(data)
-    data = matched(data)
-    circles = suggest_circles(data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy)
-    return replace(data, circles=circles, plan=plan.result())
+    One matcher serves all three: the plan's good pairs are found first, then the circles,
+    whose best the plan needs after its first matching, then the partners, whose crowding
+    the matcher keeps (the plan, done here where it does not fork, reads none).
+    """
+    from generator.matching.circles import CircleFinder, circles_and_firsts
+    from generator.matching.match import Matcher
+
+    matcher = Matcher.for_ads(data.ads, data.partnerships, today=data.today, taxonomy=data.taxonomy)
+    best_circles: Handed[dict[int, list[Circle]]] = Handed()
+    plan = _planned_beside(data, matcher, best_circles, root=root)
+    try:
+        circles, best = circles_and_firsts(CircleFinder(matcher))
+        best_circles.hand(best)
+        data = matched(data, matcher=matcher)
+        return replace(data, circles=circles, plan=plan.result())
+    except BaseException:
+        plan.stop()
+        raise

@@ -27,6 +27,7 @@ from generator.data.kept import CACHE_DIR, PACK, PLACES, StoredChecks, decoded, 
 from generator.data.load import read_capped
 from generator.data.validate import check_bytes, check_tree
 from generator.forks import can_fork
+from generator.matching import pairings
 from generator.matching.skills import kept_resolutions, load_taxonomy
 
 EXAMPLES = Path(__file__).parent / "examples"
@@ -371,6 +372,28 @@ def test_kept_matchings_not_as_solved_give_the_plan_that_solving_gives(tmp_path:
         pack.write_bytes(header + b"\n" + body)
         assert tandem(root, *args).stdout == without.stdout, spoiled
         assert json.loads(pack.read_bytes().partition(b"\n")[2]).keys() == entries.keys()
+
+
+@pytest.mark.usefixtures("cache_on")
+def test_the_build_takes_the_plans_matchings_from_the_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build keeps the plan's matchings as `tandem pairings` does, and the next build
+    takes them from there (`pipeline.matched_for_site` with `root`): the same site."""
+    root = copy_site(tmp_path / "valid")
+    solved: list[tuple[int, ...]] = []
+    exact = pairings._exact_matching
+
+    def solving(ads: tuple[int, ...], edges: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+        solved.append(ads)
+        return exact(ads, edges)
+
+    monkeypatch.setattr(pairings, "_exact_matching", solving)
+    first = pipeline.build(root, DAY)
+    assert solved and pack_of(root, pipeline.MATCHINGS_PACK).is_file()
+    solved.clear()
+    assert pipeline.build(root, DAY) == first
+    assert solved == []
 
 
 @pytest.mark.usefixtures("cache_on")

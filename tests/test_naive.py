@@ -22,11 +22,14 @@ import numpy as np
 import pytest
 
 from benchmarks.naive import naive_partners
+from generator import pipeline
 from generator.data.model import Ad, Commitment, Offer, Partnership, Seek
+from generator.gathered import Gathered
 from generator.matching.circles import (
     MAX_MEMBERS,
     Circle,
     CircleFinder,
+    circles_and_firsts,
     suggest_circles,
     suggest_circles_as,
 )
@@ -578,6 +581,49 @@ def test_candidate_circles_are_the_same_found_in_two_processes(
     planner = Planner(Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy))
     alone = planner._candidate_circles()
     assert len(alone) > 5 and planner._candidate_circles(fork=True) == alone
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_plans_candidate_circles_are_the_first_of_the_circles_suggested(
+    taxonomy: Taxonomy, seed: int
+) -> None:
+    """The build finds the circles once (`circles_and_firsts`) and hands each ad's first,
+    for no one in particular, to the plan: the same candidates, in the same order, and the
+    same plan as the plan's own search (`best_for(i, top=1)`) gives."""
+    ads, logs = random_market(870 + seed, 90, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
+    matcher = Matcher.for_ads(ads, logs, today=TODAY, taxonomy=taxonomy)
+    suggested, best = circles_and_firsts(CircleFinder(matcher))
+    alone = suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy)
+    assert list(suggested.items()) == list(alone.items())
+    own = Planner(matcher)
+    given = Planner(matcher, pairs=own.pairs, best_circles=lambda: best)
+    candidates = own._candidate_circles()
+    assert len(candidates) > 5, "too few circles: the market no longer tests this"
+    assert given._candidate_circles() == candidates
+    assert given.proposals(given.plan()) == own.proposals(own.plan())
+
+
+@pytest.mark.parametrize(("seed", "beside"), [(0, False), (1, True), (2, True)])
+def test_one_matcher_for_the_site_gives_what_each_command_gives(
+    taxonomy: Taxonomy, seed: int, beside: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The site's partners, circles and plan share one matcher (and the plan its good pairs
+    and best circles, `pipeline.matched_for_site`), in one process or with the plan in a
+    second: each is what `tandem match`, `circles` and `pairings` find on their own."""
+    ads, logs = random_market(890 + seed, 90, formats=FORMATS if seed % 2 else CIRCLE_FORMATS)
+    if beside:
+        monkeypatch.setattr(pipeline, "PLAN_BESIDE_FROM", 1)
+    data = Gathered(tuple(ads), tuple(logs), taxonomy, {}, TODAY)
+    site = pipeline.matched_for_site(data)
+    on_their_own = (
+        suggest_partners(ads, logs, today=TODAY, taxonomy=taxonomy),
+        suggest_circles(ads, logs, today=TODAY, taxonomy=taxonomy),
+    )
+    assert [list(site.suggestions.items()), list(site.circles.items())] == [
+        list(found.items()) for found in on_their_own
+    ]
+    assert site.plan == plan_pairings(ads, logs, today=TODAY, taxonomy=taxonomy)
+    assert any(len(p.members) > 2 for p in site.plan), "no circle: the market no longer tests this"
 
 
 # --- the commands' JSON ---------------------------------------------------------------------

@@ -94,23 +94,57 @@ def suggest_circles_as(
     """`suggest_circles`, each ad's list in the `form` it takes in the process that formed
     it (as `match.suggest_partners_as`: JSON text for a command)."""
     finder = CircleFinder(Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy))
+    found = _found(finder, form, top=top, parallel_from=parallel_from, firsts=False)
+    return {p.ad.id: found[i][0] for i, p in enumerate(finder.profiles) if i in found}
+
+
+def circles_and_firsts(
+    finder: CircleFinder, *, top: int = 3, parallel_from: int = PARALLEL_ADS
+) -> tuple[dict[str, list[Circle]], dict[int, list[Circle]]]:
+    """`suggest_circles` over `finder`'s matcher, and by ad index each circle-open ad's best
+    circle for no one in particular, as `finder.best_for(i, top=1)` finds it: the first of
+    its `top`, found once for both (the pairing plan's candidates, `Planner`'s `best_circles`).
+    """
+    if top < 1:
+        raise ValueError("the best circle is the first of at least one")
+    found = _found(finder, list, top=top, parallel_from=parallel_from, firsts=True)
+    suggested = {p.ad.id: found[i][0] for i, p in enumerate(finder.profiles) if i in found}
+    return suggested, {i: firsts for i, (_, firsts) in found.items()}
+
+
+def _found(
+    finder: CircleFinder,
+    form: Callable[[list[Circle]], T],
+    *,
+    top: int,
+    parallel_from: int,
+    firsts: bool,
+) -> dict[int, tuple[T, list[Circle]]]:
+    """By index, each circle-open ad's circles in their `form`, and with `firsts` the first
+    of them for no one in particular (else an empty list)."""
     fork = len(finder.profiles) >= parallel_from
     if fork:
         finder.matcher.make_shared(skills=False)
-    shares = in_parts(partial(_circles_of_share, finder, form, top=top), fork=fork)
-    found = {i: circles for share in shares for i, circles in share.items()}
-    return {p.ad.id: found[i] for i, p in enumerate(finder.profiles) if i in found}
+    of_share = partial(_circles_of_share, finder, form, top=top, firsts=firsts)
+    shares = in_parts(of_share, fork=fork)
+    return {i: circles for share in shares for i, circles in share.items()}
 
 
 def _circles_of_share(
-    finder: CircleFinder, form: Callable[[list[Circle]], T], share: Share, *, top: int
-) -> dict[int, T]:
+    finder: CircleFinder,
+    form: Callable[[list[Circle]], T],
+    share: Share,
+    *,
+    top: int,
+    firsts: bool,
+) -> dict[int, tuple[T, list[Circle]]]:
     part, parts = share
-    return {
-        i: form([finder.as_seen_by(i, c) for c in finder.best_for(i, top=top)])
-        for i in range(part, len(finder.profiles), parts)
-        if finder.wants_circle(finder.profiles[i])
-    }
+    found = {}
+    for i in range(part, len(finder.profiles), parts):
+        if finder.wants_circle(finder.profiles[i]):
+            best = finder.best_for(i, top=top)
+            found[i] = (form([finder.as_seen_by(i, c) for c in best]), best[:1] if firsts else [])
+    return found
 
 
 class CircleFinder:

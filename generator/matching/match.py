@@ -301,12 +301,15 @@ def suggest_partners(
     top: int = 5,
     capacity: int | None = CAPACITY,
     parallel_from: int = PARALLEL_ADS,
+    matcher: Matcher | None = None,
 ) -> dict[str, list[Suggestion]]:
     """The best `top` partners for every ad open on `today`, keyed by ad id in order.
 
     With `capacity`, a person already among the first suggestions of more than `capacity`
     others ranks a little lower in every list (see `crowding_penalties`); None turns that off.
     From `parallel_from` open ads, half the ads are searched in a second process.
+    `matcher`: `Matcher.for_ads` of the same, where the caller has one (it is left with
+    this run's crowding).
     """
     return suggest_partners_as(
         ads,
@@ -317,6 +320,7 @@ def suggest_partners(
         top=top,
         capacity=capacity,
         parallel_from=parallel_from,
+        matcher=matcher,
     )
 
 
@@ -330,11 +334,15 @@ def suggest_partners_as(
     top: int = 5,
     capacity: int | None = CAPACITY,
     parallel_from: int = PARALLEL_ADS,
+    matcher: Matcher | None = None,
 ) -> dict[str, T]:
     """`suggest_partners`, each ad's list given in the `form` it takes in the process that
     found it: a command that prints JSON has the second process write its half (`form`
     is then `present.suggestion_list_json`), so only text comes back."""
-    matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
+    if matcher is None:
+        matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
+    elif matcher.crowding:
+        raise ValueError("a matcher that has ranked with crowding already")
 
     def crowding(first_choices: list[list[int]]) -> dict[int, float]:
         if capacity is None:

@@ -159,12 +159,21 @@ class Planner:
         *,
         parallel_from: int = PARALLEL_PAIRS,
         kept: KeptMatchings | None = None,
+        pairs: dict[tuple[int, int], float] | None = None,
+        best_circles: Callable[[], Mapping[int, Sequence[Circle]]] | None = None,
     ) -> None:
+        """`pairs`: `good_pairs(matcher)` where the caller has them. `best_circles`: each
+        ad's best circle as `CircleFinder.best_for(i, top=1)` finds it, by index (those it
+        leaves out have none), where the caller finds them anyway (the build's circles,
+        `circles.circles_and_firsts`); asked for after the first matching."""
         self.matcher = matcher
         self.kept = kept
         self.profiles = matcher.profiles
         self.circles = CircleFinder(matcher)
-        self.pairs = good_pairs(matcher, fork=len(self.profiles) >= PARALLEL_ADS)
+        if pairs is None:
+            pairs = good_pairs(matcher, fork=len(self.profiles) >= PARALLEL_ADS)
+        self.pairs = pairs
+        self.best_circles = best_circles
         self.parallel_from = parallel_from
         self.forked = False  # whether the first matching ran in a second process
         self._solved: Solved = {}
@@ -220,12 +229,12 @@ class Planner:
         """Share (0, 2) finds the candidate circles, share (1, 2) solves the matchings,
         WHOLE does both; they meet at the circles chosen (`_chosen_circles`)."""
         circles_here, matching_here = share != (1, 2), share != (0, 2)
-        candidates = self._candidate_circles() if circles_here else None
         first = (
             solved_matching(self.pairs, solved=self._solved, kept=self.kept)
             if matching_here
             else None
-        )
+        )  # before the circles: where they are handed in (`best_circles`), still on their way
+        candidates = self._candidate_circles() if circles_here else None
         chosen, matching = yield candidates, first
         left = self._left(chosen, matching)
         if left is None:
@@ -362,13 +371,18 @@ class Planner:
 
     def _candidate_circles(self, *, fork: bool = False) -> Candidates:
         """Each circle-open ad's best circle, once each, best first; with `fork`, half the
-        ads' circles are found in a second process (`forks.in_parts`)."""
-        shares = in_parts(partial(_best_circles, self.circles), fork=fork)
-        best = {i: circles for share in shares for i, circles in share.items()}
+        ads' circles are found in a second process (`forks.in_parts`). Where they were
+        found before (`best_circles`), they are taken from there."""
+        best: Mapping[int, Sequence[Circle]]
+        if self.best_circles is not None:
+            best = self.best_circles()
+        else:
+            shares = in_parts(partial(_best_circles, self.circles), fork=fork)
+            best = {i: circles for share in shares for i, circles in share.items()}
         found = {
             tuple(self.circles.index_of[m] for m in c.members): c
             for i in range(len(self.profiles))
-            for c in best[i]
+            for c in best.get(i, ())
         }
         return sorted(found.items(), key=lambda item: (-item[1].raw, item[0]))
 
