@@ -33,8 +33,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import itertools
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +54,12 @@ from generator.matching.match import (
 T = TypeVar("T")
 _LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
-Entry = list[Any]
-"""An ad as the searches pack keeps it: [fingerprint, facts, mutual band, one-way band]."""
+Entry = tuple[str, list[Any], Scored]
+"""An ad's search as this run keeps it: its fingerprint, its `facts`, the search."""
+Column = np.ndarray[Any, np.dtype[Any]]
+_COLUMNS = ("<f8", "<f8", "<i4", "u1")
+"""The rows of every search, as the pack keeps them in four columns: the negated shown and
+unrounded scores, the partner (index in the pack's ids) and the large time gap (0 or 1)."""
 
 
 def fingerprint(ad: Ad) -> str:
@@ -107,9 +109,7 @@ class KeptSuggestions:
     fingerprints: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     partnered: dict[str, list[str]] = field(default_factory=dict)
-    reused: dict[int, Entry] = field(default_factory=dict)
-    """Index -> the entry taken from the pack as it was, where this run's ids are the last's
-    (its partners are where they were)."""
+    taken: int = 0
     searched_again: int = 0
     worded_again: int = 0
 
@@ -125,20 +125,11 @@ class KeptSuggestions:
         if not isinstance(last_ads, dict) or not isinstance(last_ids, list) or not _texts(last_ids):
             return {}
         reach = _reached(matcher, self, last_ads, self.last.get("partnered"))
-        remap = _remap(last_ids, self.ids)
-        same_ids = last_ids == self.ids
-        known: dict[int, Scored] = {}
-        for i, ident in enumerate(self.ids):
-            if reach[i]:
-                continue
-            entry = last_ads.get(ident)
-            if not isinstance(entry, list):
-                continue
-            scored = _decoded(entry, i, remap)
-            if scored is not None:
-                known[i] = scored
-                if same_ids:
-                    self.reused[i] = entry
+        kept = _kept_searches(self.last, last_ads, _remap(last_ids, self.ids), self.ids)
+        known = {
+            i: kept[ident] for i, ident in enumerate(self.ids) if not reach[i] and ident in kept
+        }
+        self.taken = len(known)
         return known
 
     def keep(self, matcher: Matcher, scored: Mapping[int, Scored], *, searched: int) -> None:
@@ -147,13 +138,7 @@ class KeptSuggestions:
         self.searched_again += searched
         for i, found in scored.items():
             profile = matcher.profiles[i]
-            entry = self.reused.get(i)
-            self.entries[profile.ad.id] = entry or [
-                self.fingerprints[i],
-                facts(profile),
-                _encoded(found.mutual),
-                _encoded(found.one_way),
-            ]
+            self.entries[profile.ad.id] = (self.fingerprints[i], facts(profile), found)
 
     # --- worded lists ---------------------------------------------------------------------
 
@@ -196,6 +181,8 @@ class KeptSuggestions:
         self.searched_again += searched
         self.worded_again += worded
 
+    # --- the next packs -------------------------------------------------------------------
+
     @property
     def changed(self) -> bool:
         """Whether this run's searches pack differs from the last one."""
@@ -205,7 +192,7 @@ class KeptSuggestions:
             or self.last.get("ids") != self.ids
             or self.last.get("partnered") != self.partnered
             or not isinstance(last_ads, dict)
-            or len(self.reused) != len(last_ads)
+            or self.taken != len(last_ads)
         )
 
     @property
@@ -215,9 +202,27 @@ class KeptSuggestions:
         )
 
     def pack(self) -> dict[str, Any]:
-        """The searches pack of this run, ads in index order."""
-        ads = {ident: self.entries[ident] for ident in self.ids if ident in self.entries}
-        return {"ids": self.ids, "partnered": self.partnered, "ads": ads}
+        """The searches pack of this run: ads in index order, their rows in four columns."""
+        ads: dict[str, list[Any]] = {}
+        rows: list[Ranked] = []
+        bounds: list[float] = []
+        for ident in self.ids:
+            if ident not in self.entries:
+                continue
+            print_, facts_, scored = self.entries[ident]
+            ads[ident] = [print_, facts_, len(scored.mutual.ranked), len(scored.one_way.ranked)]
+            for band in (scored.mutual, scored.one_way):
+                rows += band.ranked
+                bounds.append(band.bound)
+        table = np.array(rows, dtype=np.float64).reshape(len(rows), 4)
+        columns = [_base64(table[:, n].astype(kind)) for n, kind in enumerate(_COLUMNS)]
+        return {
+            "ids": self.ids,
+            "partnered": self.partnered,
+            "ads": ads,
+            "bounds": _base64(np.array(bounds, dtype="<f8")),
+            "rows": columns,
+        }
 
 
 def _texts(value: Any) -> bool:
@@ -274,63 +279,91 @@ def _remap(last_ids: list[str], ids: list[str]) -> np.ndarray[Any, np.dtype[np.i
     return np.array([index.get(ident, -1) for ident in last_ids], dtype=np.intp)
 
 
-# --- one band as the pack keeps it ----------------------------------------------------------
+# --- the searches as the pack keeps them ------------------------------------------------
 
 
-def _encoded(band: Band) -> list[str]:
-    """[floats, integers] in base64: the bound, each row's negated shown and unrounded
-    scores; each row's partner (index in this run's ids) and large time gap (0 or 1)."""
-    columns: list[Sequence[Any]] = [list(c) for c in zip(*band.ranked, strict=True)] or [[]] * 4
-    shown, raws, partners, gaps = columns
-    floats = np.array([band.bound, *shown, *raws], dtype="<f8")
-    ints = np.array([*partners, *gaps], dtype="<i4")
-    return [base64.b64encode(floats.tobytes()).decode(), base64.b64encode(ints.tobytes()).decode()]
+def _base64(column: Column) -> str:
+    return base64.b64encode(column.tobytes()).decode()
 
 
-def _decoded(
-    entry: list[Any], index: int, remap: np.ndarray[Any, np.dtype[np.intp]]
-) -> Scored | None:
-    """The search an entry keeps for the ad now at `index`; None when it is not as written."""
-    if len(entry) != 4:
-        return None
-    mutual = _band(entry[2], index, remap)
-    one_way = _band(entry[3], index, remap)
-    if mutual is None or one_way is None:
-        return None
-    return Scored(mutual, one_way)
-
-
-def _band(kept: Any, index: int, remap: np.ndarray[Any, np.dtype[np.intp]]) -> Band | None:
-    if type(kept) is not list or len(kept) != 2 or not all(type(s) is str for s in kept):
+def _column(text: Any, kind: str) -> Column | None:
+    if type(text) is not str:
         return None
     try:
-        floats = np.frombuffer(base64.b64decode(kept[0], validate=True), dtype="<f8")
-        ints = np.frombuffer(base64.b64decode(kept[1], validate=True), dtype="<i4")
+        return np.frombuffer(base64.b64decode(text, validate=True), dtype=kind)
     except (binascii.Error, ValueError):
         return None
-    count = len(ints) // 2
-    if len(floats) != 2 * count + 1 or len(ints) != 2 * count:
-        return None
-    bound = float(floats[0])
-    if not (math.isfinite(bound) or bound == NO_BOUND) or not np.isfinite(floats[1:]).all():
-        return None
-    partners, gaps = ints[:count], ints[count:]
-    if count and (partners.min() < 0 or partners.max() >= len(remap)):
-        return None
-    now = remap[partners]
-    if count and ((now < 0).any() or (now == index).any() or ((gaps != 0) & (gaps != 1)).any()):
-        return None
-    if not count:  # a band with no row scored every candidate: there was none
-        return NO_BAND if bound == NO_BOUND else None
+
+
+def _kept_searches(
+    last: Mapping[str, Any], ads: dict[str, Any], remap: Column, ids: list[str]
+) -> dict[str, Scored]:
+    """Each kept ad's search, by id, its partners at their indexes now; an ad whose rows are
+    not as `pack` writes them (a partner not open now or the ad itself, numbers not finite,
+    rows out of order) is left out, and so is every ad when the columns do not add up."""
+    counts = [entry[2:] if _entry(entry) else None for entry in ads.values()]
+    listed = last.get("rows")
+    if any(c is None for c in counts) or type(listed) is not list or len(listed) != 4:
+        return {}
+    sizes = np.array(counts, dtype=np.int64).reshape(len(counts) * 2)
+    columns = [_column(text, kind) for text, kind in zip(listed, _COLUMNS, strict=True)]
+    bounds = _column(last.get("bounds"), "<f8")
+    total = int(sizes.sum())
+    if (
+        bounds is None
+        or len(bounds) != len(sizes)
+        or any(c is None or len(c) != total for c in columns)
+    ):
+        return {}
+    shown, raws, partners, gaps = cast(list[Column], columns)
+    index = {ident: i for i, ident in enumerate(ids)}
+    owner = np.array([index.get(ident, -1) for ident in ads], dtype=np.intp)
+    band = np.repeat(np.arange(len(sizes)), sizes)
+    inside = (partners >= 0) & (partners < len(remap))
+    now = np.append(remap, -1)[np.where(inside, partners, len(remap))]
+    bad_row = ~(np.isfinite(shown) & np.isfinite(raws)) | (now < 0) | (gaps > 1)
+    bad_row |= now == owner[band // 2]
+    bad = np.zeros(len(sizes), dtype=np.bool_)
+    bad[band[bad_row]] = True
+    bad[band[1:][(band[1:] == band[:-1]) & ~_ascending(shown, raws, now, gaps)]] = True
+    bad |= ~(np.isfinite(bounds) | (bounds == NO_BOUND)) | ((sizes == 0) & (bounds != NO_BOUND))
     rows: list[Ranked] = list(
-        zip(
-            floats[1 : count + 1].tolist(),
-            floats[count + 1 :].tolist(),
-            now.tolist(),
-            (gaps == 1).tolist(),
-            strict=True,
-        )
+        zip(shown.tolist(), raws.tolist(), now.tolist(), (gaps == 1).tolist(), strict=True)
     )
-    if any(a >= b for a, b in itertools.pairwise(rows)):
-        return None  # rows are sorted, as a search leaves them
-    return Band(rows, count, bound)
+    found: dict[str, Scored] = {}
+    ends, counted, limits = np.cumsum(sizes).tolist(), sizes.tolist(), bounds.tolist()
+    usable = ~(bad[0::2] | bad[1::2]) & (owner >= 0)
+    for n, ident in enumerate(ads):
+        if usable[n]:
+            mutual, one_way = (
+                Band(rows[ends[b] - counted[b] : ends[b]], counted[b], limits[b])
+                if counted[b]
+                else NO_BAND
+                for b in (2 * n, 2 * n + 1)
+            )
+            found[ident] = Scored(mutual, one_way)
+    return found
+
+
+def _entry(entry: Any) -> bool:
+    """[fingerprint, facts, mutual rows, one-way rows], as `pack` writes an ad."""
+    return (
+        type(entry) is list
+        and len(entry) == 4
+        and type(entry[2]) is int
+        and type(entry[3]) is int
+        and 0 <= entry[2] < 1 << 31
+        and 0 <= entry[3] < 1 << 31
+    )
+
+
+def _ascending(shown: Column, raws: Column, now: Column, gaps: Column) -> Column:
+    """Whether each row comes strictly before the next, as `Ranked` tuples sort."""
+    a, b = slice(None, -1), slice(1, None)
+    same_raw = (raws[a] == raws[b]) & (
+        (now[a] < now[b]) | ((now[a] == now[b]) & (gaps[a] < gaps[b]))
+    )
+    result: Column = (shown[a] < shown[b]) | (
+        (shown[a] == shown[b]) & ((raws[a] < raws[b]) | same_raw)
+    )
+    return result
