@@ -4,18 +4,20 @@
 ranks them with the crowding that everyone's first choices cause, and words each list. A
 contributor's second run, on the same tree or after editing an ad, would do it all again.
 
-What an ad's search (`Scored`) reads: its own profile, the profiles of its candidates, and
-who its candidates are; each pair's numbers depend on the two ads only (`tests/test_naive.py`
-holds an ad searched alone to all ads searched together). The profile of an ad is a function
-of the ad, the taxonomy, today and Tandem's code: the code, the taxonomy and today are in the
-pack's version, the ad in its fingerprint (`fingerprint`). Who the candidates are is a
-symmetric relation (`Matcher.related`: one offers what the other seeks, either way, and they
-may meet), so an edit can change the search of:
+An ad's search (`Scored`: in each band, the candidates scored in the order of search, the
+highest score one left unscored could reach, and the first left unscored) reads its own
+profile, and of its candidates: who they are, their scores and their order of search (by the
+highest score each could reach, its `Matcher.ceiling`). Each pair's numbers depend on the two
+ads only (`tests/test_naive.py` holds an ad searched alone to all ads searched together). A
+profile is a function of the ad (its `fingerprint`), the taxonomy, today and Tandem's code,
+which are the pack's version. So after an edit the search of an ad is made again when:
 
-- the ads added, edited, opened, closed or deleted (their fingerprints differ, or they
-  are new or gone), and the ads of an owner whose past partners changed;
-- every ad related to one of them, as it is now (`Matcher.related` of its profile) or as it
-  was (of what the pack kept of the old one: the facts the relation reads).
+- the ad changed, is new or opened, or its owner's past partners changed;
+- a changed or gone ad was among its scored candidates or was the first left unscored;
+- a changed or new ad is now its candidate, in a band that was searched, and could reach
+  the band's bound (no candidate at or below the bound changes where the search stops:
+  `_cut` stops at the first candidate whose ceiling is that low, and one with a ceiling no
+  higher is ordered after it or stops the search in its place with the same bound).
 
 Every other ad's search is taken from the pack. Then crowding and ranking run for everyone
 (cheap), and a list is worded again only when what it shows changed: its key names the ad's
@@ -46,7 +48,6 @@ from generator.matching.match import (
     NO_BOUND,
     Band,
     Matcher,
-    Profile,
     Ranked,
     Scored,
 )
@@ -54,9 +55,12 @@ from generator.matching.match import (
 T = TypeVar("T")
 _LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
-Entry = tuple[str, list[Any], Scored]
-"""An ad's search as this run keeps it: its fingerprint, its `facts`, the search."""
+Entry = tuple[str, Scored]
+"""An ad's search as this run keeps it: its fingerprint, the search."""
 Column = np.ndarray[Any, np.dtype[Any]]
+CHANGED_AT_MOST = 0.25
+"""Beyond this share of the ads changed, every ad is searched again: finding whom the changes
+reach would cost about as much."""
 _COLUMNS = ("<f8", "<f8", "<i4", "u1")
 """The rows of every search, as the pack keeps them in four columns: the negated shown and
 unrounded scores, the partner (index in the pack's ids) and the large time gap (0 or 1)."""
@@ -80,20 +84,6 @@ def words_version() -> str:
     return digest.hexdigest()
 
 
-def facts(profile: Profile) -> list[Any]:
-    """What `Matcher.related` reads of an ad: kept, so that the ads an ad was related to
-    can be found once it has changed or gone."""
-    teach = sorted({k for key, n in profile.needs.items() for k in (key, n.within) if k})
-    return [
-        teach,
-        sorted(profile.offers),
-        sorted(profile.languages),
-        profile.place,
-        profile.remote,
-        profile.owner,
-    ]
-
-
 @dataclass
 class KeptSuggestions:
     """The searches and worded lists of the last run (`last`, `last_lists`, as read from the
@@ -115,8 +105,9 @@ class KeptSuggestions:
 
     # --- searches -------------------------------------------------------------------------
 
-    def known(self, matcher: Matcher) -> dict[int, Scored]:
-        """The kept search of every ad that no change since the last run can reach."""
+    def known(self, matcher: Matcher, *, depth: int) -> dict[int, Scored]:
+        """The kept search of every ad that no change since the last run can reach (see the
+        module's docstring); `depth`: how many partners each search scored."""
         profiles = matcher.profiles
         self.ids = [p.ad.id for p in profiles]
         self.fingerprints = [fingerprint(p.ad) for p in profiles]
@@ -124,11 +115,22 @@ class KeptSuggestions:
         last_ads, last_ids = self.last.get("ads"), self.last.get("ids")
         if not isinstance(last_ads, dict) or not isinstance(last_ids, list) or not _texts(last_ids):
             return {}
-        reach = _reached(matcher, self, last_ads, self.last.get("partnered"))
-        kept = _kept_searches(self.last, last_ads, _remap(last_ids, self.ids), self.ids)
-        known = {
-            i: kept[ident] for i, ident in enumerate(self.ids) if not reach[i] and ident in kept
-        }
+        owners = _owners_partnered_anew(self.partnered, self.last.get("partnered"))
+        same = {
+            ident: print_
+            for ident, print_, p in zip(self.ids, self.fingerprints, profiles, strict=True)
+            if p.owner not in owners
+        }  # the ads as they were, unless their owner's past partners changed
+        changed = [i for i, ident in enumerate(self.ids) if not _same(last_ads, ident, same)]
+        if len(changed) > len(self.ids) * CHANGED_AT_MOST:
+            return {}
+        gone = np.array([not _same(last_ads, ident, same) for ident in last_ids], dtype=bool)
+        kept = _kept_searches(self.last, last_ads, _remap(last_ids, self.ids), self.ids, gone)
+        known = {i: kept[ident] for i, ident in enumerate(self.ids) if ident in kept}
+        for c in changed:
+            known.pop(c, None)
+        for c in changed:
+            _drop_entered(matcher, c, known, depth=depth)
         self.taken = len(known)
         return known
 
@@ -137,8 +139,7 @@ class KeptSuggestions:
         made): the next pack."""
         self.searched_again += searched
         for i, found in scored.items():
-            profile = matcher.profiles[i]
-            self.entries[profile.ad.id] = (self.fingerprints[i], facts(profile), found)
+            self.entries[matcher.profiles[i].ad.id] = (self.fingerprints[i], found)
 
     # --- worded lists ---------------------------------------------------------------------
 
@@ -206,22 +207,24 @@ class KeptSuggestions:
         ads: dict[str, list[Any]] = {}
         rows: list[Ranked] = []
         bounds: list[float] = []
+        lefts: list[int] = []
         for ident in self.ids:
             if ident not in self.entries:
                 continue
-            print_, facts_, scored = self.entries[ident]
-            ads[ident] = [print_, facts_, len(scored.mutual.ranked), len(scored.one_way.ranked)]
+            print_, scored = self.entries[ident]
+            ads[ident] = [print_, len(scored.mutual.ranked), len(scored.one_way.ranked)]
             for band in (scored.mutual, scored.one_way):
                 rows += band.ranked
                 bounds.append(band.bound)
+                lefts.append(band.left)
         table = np.array(rows, dtype=np.float64).reshape(len(rows), 4)
-        columns = [_base64(table[:, n].astype(kind)) for n, kind in enumerate(_COLUMNS)]
         return {
             "ids": self.ids,
             "partnered": self.partnered,
             "ads": ads,
             "bounds": _base64(np.array(bounds, dtype="<f8")),
-            "rows": columns,
+            "lefts": _base64(np.array(lefts, dtype="<i4")),
+            "rows": [_base64(table[:, n].astype(kind)) for n, kind in enumerate(_COLUMNS)],
         }
 
 
@@ -229,41 +232,31 @@ def _texts(value: Any) -> bool:
     return type(value) is list and all(type(item) is str for item in value)
 
 
-def _reached(
-    matcher: Matcher, kept: KeptSuggestions, last_ads: dict[str, Any], last_partnered: Any
-) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    """Which open ads an edit since the last run can reach (see the module's docstring)."""
-    profiles = matcher.profiles
-    reach = np.zeros(len(profiles), dtype=np.bool_)
-    owners = _owners_partnered_anew(kept.partnered, last_partnered)
-    now = set(kept.ids)
-    for i, (profile, print_) in enumerate(zip(profiles, kept.fingerprints, strict=True)):
-        entry = last_ads.get(profile.ad.id)
-        same = type(entry) is list and len(entry) == 4 and entry[0] == print_
-        if same and profile.owner not in owners:
+def _same(last_ads: Mapping[str, Any], ident: str, same: Mapping[str, str]) -> bool:
+    """Whether the ad `ident` kept in the last run is as it is now (`same`: fingerprints)."""
+    entry = last_ads.get(ident)
+    return _entry(entry) and bool(entry[0] == same.get(ident))  # type: ignore[index]
+
+
+def _drop_entered(matcher: Matcher, changed: int, known: dict[int, Scored], *, depth: int) -> None:
+    """Leave out of `known` each ad whose search the changed ad can enter now: it is among
+    their candidates, in a band that was searched (the one-way band only when the mutual one
+    found fewer than `depth`), and could reach the band's bound."""
+    mutual, one_way = matcher.candidates(matcher.profiles[changed])
+    for i in mutual.tolist():
+        scored = known.get(i)
+        if scored is not None and _enters(matcher, i, changed, scored.mutual, mutual=True):
+            del known[i]
+    for i in one_way.tolist():
+        scored = known.get(i)
+        if scored is None or len(scored.mutual.ranked) >= depth:
             continue
-        reach[i] = True
-        reach |= matcher.related(*facts(profile))
-        if type(entry) is list and len(entry) == 4:
-            reach |= _related_as_was(matcher, entry[1])
-    for ident, entry in last_ads.items():
-        if ident not in now and type(entry) is list and len(entry) == 4:
-            reach |= _related_as_was(matcher, entry[1])
-    return reach
+        if _enters(matcher, i, changed, scored.one_way, mutual=False):
+            del known[i]
 
 
-def _related_as_was(matcher: Matcher, kept: Any) -> np.ndarray[Any, np.dtype[np.bool_]]:
-    """`Matcher.related` of an ad as the last run kept it; everyone when it is not as
-    written (every search is made again)."""
-    everyone = np.ones(len(matcher.profiles), dtype=np.bool_)
-    if type(kept) is not list or len(kept) != 6:
-        return everyone
-    teach, offers, languages, place, remote, owner = kept
-    if not (_texts(teach) and _texts(offers) and _texts(languages)):
-        return everyone
-    if type(place) is not str or type(remote) is not bool or type(owner) is not str:
-        return everyone
-    return matcher.related(teach, offers, languages, place, remote, owner)
+def _enters(matcher: Matcher, index: int, other: int, band: Band, *, mutual: bool) -> bool:
+    return band.bound == NO_BOUND or matcher.ceiling(index, other, mutual=mutual) >= band.bound
 
 
 def _owners_partnered_anew(now: Mapping[str, list[str]], last: Any) -> set[str]:
@@ -296,22 +289,26 @@ def _column(text: Any, kind: str) -> Column | None:
 
 
 def _kept_searches(
-    last: Mapping[str, Any], ads: dict[str, Any], remap: Column, ids: list[str]
+    last: Mapping[str, Any], ads: dict[str, Any], remap: Column, ids: list[str], gone: Column
 ) -> dict[str, Scored]:
-    """Each kept ad's search, by id, its partners at their indexes now; an ad whose rows are
-    not as `pack` writes them (a partner not open now or the ad itself, numbers not finite,
-    rows out of order) is left out, and so is every ad when the columns do not add up."""
-    counts = [entry[2:] if _entry(entry) else None for entry in ads.values()]
+    """Each kept ad's search, by id, its partners at their indexes now, unless a `gone` ad
+    (by place in the last run's ids) was among its scored candidates or the first left
+    unscored. An ad whose rows are not as `pack` writes them (a partner not open now or the
+    ad itself, numbers not finite, rows out of order) is left out, and so is every ad when
+    the columns do not add up."""
+    counts = [entry[1:] if _entry(entry) else None for entry in ads.values()]
     listed = last.get("rows")
     if any(c is None for c in counts) or type(listed) is not list or len(listed) != 4:
         return {}
     sizes = np.array(counts, dtype=np.int64).reshape(len(counts) * 2)
     columns = [_column(text, kind) for text, kind in zip(listed, _COLUMNS, strict=True)]
-    bounds = _column(last.get("bounds"), "<f8")
+    bounds, lefts = _column(last.get("bounds"), "<f8"), _column(last.get("lefts"), "<i4")
     total = int(sizes.sum())
     if (
         bounds is None
+        or lefts is None
         or len(bounds) != len(sizes)
+        or len(lefts) != len(sizes)
         or any(c is None or len(c) != total for c in columns)
     ):
         return {}
@@ -319,24 +316,28 @@ def _kept_searches(
     index = {ident: i for i, ident in enumerate(ids)}
     owner = np.array([index.get(ident, -1) for ident in ads], dtype=np.intp)
     band = np.repeat(np.arange(len(sizes)), sizes)
-    inside = (partners >= 0) & (partners < len(remap))
-    now = np.append(remap, -1)[np.where(inside, partners, len(remap))]
-    bad_row = ~(np.isfinite(shown) & np.isfinite(raws)) | (now < 0) | (gaps > 1)
+    now, touched = _now(partners, remap, gone)
+    bad_row = ~(np.isfinite(shown) & np.isfinite(raws)) | (now < 0) | (gaps > 1) | touched
     bad_row |= now == owner[band // 2]
     bad = np.zeros(len(sizes), dtype=np.bool_)
     bad[band[bad_row]] = True
     bad[band[1:][(band[1:] == band[:-1]) & ~_ascending(shown, raws, now, gaps)]] = True
-    bad |= ~(np.isfinite(bounds) | (bounds == NO_BOUND)) | ((sizes == 0) & (bounds != NO_BOUND))
+    left, left_touched = _now(lefts, remap, gone)
+    no_bound = bounds == NO_BOUND
+    bad |= ~(np.isfinite(bounds) | no_bound) | ((sizes == 0) & ~no_bound) | left_touched
+    bad |= (lefts == -1) != no_bound
+    bad |= (lefts != -1) & (left < 0)
     rows: list[Ranked] = list(
         zip(shown.tolist(), raws.tolist(), now.tolist(), (gaps == 1).tolist(), strict=True)
     )
     found: dict[str, Scored] = {}
     ends, counted, limits = np.cumsum(sizes).tolist(), sizes.tolist(), bounds.tolist()
+    firsts = left.tolist()
     usable = ~(bad[0::2] | bad[1::2]) & (owner >= 0)
     for n, ident in enumerate(ads):
         if usable[n]:
             mutual, one_way = (
-                Band(rows[ends[b] - counted[b] : ends[b]], counted[b], limits[b])
+                Band(rows[ends[b] - counted[b] : ends[b]], counted[b], limits[b], firsts[b])
                 if counted[b]
                 else NO_BAND
                 for b in (2 * n, 2 * n + 1)
@@ -345,15 +346,24 @@ def _kept_searches(
     return found
 
 
+def _now(places: Column, remap: Column, gone: Column) -> tuple[Column, Column]:
+    """The index now of each ad by its place in the last run's ids (-1 where it is not open
+    now or the place is not one), and whether it is `gone`."""
+    inside = (places >= 0) & (places < len(remap))
+    at = np.where(inside, places, len(remap))
+    return np.append(remap, -1)[at], np.append(gone, False)[at]
+
+
 def _entry(entry: Any) -> bool:
-    """[fingerprint, facts, mutual rows, one-way rows], as `pack` writes an ad."""
+    """[fingerprint, mutual rows, one-way rows], as `pack` writes an ad."""
     return (
         type(entry) is list
-        and len(entry) == 4
+        and len(entry) == 3
+        and type(entry[0]) is str
+        and type(entry[1]) is int
         and type(entry[2]) is int
-        and type(entry[3]) is int
+        and 0 <= entry[1] < 1 << 31
         and 0 <= entry[2] < 1 << 31
-        and 0 <= entry[3] < 1 << 31
     )
 
 

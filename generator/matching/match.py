@@ -218,6 +218,7 @@ class Band:
     ranked: list[Ranked]  # shown without crowding (crowding only lowers a score), best first
     searched: int  # they are the first `searched` candidates in the order of search
     bound: float  # the highest score a candidate left unscored could reach
+    left: int = -1  # the first candidate left unscored (its index), -1 when none was
 
 
 NO_BAND = Band([], 0, NO_BOUND)
@@ -357,7 +358,8 @@ def suggest_partners_as(
         return crowding_penalties(demand, capacity=capacity)
 
     with paused_cycle_collection():
-        known = kept.known(matcher) if kept is not None else {}
+        depth = search_depth(top, capacity)
+        known = kept.known(matcher, depth=depth) if kept is not None else {}
         fork = len(matcher.profiles) - len(known) >= parallel_from
         if fork:
             matcher.make_shared(skills=True)
@@ -755,8 +757,9 @@ class Matcher:
             )
         )
         bands, start = [], 0
-        for searched, bound in cuts:
-            bands.append(Band(sorted(rows[start : start + searched]), searched, bound))
+        for (searched, bound), count, end in zip(cuts, counts, ends, strict=True):
+            left = int(found[end - count + searched]) if searched < count else -1
+            bands.append(Band(sorted(rows[start : start + searched]), searched, bound, left))
             start += searched
         return bands
 
@@ -806,32 +809,18 @@ class Matcher:
     def able(self, me: Profile) -> Mask:
         """`can_meet(me, b)` for every open ad b: a shared language, the same place or both
         remote, another owner, never partnered."""
-        return self._able(me.languages, me.place, me.remote, me.owner)
-
-    def _able(self, languages: Iterable[str], place: str, remote: bool, owner: str) -> Mask:
-        able = self._any_of("speaking", languages)
-        here = self.listed("at_place", place)  # no one for "" (`at_place` has no remote)
-        able &= (here | self.remote_mask) if remote else here
-        for someone in (owner, *self.partnered.get(owner, ())):
-            able[list(self.of_owner.get(someone, ()))] = False
+        able = self._any_of("speaking", me.languages)
+        here = self.listed("at_place", me.place)  # no one for "" (`at_place` has no remote)
+        able &= (here | self.remote_mask) if me.remote else here
+        for owner in (me.owner, *self.partnered.get(me.owner, ())):
+            able[list(self.of_owner.get(owner, ()))] = False
         return able
 
-    def related(
-        self,
-        teach: Iterable[str],
-        offers: Iterable[str],
-        languages: Iterable[str],
-        place: str,
-        remote: bool,
-        owner: str,
-    ) -> Mask:
-        """The candidates, mutual or one-way, of an ad with these skills it wants taught
-        (`_teaching_skills`), offers, languages, place and owner: a relation both ways (one
-        offers what the other seeks, and they may meet), so also the open ads that have this
-        ad among their candidates. `kept.KeptSuggestions` asks it of an ad as it was."""
-        teachers = self._any_of("offering", teach)
-        learners = self._any_of("seeking_any", offers)
-        return (teachers | learners) & self._able(languages, place, remote, owner)
+    def ceiling(self, index: int, other: int, *, mutual: bool) -> float:
+        """The highest score the ad at `other` could reach as a candidate of the ad at `index`
+        in its band: what a search orders its candidates by, and a band's `bound`."""
+        ceilings, _, _ = self._order_columns(self.profiles[index], np.array([other]), mutual)
+        return float(ceilings[0])
 
     def _any_of(self, index: str, keys: Iterable[str]) -> Mask:
         """Who is listed in `index` under any of `keys`, as a new column."""
@@ -904,6 +893,7 @@ class Matcher:
             sorted([*known.ranked, *_ranked_rows(plain, raws, gaps, found, searched)]),
             done + searched,
             bound,
+            int(found[searched]) if searched < len(found) else -1,
         )
 
     def _order(
