@@ -258,13 +258,13 @@ def suggested_kept(
     `lists` (a `form` that writes text) the lists written as the last run wrote them when
     they show the same; this run's kept for the next. The same result as without the packs
     (`generator.matching.kept` says why)."""
-    from generator.matching.kept import KeptSuggestions, words_version
+    from generator.matching.kept import KeptSuggestions
     from generator.matching.match import CAPACITY, search_depth, suggest_partners_as
 
     stored = StoredChecks.opened(root, committed=committed_cache(root))
     kept: KeptSuggestions | None = None
     version = searches_version(data, depth=search_depth(top, CAPACITY))
-    lists_version = hashlib.sha256(f"{version}\0{words_version()}\0{top}".encode()).hexdigest()
+    lists_version = kept_lists_version(version, top=top)
     if stored is not None:
         limit = KEPT_PER_AD * (len(data.ads) + 1)
         last = stored.read(SEARCHES_PACK, version, limit=limit)
@@ -289,6 +289,14 @@ def suggested_kept(
         if kept.lists_changed:
             stored.write(LISTS_PACK, lists_version, kept.lists)
     return found
+
+
+def kept_lists_version(searches: str, *, top: int) -> str:
+    """What every kept list depends on besides what it shows: what the searches depend on
+    (`searches_version`), the words (the locales) and how many partners a list shows."""
+    from generator.matching.kept import words_version
+
+    return hashlib.sha256(f"{searches}\0{words_version()}\0{top}".encode()).hexdigest()
 
 
 def searches_version(data: Gathered, *, depth: int) -> str:
