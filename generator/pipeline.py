@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from generator.cycles import paused_cycle_collection
 from generator.data.kept import StoredChecks, code_version, committed_cache
@@ -258,36 +258,41 @@ def suggested_kept(
     `lists` (a `form` that writes text) the lists written as the last run wrote them when
     they show the same; this run's kept for the next. The same result as without the packs
     (`generator.matching.kept` says why)."""
-    from generator.matching.kept import KeptSuggestions
+    from generator.matching.kept import KeptSuggestions, market_digest
     from generator.matching.match import CAPACITY, search_depth, suggest_partners_as
 
+    def suggested(kept: KeptSuggestions | None) -> dict[str, T]:
+        return suggest_partners_as(
+            data.ads,
+            data.partnerships,
+            today=data.today,
+            taxonomy=data.taxonomy,
+            form=form,
+            top=top,
+            kept=kept,
+        )
+
     stored = StoredChecks.opened(root, committed=committed_cache(root))
-    kept: KeptSuggestions | None = None
+    if stored is None:
+        return suggested(None)
     version = searches_version(data, depth=search_depth(top, CAPACITY))
     lists_version = kept_lists_version(version, top=top)
-    if stored is not None:
-        limit = KEPT_PER_AD * (len(data.ads) + 1)
-        last = stored.read(SEARCHES_PACK, version, limit=limit)
-        last_lists = stored.read(LISTS_PACK, lists_version, limit=limit) if lists else None
-        kept = KeptSuggestions(
-            version,
-            last if isinstance(last, dict) else {},
-            (last_lists if isinstance(last_lists, dict) else {}) if lists else None,
-        )
-    found = suggest_partners_as(
-        data.ads,
-        data.partnerships,
-        today=data.today,
-        taxonomy=data.taxonomy,
-        form=form,
-        top=top,
-        kept=kept,
-    )
-    if stored is not None and kept is not None:
-        if kept.changed:
-            stored.write(SEARCHES_PACK, version, kept.pack())
-        if kept.lists_changed:
-            stored.write(LISTS_PACK, lists_version, kept.lists)
+    limit = KEPT_PER_AD * (len(data.ads) + 1)
+    kept = KeptSuggestions(version, {})
+    if lists:
+        last_lists = stored.read(LISTS_PACK, lists_version, limit=limit)
+        kept.last_lists = last_lists if isinstance(last_lists, dict) else {}
+        kept.market = market_digest(data.ads, data.partnerships, today=data.today, version=version)
+        unchanged = kept.unchanged()
+        if unchanged is not None:
+            return cast(dict[str, T], unchanged)  # what `form` wrote: text
+    last = stored.read(SEARCHES_PACK, version, limit=limit)
+    kept.last = last if isinstance(last, dict) else {}
+    found = suggested(kept=kept)
+    if kept.changed:
+        stored.write(SEARCHES_PACK, version, kept.pack())
+    if kept.lists_changed:
+        stored.write(LISTS_PACK, lists_version, kept.lists_pack())
     return found
 
 

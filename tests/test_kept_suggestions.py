@@ -99,7 +99,7 @@ def run(
     if packs is not None and kept is not None:
         packs.version, packs.searches = kept.version, kept.pack()
         if lists:
-            packs.lists = dict(kept.lists)
+            packs.lists = kept.lists_pack()
     return found, kept
 
 
@@ -172,6 +172,69 @@ def test_kept_lists_after_random_edits_are_those_of_a_run_without_packs(
         taken += kept.taken
         partly += 0 < kept.searched_again < len(kept.ids)
     assert taken > 0 and partly > 0  # the packs were read, and an edit reached only some ads
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_packs_on_disk_after_random_edits_give_a_run_without_them(
+    taxonomy: Taxonomy, seed: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`pipeline.suggested_kept` as `tandem match --format json` calls it: the packs read
+    and written in `.cache/tandem/`, an unchanged market answered from the lists pack alone
+    (every step that changed nothing matching reads), the rest ad by ad."""
+    monkeypatch.delenv("TANDEM_CACHE")
+    rng = random.Random(seed)
+    ads, logs = random_market(700 + seed, 60)
+    market = (ads, logs, TODAY)
+    for step in range(10):
+        ads, logs, today = market
+        data = Gathered(tuple(sorted(ads, key=lambda ad: ad.id)), tuple(logs), taxonomy, {}, today)
+        kept = pipeline.suggested_kept(tmp_path, data, form=json_form(), lists=True)
+        assert kept == run(market, taxonomy, None)[0], (seed, step)
+        market, _ = edited(rng, market, 2000 + step) if step % 2 else (market, "none")
+    assert tmp_path.joinpath(*CACHE_DIR, pipeline.LISTS_PACK).is_file()
+
+
+def test_an_edit_to_any_one_ad_is_seen(
+    taxonomy: Taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first, a middle and the last ad by id, each edited in turn: the lists pack is
+    never taken whole for a market that is not the same."""
+    monkeypatch.delenv("TANDEM_CACHE")
+    ads, logs = random_market(46, 60)
+    ads = sorted(ads, key=lambda ad: ad.id)
+    for at in (0, len(ads) // 2, len(ads) - 1, 0):
+        hours = ads[at].commitment.hours_per_week * 3
+        ads[at] = dataclasses.replace(ads[at], commitment=Commitment(hours, 26), status="open")
+        data = Gathered(tuple(ads), tuple(logs), taxonomy, {}, TODAY)
+        kept = pipeline.suggested_kept(tmp_path, data, form=json_form(), lists=True)
+        assert kept == run((ads, logs, TODAY), taxonomy, None)[0], at
+
+
+def test_a_lists_pack_not_as_written_is_not_taken_whole(
+    taxonomy: Taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TANDEM_CACHE")
+    ads, logs = random_market(45, 60)
+    data = Gathered(tuple(sorted(ads, key=lambda ad: ad.id)), tuple(logs), taxonomy, {}, TODAY)
+    without = run((ads, logs, TODAY), taxonomy, None)[0]
+    assert pipeline.suggested_kept(tmp_path, data, form=json_form(), lists=True) == without
+    folder = StoredChecks(tmp_path.joinpath(*CACHE_DIR))
+    version = pipeline.kept_lists_version(
+        pipeline.searches_version(data, depth=search_depth(5, CAPACITY)), top=5
+    )
+    pack = folder.read(pipeline.LISTS_PACK, version, limit=1 << 26)
+    assert isinstance(pack, dict) and pack["market"]
+    spoiled = [
+        {**pack, "keys": pack["keys"][1:]},
+        {**pack, "ids": [*pack["ids"][:-1], pack["ids"][0]]},
+        {**pack, "ids": [1, *pack["ids"][1:]]},
+        {**pack, "keys": ["x" * 64, *pack["keys"][1:]]},
+        {**pack, "texts": {key: None for key in pack["texts"]}},
+        {**pack, "texts": []},
+    ]
+    for lists in spoiled:
+        folder.write(pipeline.LISTS_PACK, version, lists)
+        assert pipeline.suggested_kept(tmp_path, data, form=json_form(), lists=True) == without
 
 
 def test_an_unchanged_market_is_all_read_and_one_edit_searches_few(taxonomy: Taxonomy) -> None:
@@ -313,7 +376,7 @@ def test_kept_lists_not_text_are_written_again(taxonomy: Taxonomy) -> None:
     market = (*random_market(44, 60), TODAY)
     packs = Packs()
     run(market, taxonomy, packs)
-    packs.lists = {key: 1 for key in packs.lists}
+    packs.lists = {**packs.lists, "texts": {key: 1 for key in packs.lists["texts"]}}
     found, kept = run(market, taxonomy, packs)
     assert found == run(market, taxonomy, None)[0]
     assert kept is not None and kept.worded_again == len(kept.ids)
@@ -334,7 +397,8 @@ def lists_of(root: Path, data: Gathered | None = None) -> dict[str, str]:
 def poisoned(root: Path) -> None:
     """The lists pack of `root`, every list replaced by an empty one, with its digest."""
     pack = root.joinpath(*CACHE_DIR, pipeline.LISTS_PACK)
-    lists = {key: "[]" for key in json.loads(pack.read_bytes().partition(b"\n")[2])}
+    lists = json.loads(pack.read_bytes().partition(b"\n")[2])
+    lists["texts"] = {key: "[]" for key in lists["texts"]}
     version = _lists_version(root)
     StoredChecks(root.joinpath(*CACHE_DIR)).write(pipeline.LISTS_PACK, version, lists)
     assert json.loads(pack.read_bytes().partition(b"\n")[2]) == lists
@@ -378,12 +442,15 @@ def test_a_damaged_pack_is_not_read_and_is_written_again(
     root = copy_site(tmp_path / "tree")
     without = lists_of(root)
     assert lists_of(root) == without
-    for name in (pipeline.SEARCHES_PACK, pipeline.LISTS_PACK):
-        pack = root.joinpath(*CACHE_DIR, name)
-        text = pack.read_bytes()
-        pack.write_bytes(text.replace(b'"', b"'", 40))
+    packs = [
+        root.joinpath(*CACHE_DIR, name) for name in (pipeline.SEARCHES_PACK, pipeline.LISTS_PACK)
+    ]
+    texts = [pack.read_bytes() for pack in packs]
+    for damaged in ([packs[1]], packs):  # an unchanged market reads the lists pack alone
+        for pack in damaged:
+            pack.write_bytes(pack.read_bytes().replace(b'"', b"'", 40))
         assert lists_of(root) == without
-        assert pack.read_bytes() == text  # written again, as it was
+        assert [pack.read_bytes() for pack in packs] == texts  # written again, as they were
 
 
 def test_the_packs_are_for_one_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,15 +34,17 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
 import numpy as np
 
-from generator.data.model import Ad
+from generator.data.model import Ad, Partnership
 from generator.matching.match import (
     NO_BAND,
     NO_BOUND,
@@ -57,6 +59,8 @@ _LOCALES = Path(__file__).resolve().parent.parent / "locales"
 
 Entry = tuple[str, Scored]
 """An ad's search as this run keeps it: its fingerprint, the search."""
+Back = tuple[dict[str, Entry], dict[str, str], dict[int, str], int, int]
+"""What a second process kept (`KeptSuggestions.handed_back`)."""
 Column = np.ndarray[Any, np.dtype[Any]]
 CHANGED_AT_MOST = 0.25
 """Beyond this share of the ads changed, every ad is searched again: finding whom the changes
@@ -71,6 +75,21 @@ def fingerprint(ad: Ad) -> str:
     numbers, dates and tuples of them, so its repr is the same in every run; `1` and `1.0`
     differ, as the reasons word them)."""
     return hashlib.sha256(repr(ad).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def market_digest(
+    ads: Sequence[Ad], partnerships: Sequence[Partnership], *, today: dt.date, version: str
+) -> str:
+    """A digest of everything matching reads, for one `version` (code, taxonomy, today,
+    depth): the open ads, the owner of every ad and the partners of every log (who partnered
+    with whom)."""
+    digest = hashlib.sha256(version.encode())
+    for ad in sorted((ad for ad in ads if ad.is_open(today)), key=lambda ad: ad.id):
+        digest.update(b"\0" + fingerprint(ad).encode())
+    owners = sorted((ad.id, ad.owner) for ad in ads)
+    logs = [partnership.partners for partnership in partnerships]
+    digest.update(repr((owners, logs)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def words_version() -> str:
@@ -93,15 +112,41 @@ class KeptSuggestions:
     """Tandem's code, the taxonomy, today and the depth of search: every entry's too."""
     last: Mapping[str, Any]
     last_lists: Mapping[str, Any] | None = None
-    """Key -> a list as written, or None when this run's lists are not text (not kept)."""
+    """The lists pack as read (`lists_pack`), or None when this run's lists are not text
+    (they are not kept)."""
+    market: str = ""
+    """`market_digest` of this run."""
     entries: dict[str, Entry] = field(default_factory=dict)
     lists: dict[str, str] = field(default_factory=dict)
+    keys: dict[int, str] = field(default_factory=dict)
+    """Index -> the key of the ad's list in this run."""
     fingerprints: list[str] = field(default_factory=list)
     ids: list[str] = field(default_factory=list)
     partnered: dict[str, list[str]] = field(default_factory=dict)
     taken: int = 0
     searched_again: int = 0
     worded_again: int = 0
+
+    @cached_property
+    def last_texts(self) -> Mapping[str, Any]:
+        texts = self.last_lists.get("texts") if self.last_lists is not None else None
+        return texts if isinstance(texts, dict) else {}
+
+    def unchanged(self) -> dict[str, str] | None:
+        """Every open ad's list as the last run wrote it, when the market is the same as
+        then (`market_digest`: everything matching reads), else None."""
+        last = self.last_lists
+        if last is None or not self.market or last.get("market") != self.market:
+            return None
+        ids, keys, texts = last.get("ids"), last.get("keys"), self.last_texts
+        if type(ids) is not list or type(keys) is not list or len(ids) != len(keys):
+            return None
+        found = {ident: texts.get(key) for ident, key in zip(ids, keys, strict=True)}
+        if not all(type(ident) is str and type(text) is str for ident, text in found.items()):
+            return None
+        if len(found) != len(ids):
+            return None  # an id listed twice
+        return cast(dict[str, str], found)
 
     # --- searches -------------------------------------------------------------------------
 
@@ -158,8 +203,8 @@ class KeptSuggestions:
         for shown, j in ranked:
             points = crowding.get(j)
             digest.update(f"\0{shown!r}\0{self.fingerprints[j]}\0{points!r}".encode())
-        key = digest.hexdigest()
-        text = self.last_lists.get(key)
+        key = self.keys[index] = digest.hexdigest()
+        text = self.last_texts.get(key)
         if type(text) is str:
             self.lists[key] = text
             return cast(T, text)  # what `make` wrote last time: text
@@ -171,14 +216,15 @@ class KeptSuggestions:
 
     # --- between the two processes --------------------------------------------------------
 
-    def handed_back(self) -> tuple[dict[str, Entry], dict[str, str], int, int]:
+    def handed_back(self) -> Back:
         """What a second process kept, for the first (`take`)."""
-        return self.entries, self.lists, self.searched_again, self.worded_again
+        return self.entries, self.lists, self.keys, self.searched_again, self.worded_again
 
-    def take(self, back: tuple[dict[str, Entry], dict[str, str], int, int]) -> None:
-        entries, lists, searched, worded = back
+    def take(self, back: Back) -> None:
+        entries, lists, keys, searched, worded = back
         self.entries.update(entries)
         self.lists.update(lists)
+        self.keys.update(keys)
         self.searched_again += searched
         self.worded_again += worded
 
@@ -199,8 +245,16 @@ class KeptSuggestions:
     @property
     def lists_changed(self) -> bool:
         return self.last_lists is not None and (
-            self.worded_again > 0 or self.lists.keys() != self.last_lists.keys()
+            self.worded_again > 0
+            or self.last_lists.get("market") != self.market
+            or self.lists.keys() != self.last_texts.keys()
         )
+
+    def lists_pack(self) -> dict[str, Any]:
+        """The lists pack of this run: each list by its key, and each ad's key, for the
+        market this run saw."""
+        keys = [self.keys[i] for i in range(len(self.ids))]
+        return {"market": self.market, "ids": self.ids, "keys": keys, "texts": self.lists}
 
     def pack(self) -> dict[str, Any]:
         """The searches pack of this run: ads in index order, their rows in four columns."""
