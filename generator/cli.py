@@ -195,15 +195,12 @@ def match(ad_id: str | None, top: int, fmt: str, root: Path, today: dt.date) -> 
 
 def _print_partners_json(ad_id: str | None, top: int, root: Path, today: dt.date) -> None:
     """Each list written as JSON by the process that found it (see `suggest_partners_as`)."""
-    from generator.matching.match import suggest_partners_as
     from generator.matching.present import encoded_words, lists_json_text, suggestion_list_json
-    from generator.pipeline import modelled
+    from generator.pipeline import modelled, suggested_kept
 
     data = modelled(root, today, warnings=False)
     form = functools.partial(suggestion_list_json, words=encoded_words())
-    lists = suggest_partners_as(
-        data.ads, data.partnerships, today=today, taxonomy=data.taxonomy, form=form, top=top
-    )
+    lists = suggested_kept(root, data, form=form, top=top, lists=True)
     click.echo(lists_json_text(_for_ad(lists, ad_id, data.ads)))
 
 

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from generator.cycles import paused_cycle_collection
 from generator.data.kept import StoredChecks, code_version, committed_cache
@@ -38,11 +38,13 @@ from generator.matching.skills import (
 if TYPE_CHECKING:
     from generator.gathered import Gathered
     from generator.matching.circles import Circle
-    from generator.matching.match import Matcher
+    from generator.matching.match import Matcher, Suggestion
     from generator.matching.pairings import KeptMatchings, Proposal
     from generator.preview import Preview
     from generator.site.forge import Forge
     from generator.site.render import Page
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -202,20 +204,26 @@ def model_checked(checked: Checked) -> Gathered:
     )
 
 
-def gather_checked(checked: Checked, *, top: int = 5) -> Gathered:
+def gather_checked(checked: Checked, *, top: int = 5, root: Path | None = None) -> Gathered:
     """Model and match what passed the check; raise TandemError when any file has an error.
 
     Takes the check's result, so a command that reports problems and then suggestions
-    (`tandem report`) reads and validates the tree once.
+    (`tandem report`) reads and validates the tree once. With `root`, the searches of the
+    last run there are reused where they may be (see `suggested_kept`).
     """
-    return matched(model_checked(checked), top=top)
+    return matched(model_checked(checked), top=top, root=root)
 
 
-def matched(data: Gathered, *, top: int = 5, matcher: Matcher | None = None) -> Gathered:
-    """The modelled data with each open ad's suggested partners; `matcher`: one for the
-    same data, where the caller has it (`suggest_partners`)."""
+def matched(
+    data: Gathered, *, top: int = 5, root: Path | None = None, matcher: Matcher | None = None
+) -> Gathered:
+    """The modelled data with each open ad's suggested partners; with `root`, the searches
+    of the last run there reused where they may be (see `suggested_kept`); else `matcher`:
+    one for the same data, where the caller has it (`suggest_partners`)."""
     from generator.matching.match import suggest_partners
 
+    if root is not None:
+        return replace(data, suggestions=suggested_kept(root, data, form=list, top=top))
     suggestions = suggest_partners(
         data.ads,
         data.partnerships,
@@ -235,7 +243,83 @@ def modelled(root: Path, today: dt.date, *, warnings: bool = True) -> Gathered:
 
 def gather(root: Path, today: dt.date, *, top: int = 5, warnings: bool = True) -> Gathered:
     """Load, validate, model and match; raise TandemError when any file has an error."""
-    return gather_checked(check(root, today, warnings=warnings), top=top)
+    return gather_checked(check(root, today, warnings=warnings), top=top, root=root)
+
+
+SEARCHES_PACK = "searches.json"
+"""Each open ad's search of the last run (`matching.kept.KeptSuggestions`), beside the checks."""
+LISTS_PACK = "suggestions.json"
+"""Each open ad's list of suggestions as the last run wrote it in JSON, by what it shows."""
+KEPT_PER_AD = 1 << 16
+"""The most bytes a pack of searches or lists may hold per ad before it is not read."""
+
+
+def suggested_kept(
+    root: Path,
+    data: Gathered,
+    *,
+    form: Callable[[list[Suggestion]], T],
+    top: int = 5,
+    lists: bool = False,
+) -> dict[str, T]:
+    """Each open ad's suggested partners in `form`, as `suggest_partners_as` finds them:
+    the searches of the last run in `root` taken for every ad no change can reach, and with
+    `lists` (a `form` that writes text) the lists written as the last run wrote them when
+    they show the same; this run's kept for the next. The same result as without the packs
+    (`generator.matching.kept` says why)."""
+    from generator.matching.kept import KeptSuggestions, market_digest
+    from generator.matching.match import CAPACITY, search_depth, suggest_partners_as
+
+    def suggested(kept: KeptSuggestions | None) -> dict[str, T]:
+        return suggest_partners_as(
+            data.ads,
+            data.partnerships,
+            today=data.today,
+            taxonomy=data.taxonomy,
+            form=form,
+            top=top,
+            kept=kept,
+        )
+
+    stored = StoredChecks.opened(root, committed=committed_cache(root))
+    if stored is None:
+        return suggested(None)
+    version = searches_version(data, depth=search_depth(top, CAPACITY))
+    lists_version = kept_lists_version(version, top=top)
+    limit = KEPT_PER_AD * (len(data.ads) + 1)
+    kept = KeptSuggestions(version, {})
+    if lists:
+        last_lists = stored.read(LISTS_PACK, lists_version, limit=limit)
+        kept.last_lists = last_lists if isinstance(last_lists, dict) else {}
+        kept.market = market_digest(data.ads, data.partnerships, today=data.today, version=version)
+        unchanged = kept.unchanged()
+        if unchanged is not None:
+            return cast(dict[str, T], unchanged)  # what `form` wrote: text
+    last = stored.read(SEARCHES_PACK, version, limit=limit)
+    kept.last = last if isinstance(last, dict) else {}
+    found = suggested(kept=kept)
+    if kept.changed:
+        stored.write(SEARCHES_PACK, version, kept.pack())
+    if kept.lists_changed:
+        stored.write(LISTS_PACK, lists_version, kept.lists_pack())
+    return found
+
+
+def kept_lists_version(searches: str, *, top: int) -> str:
+    """What every kept list depends on besides what it shows: what the searches depend on
+    (`searches_version`), the words (the locales) and how many partners a list shows."""
+    from generator.matching.kept import words_version
+
+    return hashlib.sha256(f"{searches}\0{words_version()}\0{top}".encode()).hexdigest()
+
+
+def searches_version(data: Gathered, *, depth: int) -> str:
+    """What every kept search depends on besides its ads: Tandem's code, the taxonomy and
+    places as loaded (their entries' repr: text and tuples), today and the depth searched."""
+    taxonomy = data.taxonomy
+    digest = hashlib.sha256(f"{code_version()}\0{data.today.isoformat()}\0{depth}\0".encode())
+    digest.update(repr((taxonomy.skills, taxonomy.places.places)).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 MATCHINGS_PACK = "matchings.json"

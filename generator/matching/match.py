@@ -57,7 +57,7 @@ from collections.abc import (
 )
 from dataclasses import dataclass
 from functools import cached_property, lru_cache, partial
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -73,6 +73,9 @@ from generator.matching.skills import (
     significant_words,
     wanted_level,
 )
+
+if TYPE_CHECKING:
+    from generator.matching.kept import KeptSuggestions
 
 LEVEL_WEIGHT = {"basic": 0.7, "advanced": 0.9, "expert": 1.0}
 # "Java (Spring Boot)": a teacher of Java alone covers this share of the goal.
@@ -207,6 +210,7 @@ class Band:
     ranked: list[Ranked]  # shown without crowding (crowding only lowers a score), best first
     searched: int  # they are the first `searched` candidates in the order of search
     bound: float  # the highest score a candidate left unscored could reach
+    left: int = -1  # the first candidate left unscored (its index), -1 when none was
 
 
 NO_BAND = Band([], 0, NO_BOUND)
@@ -335,10 +339,14 @@ def suggest_partners_as(
     capacity: int | None = CAPACITY,
     parallel_from: int = PARALLEL_ADS,
     matcher: Matcher | None = None,
+    kept: KeptSuggestions | None = None,
 ) -> dict[str, T]:
     """`suggest_partners`, each ad's list given in the `form` it takes in the process that
     found it: a command that prints JSON has the second process write its half (`form`
-    is then `present.suggestion_list_json`), so only text comes back."""
+    is then `present.suggestion_list_json`), so only text comes back. `matcher`: one for the
+    same data, where the caller has it. `kept`: the searches and lists of the last run,
+    taken where no change can reach them (`kept.py`); this run's are kept in it for the
+    next."""
     if matcher is None:
         matcher = Matcher.for_ads(ads, partnerships, today=today, taxonomy=taxonomy)
     elif matcher.crowding:
@@ -351,13 +359,24 @@ def suggest_partners_as(
         return crowding_penalties(demand, capacity=capacity)
 
     with paused_cycle_collection():
-        fork = len(matcher.profiles) >= parallel_from
+        depth = search_depth(top, capacity)
+        known = kept.known(matcher, depth=depth) if kept is not None else {}
+        fork = len(matcher.profiles) - len(known) >= parallel_from
         if fork:
             matcher.make_shared(skills=True)
-        search = partial(_search, matcher, form, top=top, capacity=capacity)
+        search = partial(_search, matcher, form, top=top, capacity=capacity, known=known, kept=kept)
         shares = in_step(search, crowding, fork=fork)
-        found = {i: lists for share in shares for i, lists in share.items()}
+        found = {i: lists for share, _ in shares for i, lists in share.items()}
+        for _, back in shares[1:]:  # the first share ran here, with this `kept`
+            if kept is not None and back is not None:
+                kept.take(back)
         return {p.ad.id: found[i] for i, p in enumerate(matcher.profiles)}
+
+
+def search_depth(top: int, capacity: int | None) -> int:
+    """How many partners each ad's first search scores (beyond them, `SEARCH_SLACK`): its
+    list, and everyone's first choices when crowding counts them."""
+    return max(top, DEMAND_DEPTH) if capacity is not None else top
 
 
 def _search(
@@ -367,21 +386,43 @@ def _search(
     *,
     top: int,
     capacity: int | None,
-) -> Generator[list[int], dict[int, float], dict[int, T]]:
-    """The lists of one share of the ads: each searched once, without crowding; then, with
-    everyone's first choices met (the crowding they cause sent back), ranked from the same
-    scores, and searched again only where someone left unscored could now rank."""
+    known: Mapping[int, Scored],
+    kept: KeptSuggestions | None,
+) -> Generator[list[int], dict[int, float], tuple[dict[int, T], Any]]:
+    """The lists of one share of the ads: each searched once, without crowding (unless
+    `known`); then, with everyone's first choices met (the crowding they cause sent back),
+    ranked from the same scores, and searched again only where someone left unscored could
+    now rank. With `kept`, what it kept in this process is handed back too."""
     part, parts = share
     mine = range(part, len(matcher.profiles), parts)
-    depth = max(top, DEMAND_DEPTH) if capacity is not None else top
-    scored = matcher.scored_all(mine, top=depth, slack=SEARCH_SLACK)
+    searching = [i for i in mine if i not in known]
+    scored = matcher.scored_all(searching, top=search_depth(top, capacity), slack=SEARCH_SLACK)
+    scored.update((i, known[i]) for i in mine if i in known)
+    if kept is not None:
+        kept.keep(matcher, scored, searched=len(searching))
     first_choices = (
         [j for i in mine for _, j in matcher.ranked(i, scored[i], top=DEMAND_DEPTH)]
         if capacity is not None
         else []
     )
     matcher.crowding = yield first_choices
-    return {i: form(matcher.suggestions(i, matcher.ranked(i, scored[i], top=top))) for i in mine}
+
+    def listed(i: int) -> T:
+        ranked = matcher.ranked(i, scored[i], top=top)
+        make = partial(_formed, matcher, form, i, ranked)
+        return kept.worded(i, ranked, matcher.crowding, make) if kept is not None else make()
+
+    lists = {i: listed(i) for i in mine}
+    return lists, kept.handed_back() if kept is not None else None
+
+
+def _formed(
+    matcher: Matcher,
+    form: Callable[[list[Suggestion]], T],
+    index: int,
+    ranked: Sequence[tuple[float, int]],
+) -> T:
+    return form(matcher.suggestions(index, ranked))
 
 
 def crowding_penalties(demand: Mapping[int, int], *, capacity: int) -> dict[int, float]:
@@ -713,9 +754,14 @@ class Matcher:
                 strict=True,
             )
         )
-        bands, start = [], 0
-        for taken, bound in zip(searched.tolist(), bounds.tolist(), strict=True):
-            bands.append(Band(sorted(rows[start : start + taken]), taken, bound))
+        ends = np.cumsum(counts).tolist()
+        bands: list[Band] = []
+        start = 0
+        for taken, bound, count, end in zip(
+            searched.tolist(), bounds.tolist(), counts, ends, strict=True
+        ):
+            left = int(found[end - count + taken]) if taken < count else -1  # first unscored
+            bands.append(Band(sorted(rows[start : start + taken]), taken, bound, left))
             start += taken
         return bands
 
@@ -771,6 +817,12 @@ class Matcher:
         for owner in (me.owner, *self.partnered.get(me.owner, ())):
             able[list(self.of_owner.get(owner, ()))] = False
         return able
+
+    def ceiling(self, index: int, other: int, *, mutual: bool) -> float:
+        """The highest score the ad at `other` could reach as a candidate of the ad at `index`
+        in its band: what a search orders its candidates by, and a band's `bound`."""
+        ceilings, _, _ = self._order_columns(self.profiles[index], np.array([other]), mutual)
+        return float(ceilings[0])
 
     def _any_of(self, index: str, keys: Iterable[str]) -> Mask:
         """Who is listed in `index` under any of `keys`, as a new column."""
@@ -843,6 +895,7 @@ class Matcher:
             sorted([*known.ranked, *_ranked_rows(plain, raws, gaps, found, searched)]),
             done + searched,
             bound,
+            int(found[searched]) if searched < len(found) else -1,
         )
 
     def _order(
