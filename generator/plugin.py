@@ -32,7 +32,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.cycles import paused_cycle_collection
+from generator.cycles import no_last_pass_at_exit, paused_cycle_collection
 from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
 from generator.forks import Forked, can_fork
@@ -78,6 +78,11 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         # which is what lets a rebuild fall back to the last good site.
         self.serving = command == "serve"
         self.dirty = dirty
+
+    def on_shutdown(self) -> None:
+        # The command has done its work (a build, or a preview stopped): the process's exit
+        # need not walk and free the site's objects one by one.
+        no_last_pass_at_exit()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not config.use_directory_urls:
