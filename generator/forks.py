@@ -13,7 +13,8 @@ same steps run here for the whole work, so the answer is the same either way.
 `Forked` runs one piece of work in a second process while this one goes on (the build makes
 the pairing plan beside matching, and hands half its pages to one); its result comes back
 through a pipe, or the work is done here when the second process cannot start or dies.
-`can_fork` is the one rule for when any of them may fork.
+`Claims` shares out the items of a list between this process and a `Forked` one as they go,
+so that both end together. `can_fork` is the one rule for when any of them may fork.
 """
 
 from __future__ import annotations
@@ -251,3 +252,44 @@ def _answer_with(work: Callable[[], Any], send: Connection) -> None:
     except (pickle.PicklingError, TypeError, AttributeError) as exc:
         send.send(("raised", RuntimeError(f"the second process's answer: {exc}")))
     send.close()
+
+
+class Claims:
+    """The positions 0 … count - 1 of a list, each taken once, by this process and a forked
+    copy of it as they work: the copy takes them from the front, this process from the back,
+    so both end within an item of each other however the work or the cores are shared out.
+
+    Made before the fork (the two ends are shared memory). This process takes from the back
+    only once the copy has taken its first: until then the copy may not have started, and
+    `Forked` does its work here if it never does."""
+
+    def __init__(self, count: int) -> None:
+        self._ends = multiprocessing.get_context("fork").Array("q", [0, count])
+        self._maker = os.getpid()
+
+    def front(self) -> int | None:
+        """The next position from the front, or None when none is left."""
+        with self._ends.get_lock():
+            first, end = self._ends[0], self._ends[1]
+            if first >= end:
+                return None
+            self._ends[0] = first + 1
+            return int(first)
+
+    def back(self) -> int | None:
+        """The next position from the back, or None when none is left or the copy has taken
+        none yet."""
+        with self._ends.get_lock():
+            first, end = self._ends[0], self._ends[1]
+            if first == 0 or first >= end:
+                return None
+            self._ends[1] = end - 1
+            return int(end - 1)
+
+    def start_front(self) -> None:
+        """Said by the work that takes from the front as it starts. In the copy, nothing;
+        here, where `Forked` does that work when the copy ended without answering, the
+        front starts again from 0: the copy may have died in the middle of an item."""
+        if os.getpid() == self._maker:
+            with self._ends.get_lock():
+                self._ends[0] = 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -35,7 +35,7 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from generator.cycles import no_last_pass_at_exit, paused_cycle_collection
 from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
-from generator.forks import Forked, can_fork
+from generator.forks import Claims, Forked, can_fork
 from generator.pipeline import Site, build, resolve_today
 from generator.preview import KeptOutputs, Preview, Shown, shown
 from generator.site.forge import FORGE_KINDS, forge_from_config
@@ -318,9 +318,11 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 HANDOFF_FROM = 1000
 """Generated pages outside the navigation from which a second process builds some of them:
 below, starting it costs more than it saves."""
-HANDOFF_SHARE = 0.55
-"""The part of them it builds: a little more than half, as this process also copies the
-theme's files, writes the sitemap and the search index and builds the hand-written pages."""
+HANDOFF_SHARE = 0.7
+"""The part of them it starts with: this process takes some back from the end once it has
+built its own (`Claims`), so the two end together however long each page takes. More than
+half, as this process also copies the theme's files, writes the sitemap and builds the
+hand-written pages first."""
 PLUGINS_BESIDE_HANDOFF = {"material/search", "search", "tandem"}
 """Plugins that keep nothing of the generated pages they see: the search plugin skips them
 (Tandem writes their entries)."""
@@ -328,7 +330,9 @@ PLUGINS_BESIDE_HANDOFF = {"material/search", "search", "tandem"}
 
 class PageHandoff:
     """Some of the generated pages outside the navigation (`HANDOFF_SHARE`), built by a forked
-    process through MkDocs' own `_build_page` and written while this process builds the rest.
+    process through MkDocs' own `_build_page` and written while this process builds the rest;
+    the second process builds them from the first, this one takes the last ones back once it
+    has built its own.
 
     MkDocs 1.6 builds every page left in `files`, and offers no way to skip one: after
     `on_env` (every page is read by then, the theme's environment ready) the handed-off pages
@@ -336,10 +340,19 @@ class PageHandoff:
     context) gets the whole list back. The second process's log records are handled here, in
     order, when it is done: `--strict` counts its warnings as its own."""
 
-    def __init__(self, pages: Sequence[File], handed: Sequence[File], work: Forked[Built]) -> None:
+    def __init__(
+        self,
+        pages: Sequence[File],
+        handed: Sequence[File],
+        *,
+        build: Callable[[File], None],
+        claims: Claims,
+    ) -> None:
         self.pages = pages  # every page, as MkDocs lists them
-        self.handed = handed  # the pages the second process builds
-        self.work = work
+        self.handed = handed  # the pages the second process builds, but for those taken back
+        self.build = build
+        self.claims = claims
+        self.work = Forked(partial(_build_claimed, handed, build=build, claims=claims))
 
     @classmethod
     def start(
@@ -352,11 +365,19 @@ class PageHandoff:
         theirs = _spread(generated, HANDOFF_SHARE)
         for file in theirs:
             files.remove(file)
-        return cls(pages, theirs, Forked(partial(_build_pages, theirs, pages, config, nav, env)))
+        build = partial(_build_one, pages=pages, config=config, nav=nav, env=env)
+        return cls(pages, theirs, build=build, claims=Claims(len(theirs)))
 
     def finish(self) -> None:
-        """Wait for the second process; raise what failed there (the pages of a second
-        process that could not start, or ended without answering, are built here)."""
+        """Build the pages the second process has not taken yet, from the last, then wait for
+        it; raise what failed there (the pages of a second process that could not start, or
+        ended without answering, are built here)."""
+        try:
+            while (taken := self.claims.back()) is not None:
+                self.build(self.handed[taken])
+        except BaseException:
+            self.stop()
+            raise
         records, error = self.work.result()
         for record in records:
             logging.getLogger(record.name).handle(record)
@@ -380,20 +401,28 @@ def _generated_outside_nav(file: File) -> bool:
     return isinstance(file.page, FinishedPage) and not file.page.tandem.in_nav
 
 
-def _build_pages(
-    files: Sequence[File],
+def _build_one(
+    file: File,
+    *,
     pages: Sequence[File],
     config: MkDocsConfig,
     nav: Navigation,
     env: Environment,
+) -> None:
+    """Build and write the page as MkDocs' own loop does (`pages`: every page)."""
+    assert file.page is not None
+    _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
+
+
+def _build_claimed(
+    files: Sequence[File], *, build: Callable[[File], None], claims: Claims
 ) -> Built:
-    """Build and write these pages as MkDocs' own loop does (`pages`: every page)."""
+    """Build the pages claimed from the front, until none is left."""
+    claims.start_front()
     with _kept_logs() as records:
         try:
-            for file in files:
-                assert file.page is not None
-                excluded = file.inclusion.is_excluded()
-                _build_page(file.page, config, pages, nav, env, excluded=excluded)
+            while (taken := claims.front()) is not None:
+                build(files[taken])
         except Exception as exc:  # raised again where the build waits for it
             return records, exc
     return records, None
