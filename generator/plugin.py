@@ -41,7 +41,7 @@ from generator.preview import KeptOutputs, Preview, Shown, shown
 from generator.site.forge import FORGE_KINDS, forge_from_config
 from generator.site.i18n import DEFAULT_LANGUAGE, SUPPORTED, Locale, locale_for
 from generator.site.render import Page, render_problems
-from generator.site.search import SearchEntry, merged_search_index
+from generator.site.search import SearchEntry, entries_text, merged_search_index
 
 log = logging.getLogger("mkdocs.plugins.tandem")
 
@@ -61,6 +61,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def __init__(self) -> None:
         self.root = Path.cwd()
         self.entries: list[SearchEntry] = []
+        self.search_text = ""  # the entries as the search index holds them
         self.serving = False
         self.last_good: Site | None = None
         self.cache = Preview()  # a preview redoes only what an edit changed
@@ -236,6 +237,12 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             context["pages"] = self.kept.pages
         return context
 
+    @event_priority(100)
+    def _search_entries_as_text(self, *, config: MkDocsConfig) -> None:
+        # Before waiting for the hand-off's second process, which meanwhile builds pages that
+        # this one would otherwise take back: at the end, the index is only joined.
+        self.search_text = entries_text(self.entries)
+
     @event_priority(100)  # before any other plugin looks at the built site
     def _wait_for_handoff(self, *, config: MkDocsConfig) -> None:
         handoff, self.handoff = self.handoff, None
@@ -268,7 +275,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         if not index.is_file():  # no search plugin
             return
         locale = locale_for(self._language(config))
-        merged = merged_search_index(index.read_text("utf-8"), self.entries, locale)
+        merged = merged_search_index(index.read_text("utf-8"), self.search_text, locale)
         index.write_text(merged, "utf-8")
 
     @event_priority(-100)
@@ -276,7 +283,11 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.page_loop.close()
 
     on_post_build = CombinedEvent(
-        _wait_for_handoff, _write_kept_pages, _merge_search_index, _collect_cycles_again
+        _search_entries_as_text,
+        _wait_for_handoff,
+        _write_kept_pages,
+        _merge_search_index,
+        _collect_cycles_again,
     )
 
     def on_page_context(
