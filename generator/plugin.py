@@ -143,7 +143,9 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             )
         except ValueError as exc:  # a malformed $TANDEM_TODAY or $SOURCE_DATE_EPOCH
             raise PluginError(f"tandem: {exc}") from None
-        taken = sorted(p.src_uri for p in site.pages if files.get_file_from_path(p.src_uri))
+        # A generated page's src_uri is already as MkDocs keys files (`get_file_from_path`
+        # would make a path of each of 10,000 first).
+        taken = sorted(p.src_uri for p in site.pages if p.src_uri in files.src_uris)
         if taken:
             raise TandemError(
                 [
@@ -163,7 +165,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def _add_site(self, site: Site, files: Files, config: MkDocsConfig) -> Files:
         # Only a preview's last good site can meet a hand-written page of the same name
         # (the error it shows); the hand-written page stays.
-        pages = [p for p in site.pages if not files.get_file_from_path(p.src_uri)]
+        pages = [p for p in site.pages if p.src_uri not in files.src_uris]
         for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
