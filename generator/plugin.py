@@ -384,10 +384,9 @@ class PageHandoff:
     def finish(self) -> None:
         """Build the pages the second process has not taken yet, from the last, then wait for
         it; raise what failed there (the pages of a second process that could not start, or
-        ended without answering, are built here)."""
+        ended without answering, are built here, and those it left)."""
         try:
-            while (taken := self.claims.back()) is not None:
-                self.build(self.handed[taken])
+            self._build_taken_back()
         except BaseException:
             self.stop()
             raise
@@ -396,6 +395,12 @@ class PageHandoff:
             logging.getLogger(record.name).handle(record)
         if error is not None:
             raise error
+        self.claims.alone()
+        self._build_taken_back()
+
+    def _build_taken_back(self) -> None:
+        while (taken := self.claims.back()) is not None:
+            self.build(self.handed[taken])
 
     def stop(self) -> None:
         self.work.stop()

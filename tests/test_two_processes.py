@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from mkdocs.structure.pages import Page
 
-from generator import pipeline, plugin
+from generator import forks, pipeline, plugin
 from generator.forks import Claims, Forked, can_fork
 
 PARENT = os.getpid()
@@ -105,6 +106,48 @@ def test_claims_start_again_from_the_front_here_when_the_second_process_is_gone(
     assert claims.front() == 0
     claims.start_front()  # here, where the work of a lost second process is done again
     assert [claims.front(), claims.front(), claims.front(), claims.front()] == [0, 1, 2, None]
+
+
+def _from_the_front(claims: Claims, *, die_holding_the_lock: bool = False) -> list[int]:
+    """What a second process's work does with claims; this one dies holding their lock after
+    its first, where it runs in a second process."""
+    claims.start_front()
+    taken = []
+    while (position := claims.front()) is not None:
+        taken.append(position)
+        if die_holding_the_lock and _in_second_process():
+            claims._ends.get_lock().acquire()  # a death at the worst moment
+            os._exit(3)
+    return taken
+
+
+def test_claims_of_a_second_process_killed_holding_their_lock_are_taken_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forks, "CLAIM_WAIT", 0.05)
+    claims = Claims(50)
+    theirs = Forked(partial(_from_the_front, claims, die_holding_the_lock=True))
+    assert theirs.forked
+    mine = list(iter(claims.back, None))  # no hang: the lock is never let go
+    there = theirs.result()  # lost: done again here, from the front
+    claims.alone()
+    assert sorted([*there, *mine, *iter(claims.back, None)]) == list(range(50))
+    assert there == list(range(50 - len(mine)))
+
+
+def test_claims_a_second_process_could_not_take_in_time_are_taken_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forks, "CLAIM_WAIT", 0.05)
+    claims = Claims(50)
+    lock = claims._ends.get_lock()  # held here longer than a claim waits
+    lock.acquire()
+    theirs = Forked(partial(_from_the_front, claims))
+    there = theirs.result()
+    lock.release()
+    assert there == [] and claims.back() is None  # it took none: as if it had not started
+    claims.alone()
+    assert list(iter(claims.back, None)) == list(range(49, -1, -1))
 
 
 # --- the pairing plan beside matching ----------------------------------------------------------
