@@ -15,6 +15,11 @@ the pairing plan beside matching, and hands half its pages to one); its result c
 through a pipe, or the work is done here when the second process cannot start or dies. What
 the work needs that this process finds only after starting it is `Handed` over.
 `can_fork` is the one rule for when any of them may fork.
+
+
+through a pipe, or the work is done here when the second process cannot start or dies.
+`Claims` shares out the items of a list between this process and a `Forked` one as they go,
+so that both end together. `can_fork` is the one rule for when any of them may fork.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import sys
 import tempfile
 import threading
 import traceback
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any, Generic, TypeVar
@@ -364,3 +369,72 @@ def _read_all(fd: int, size: int) -> bytes:
         parts.append(part)
         done += len(part)
     return b"".join(parts)
+
+
+class Claims:
+    """The positions 0 … count - 1 of a list, each taken once, by this process and a forked
+    copy of it as they work: the copy takes them from the front, this process from the back,
+    so both end within an item of each other however the work or the cores are shared out.
+
+    Made before the fork (the two ends are shared memory, under a lock). This process takes
+    from the back only once the copy has taken its first: until then the copy may not have
+    started, and `Forked` does its work here if it never does. A process that finds the lock
+    held for `CLAIM_WAIT` stops taking (the other, killed or stalled while holding it, takes
+    the rest or has them taken again here): never a hang, never an item left out."""
+
+    def __init__(self, count: int) -> None:
+        self._ends = multiprocessing.get_context("fork").Array("q", [0, count])
+        self._maker = os.getpid()
+        self._alone = False  # here, once the copy is gone: no lock to wait for
+
+    def front(self) -> int | None:
+        """The next position from the front, or None when none is left."""
+        with self._held() as ends:
+            if ends is None or ends[0] >= ends[1]:
+                return None
+            ends[0] += 1
+            return int(ends[0] - 1)
+
+    def back(self) -> int | None:
+        """The next position from the back, or None when none is left or the copy has taken
+        none yet."""
+        with self._held() as ends:
+            if ends is None or ends[0] >= ends[1] or (ends[0] == 0 and not self._alone):
+                return None
+            ends[1] -= 1
+            return int(ends[1])
+
+    def start_front(self) -> None:
+        """Said by the work that takes from the front as it starts. In the copy, nothing;
+        here, where `Forked` does that work when the copy never started or ended without
+        answering, the front starts again from 0 (the copy may have died in the middle of an
+        item, or holding the lock)."""
+        if os.getpid() == self._maker:
+            self.alone()
+            self._ends.get_obj()[0] = 0
+
+    def alone(self) -> None:
+        """The copy has answered or is gone: from now on this process takes what is left
+        (what a copy that stopped taking left) without the lock."""
+        self._alone = True
+
+    @contextlib.contextmanager
+    def _held(self) -> Iterator[Any]:
+        """The two ends under the lock (None: it was held too long)."""
+        ends = self._ends.get_obj()
+        if self._alone:
+            yield ends
+            return
+        lock = self._ends.get_lock()
+        if not lock.acquire(timeout=CLAIM_WAIT):
+            yield None
+            return
+        try:
+            yield ends
+        finally:
+            lock.release()
+
+
+CLAIM_WAIT = 5.0
+"""Seconds a claim waits for the other process's: a claim takes microseconds, so a lock held
+this long was held by a process that was killed or is stalled."""

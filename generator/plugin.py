@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -32,16 +32,16 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page as MkDocsPage
 
-from generator.cycles import paused_cycle_collection
+from generator.cycles import no_last_pass_at_exit, paused_cycle_collection
 from generator.data.ids import DATA_FOLDERS
 from generator.data.problems import Problem, TandemError
-from generator.forks import Forked, can_fork
+from generator.forks import Claims, Forked, can_fork
 from generator.pipeline import Site, build, resolve_today
 from generator.preview import KeptOutputs, Preview, Shown, shown
 from generator.site.forge import FORGE_KINDS, forge_from_config
 from generator.site.i18n import DEFAULT_LANGUAGE, SUPPORTED, Locale, locale_for
 from generator.site.render import Page, render_problems
-from generator.site.search import SearchEntry, merged_search_index
+from generator.site.search import SearchEntry, entries_text, merged_search_index
 
 log = logging.getLogger("mkdocs.plugins.tandem")
 
@@ -61,6 +61,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def __init__(self) -> None:
         self.root = Path.cwd()
         self.entries: list[SearchEntry] = []
+        self.search_text = ""  # the entries as the search index holds them
         self.serving = False
         self.last_good: Site | None = None
         self.cache = Preview()  # a preview redoes only what an edit changed
@@ -78,6 +79,11 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         # which is what lets a rebuild fall back to the last good site.
         self.serving = command == "serve"
         self.dirty = dirty
+
+    def on_shutdown(self) -> None:
+        # The command has done its work (a build, or a preview stopped): the process's exit
+        # need not walk and free the site's objects one by one.
+        no_last_pass_at_exit()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not config.use_directory_urls:
@@ -137,7 +143,9 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             )
         except ValueError as exc:  # a malformed $TANDEM_TODAY or $SOURCE_DATE_EPOCH
             raise PluginError(f"tandem: {exc}") from None
-        taken = sorted(p.src_uri for p in site.pages if files.get_file_from_path(p.src_uri))
+        # A generated page's src_uri is already as MkDocs keys files (`get_file_from_path`
+        # would make a path of each of 10,000 first).
+        taken = sorted(p.src_uri for p in site.pages if p.src_uri in files.src_uris)
         if taken:
             raise TandemError(
                 [
@@ -157,7 +165,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
     def _add_site(self, site: Site, files: Files, config: MkDocsConfig) -> Files:
         # Only a preview's last good site can meet a hand-written page of the same name
         # (the error it shows); the hand-written page stays.
-        pages = [p for p in site.pages if not files.get_file_from_path(p.src_uri)]
+        pages = [p for p in site.pages if p.src_uri not in files.src_uris]
         for page in pages:
             inclusion = InclusionLevel.UNDEFINED if page.in_nav else InclusionLevel.NOT_IN_NAV
             file = File.generated(config, page.src_uri, content="", inclusion=inclusion)
@@ -231,6 +239,12 @@ class TandemPlugin(BasePlugin[TandemConfig]):
             context["pages"] = self.kept.pages
         return context
 
+    @event_priority(100)
+    def _search_entries_as_text(self, *, config: MkDocsConfig) -> None:
+        # Before waiting for the hand-off's second process, which meanwhile builds pages that
+        # this one would otherwise take back: at the end, the index is only joined.
+        self.search_text = entries_text(self.entries)
+
     @event_priority(100)  # before any other plugin looks at the built site
     def _wait_for_handoff(self, *, config: MkDocsConfig) -> None:
         handoff, self.handoff = self.handoff, None
@@ -263,7 +277,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         if not index.is_file():  # no search plugin
             return
         locale = locale_for(self._language(config))
-        merged = merged_search_index(index.read_text("utf-8"), self.entries, locale)
+        merged = merged_search_index(index.read_text("utf-8"), self.search_text, locale)
         index.write_text(merged, "utf-8")
 
     @event_priority(-100)
@@ -271,7 +285,11 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         self.page_loop.close()
 
     on_post_build = CombinedEvent(
-        _wait_for_handoff, _write_kept_pages, _merge_search_index, _collect_cycles_again
+        _search_entries_as_text,
+        _wait_for_handoff,
+        _write_kept_pages,
+        _merge_search_index,
+        _collect_cycles_again,
     )
 
     def on_page_context(
@@ -313,9 +331,11 @@ class TandemPlugin(BasePlugin[TandemConfig]):
 HANDOFF_FROM = 1000
 """Generated pages outside the navigation from which a second process builds some of them:
 below, starting it costs more than it saves."""
-HANDOFF_SHARE = 0.55
-"""The part of them it builds: a little more than half, as this process also copies the
-theme's files, writes the sitemap and the search index and builds the hand-written pages."""
+HANDOFF_SHARE = 0.7
+"""The part of them it starts with: this process takes some back from the end once it has
+built its own (`Claims`), so the two end together however long each page takes. More than
+half, as this process also copies the theme's files, writes the sitemap and builds the
+hand-written pages first."""
 PLUGINS_BESIDE_HANDOFF = {"material/search", "search", "tandem"}
 """Plugins that keep nothing of the generated pages they see: the search plugin skips them
 (Tandem writes their entries)."""
@@ -323,7 +343,9 @@ PLUGINS_BESIDE_HANDOFF = {"material/search", "search", "tandem"}
 
 class PageHandoff:
     """Some of the generated pages outside the navigation (`HANDOFF_SHARE`), built by a forked
-    process through MkDocs' own `_build_page` and written while this process builds the rest.
+    process through MkDocs' own `_build_page` and written while this process builds the rest;
+    the second process builds them from the first, this one takes the last ones back once it
+    has built its own.
 
     MkDocs 1.6 builds every page left in `files`, and offers no way to skip one: after
     `on_env` (every page is read by then, the theme's environment ready) the handed-off pages
@@ -331,10 +353,19 @@ class PageHandoff:
     context) gets the whole list back. The second process's log records are handled here, in
     order, when it is done: `--strict` counts its warnings as its own."""
 
-    def __init__(self, pages: Sequence[File], handed: Sequence[File], work: Forked[Built]) -> None:
+    def __init__(
+        self,
+        pages: Sequence[File],
+        handed: Sequence[File],
+        *,
+        build: Callable[[File], None],
+        claims: Claims,
+    ) -> None:
         self.pages = pages  # every page, as MkDocs lists them
-        self.handed = handed  # the pages the second process builds
-        self.work = work
+        self.handed = handed  # the pages the second process builds, but for those taken back
+        self.build = build
+        self.claims = claims
+        self.work = Forked(partial(_build_claimed, handed, build=build, claims=claims))
 
     @classmethod
     def start(
@@ -347,16 +378,29 @@ class PageHandoff:
         theirs = _spread(generated, HANDOFF_SHARE)
         for file in theirs:
             files.remove(file)
-        return cls(pages, theirs, Forked(partial(_build_pages, theirs, pages, config, nav, env)))
+        build = partial(_build_one, pages=pages, config=config, nav=nav, env=env)
+        return cls(pages, theirs, build=build, claims=Claims(len(theirs)))
 
     def finish(self) -> None:
-        """Wait for the second process; raise what failed there (the pages of a second
-        process that could not start, or ended without answering, are built here)."""
+        """Build the pages the second process has not taken yet, from the last, then wait for
+        it; raise what failed there (the pages of a second process that could not start, or
+        ended without answering, are built here, and those it left)."""
+        try:
+            self._build_taken_back()
+        except BaseException:
+            self.stop()
+            raise
         records, error = self.work.result()
         for record in records:
             logging.getLogger(record.name).handle(record)
         if error is not None:
             raise error
+        self.claims.alone()
+        self._build_taken_back()
+
+    def _build_taken_back(self) -> None:
+        while (taken := self.claims.back()) is not None:
+            self.build(self.handed[taken])
 
     def stop(self) -> None:
         self.work.stop()
@@ -375,20 +419,28 @@ def _generated_outside_nav(file: File) -> bool:
     return isinstance(file.page, FinishedPage) and not file.page.tandem.in_nav
 
 
-def _build_pages(
-    files: Sequence[File],
+def _build_one(
+    file: File,
+    *,
     pages: Sequence[File],
     config: MkDocsConfig,
     nav: Navigation,
     env: Environment,
+) -> None:
+    """Build and write the page as MkDocs' own loop does (`pages`: every page)."""
+    assert file.page is not None
+    _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())
+
+
+def _build_claimed(
+    files: Sequence[File], *, build: Callable[[File], None], claims: Claims
 ) -> Built:
-    """Build and write these pages as MkDocs' own loop does (`pages`: every page)."""
+    """Build the pages claimed from the front, until none is left."""
+    claims.start_front()
     with _kept_logs() as records:
         try:
-            for file in files:
-                assert file.page is not None
-                excluded = file.inclusion.is_excluded()
-                _build_page(file.page, config, pages, nav, env, excluded=excluded)
+            while (taken := claims.front()) is not None:
+                build(files[taken])
         except Exception as exc:  # raised again where the build waits for it
             return records, exc
     return records, None

@@ -13,7 +13,13 @@ from conftest import SAMPLE, TODAY
 
 from generator.pipeline import Site, build
 from generator.site.i18n import Locale, _table
-from generator.site.search import SearchEntry, location_of, merged_search_index, plain
+from generator.site.search import (
+    SearchEntry,
+    entries_text,
+    location_of,
+    merged_search_index,
+    plain,
+)
 
 AD_TEMPLATE = Path(__file__).resolve().parent.parent / "generator" / "templates" / "ad.html"
 MACROS = AD_TEMPLATE.with_name("_macros.html")
@@ -91,11 +97,36 @@ def test_contributor_text_is_escaped_and_markdown_flattened() -> None:
 def test_entries_are_added_to_materials_index() -> None:
     material = {"config": {"lang": ["en"]}, "docs": [{"location": "tips/", "title": "Tips"}]}
     ours = [SearchEntry("ads/jo/", "Jo", "<p>Berlin</p>", tags=("Python",))]
-    merged = json.loads(merged_search_index(json.dumps(material), ours, Locale("de")))
+    merged = json.loads(merged_search_index(json.dumps(material), entries_text(ours), Locale("de")))
     assert merged["config"] == material["config"]
     assert [d["location"] for d in merged["docs"]] == ["tips/", "ads/jo/"]
     assert merged["docs"][1]["tags"] == ["Python"]
     assert merged["tandem"]["did_you_mean"] == "Meintest du {skill}?"
+
+
+@pytest.mark.parametrize(
+    "material",
+    [
+        {"config": {"lang": ["en", "de"], "separator": "[\\s\\-]+"}, "docs": [{"t": "Über"}]},
+        {"docs": [], "config": {}},
+        {"config": {"lang": ["de"]}},  # no docs yet
+        {},
+    ],
+)
+@pytest.mark.parametrize("count", [0, 1, 3])
+def test_the_index_joined_from_texts_is_the_one_json_writes(
+    material: dict[str, object], count: int
+) -> None:
+    ours = [
+        SearchEntry(f"ads/{i}/", f"Zoë {i}", "<p>Köln</p>", tags=("C++", "«x»"), boost=2.0)
+        for i in range(count)
+    ]
+    index = json.loads(json.dumps(material))
+    index["docs"] = [*index.get("docs", []), *(entry.as_json() for entry in ours)]
+    index["tandem"] = {"did_you_mean": Locale("de").t("search.did_you_mean")}
+    whole = json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    joined = merged_search_index(json.dumps(material), entries_text(ours), Locale("de"))
+    assert joined == whole
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import logging
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 from mkdocs.structure.pages import Page
 
-from generator import pipeline, plugin
-from generator.forks import Forked, can_fork
+from generator import forks, pipeline, plugin
+from generator.forks import Claims, Forked, can_fork
 
 PARENT = os.getpid()
 
@@ -65,6 +67,87 @@ def test_work_whose_process_ends_without_answering_is_done_here() -> None:
 
 def test_work_not_worth_a_process_is_done_here() -> None:
     assert Forked(os.getpid, fork=False).result() == PARENT
+
+
+def test_claims_are_taken_from_the_front_there_and_from_the_back_here_each_once() -> None:
+    claims = Claims(5)
+    assert claims.back() is None  # the second process has taken none: it may not have started
+    assert [claims.front(), claims.back(), claims.back(), claims.front(), claims.back()] == [
+        0,
+        4,
+        3,
+        1,
+        2,
+    ]
+    assert (claims.front(), claims.back()) == (None, None)
+
+
+def test_claims_taken_by_both_processes_cover_every_position_once() -> None:
+    count = 2000
+    claims = Claims(count)
+    started = multiprocessing.get_context("fork").Event()
+
+    def from_the_front() -> list[int]:
+        first = claims.front()
+        started.set()
+        assert first is not None
+        return [first, *iter(claims.front, None)]
+
+    theirs = Forked(from_the_front)
+    assert theirs.forked and started.wait(timeout=60)
+    mine = list(iter(claims.back, None))
+    there = theirs.result()
+    assert sorted([*there, *mine]) == list(range(count))
+    assert mine == sorted(mine, reverse=True)
+
+
+def test_claims_start_again_from_the_front_here_when_the_second_process_is_gone() -> None:
+    claims = Claims(3)
+    assert claims.front() == 0
+    claims.start_front()  # here, where the work of a lost second process is done again
+    assert [claims.front(), claims.front(), claims.front(), claims.front()] == [0, 1, 2, None]
+
+
+def _from_the_front(claims: Claims, *, die_holding_the_lock: bool = False) -> list[int]:
+    """What a second process's work does with claims; this one dies holding their lock after
+    its first, where it runs in a second process."""
+    claims.start_front()
+    taken = []
+    while (position := claims.front()) is not None:
+        taken.append(position)
+        if die_holding_the_lock and _in_second_process():
+            claims._ends.get_lock().acquire()  # a death at the worst moment
+            os._exit(3)
+    return taken
+
+
+def test_claims_of_a_second_process_killed_holding_their_lock_are_taken_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forks, "CLAIM_WAIT", 0.05)
+    claims = Claims(50)
+    theirs = Forked(partial(_from_the_front, claims, die_holding_the_lock=True))
+    assert theirs.forked
+    mine = list(iter(claims.back, None))  # no hang: the lock is never let go
+    there = theirs.result()  # lost: done again here, from the front
+    claims.alone()
+    assert sorted([*there, *mine, *iter(claims.back, None)]) == list(range(50))
+    assert there == list(range(50 - len(mine)))
+
+
+def test_claims_a_second_process_could_not_take_in_time_are_taken_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forks, "CLAIM_WAIT", 0.05)
+    claims = Claims(50)
+    lock = claims._ends.get_lock()  # held here longer than a claim waits
+    lock.acquire()
+    theirs = Forked(partial(_from_the_front, claims))
+    there = theirs.result()
+    lock.release()
+    assert there == [] and claims.back() is None  # it took none: as if it had not started
+    claims.alone()
+    assert list(iter(claims.back, None)) == list(range(49, -1, -1))
 
 
 # --- the pairing plan beside matching ----------------------------------------------------------
@@ -164,6 +247,33 @@ def _ad_pages_logged(monkeypatch: pytest.MonkeyPatch, say: Callable[[Page], None
         return post_page(self, output, **kwargs)
 
     monkeypatch.setattr(plugin.TandemPlugin, "on_post_page", on_post_page)
+
+
+def test_pages_the_second_process_has_not_taken_yet_are_built_here_from_the_last(
+    build_site: Callable[..., dict[str, bytes]],
+    handoffs: list[plugin.PageHandoff | None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one = build_site(two=False)
+    taken_back = multiprocessing.get_context("fork").Event()
+    here: list[str] = []
+
+    def hold_there_until_one_is_taken_back(page: Page) -> None:
+        handoff = handoffs[-1]
+        if _in_second_process():
+            taken_back.wait(timeout=60)  # its first ad page, until this process took one back
+        elif handoff is not None and page.file.src_uri in {f.src_uri for f in handoff.handed}:
+            here.append(page.file.src_uri)
+            taken_back.set()
+
+    _ad_pages_logged(monkeypatch, hold_there_until_one_is_taken_back)
+    two = build_site(two=True)
+    handoff = handoffs[-1]
+    assert handoff is not None and here
+    first_ad = next(f.src_uri for f in handoff.handed if f.src_uri.startswith("ads/"))
+    assert here == sorted(here, reverse=True) and first_ad not in here  # built there
+    assert [name for name in one if one.get(name) != two.get(name)] == []
+    assert sorted(two) == sorted(one)
 
 
 def test_warnings_of_the_second_process_fail_a_strict_build_as_they_would_here(

@@ -161,10 +161,28 @@ def listing_entry(location: str, title: str, lead: str, items: Iterable[str] = (
     )
 
 
-def merged_search_index(index_json: str, entries: Iterable[SearchEntry], locale: Locale) -> str:
-    """Material's index of the hand-written pages with Tandem's entries added, and the words
-    that theme/assets/javascripts/search.js shows beside a search that found nothing."""
+def entries_text(entries: Iterable[SearchEntry]) -> str:
+    """The entries as JSON text, as the index's `docs` holds them (without its brackets). Made
+    while the build's second process still builds pages, so that what is left to do once it
+    is done is joining texts (`merged_search_index`), not encoding 10,000 entries."""
+    return _compact([entry.as_json() for entry in entries])[1:-1]
+
+
+def merged_search_index(index_json: str, entries: str, locale: Locale) -> str:
+    """Material's index of the hand-written pages with Tandem's entries (`entries_text`)
+    added, and the words that theme/assets/javascripts/search.js shows beside a search that
+    found nothing: the text `json.dumps` gives for the whole, joined from its parts."""
     index = json.loads(index_json)
-    index["docs"] = [*index.get("docs", []), *(entry.as_json() for entry in entries)]
+    theirs = _compact(index.get("docs", []))[1:-1]
+    docs = "[" + ",".join(text for text in (theirs, entries) if text) + "]"
+    index["docs"] = None  # where the joined text goes: in its place, or last but for ours
     index["tandem"] = {"did_you_mean": locale.t("search.did_you_mean")}
-    return json.dumps(index, ensure_ascii=False, separators=(",", ":"))
+    members = (
+        f"{_compact(key)}:{docs if key == 'docs' else _compact(value)}"
+        for key, value in index.items()
+    )
+    return "{" + ",".join(members) + "}"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
