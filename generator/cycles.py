@@ -17,21 +17,25 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def paused_cycle_collection() -> Iterator[None]:
+def paused_cycle_collection(*, age: bool = True) -> Iterator[None]:
     """Run the body with the cycle collector off, then put it back as it was.
 
-    What the body made is put among the oldest objects as the collector comes back: it was
-    made to be kept, and left where it was made (the youngest generation) the collector's
-    next pass would walk all of it at once, on one core, for nothing: 1.5 s at the end of a
-    10,000-ad build, whose process ends right after. Among the oldest, it is walked only when
-    a full pass is due, as anything long-lived is."""
+    With `age`, what the body made is put among the oldest objects as the collector comes
+    back: it was made to be kept, and left where it was made (the youngest generation) the
+    collector's next pass would walk all of it at once, on one core, for nothing: 1.5 s at
+    the end of a 10,000-ad build, whose process ends right after. Among the oldest, it is
+    walked only when a full pass is due, as anything long-lived is. A process that goes on
+    making and dropping such runs (`mkdocs serve`, whose every rebuild leaves the last one's
+    pages and navigation behind, in cycles) passes `age=False`: there a full pass may not
+    come for many rebuilds, and their garbage would pile up among the oldest meanwhile."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if enabled:
-            _age_all()
+            if age:
+                _age_all()
             gc.enable()
 
 

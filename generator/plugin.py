@@ -96,7 +96,7 @@ class TandemPlugin(BasePlugin[TandemConfig]):
         # would rescan the site's data and what a preview keeps (and, after the hand-off's
         # fork, copy the memory it shares) for nothing; see generator/cycles.py. Back on in
         # on_post_build or on_build_error.
-        self.page_loop.enter_context(paused_cycle_collection())
+        self.page_loop.enter_context(paused_cycle_collection(age=not self.serving))
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         self.untranslated, strays = _use_translations(files, config, lang=self._locale(config).lang)

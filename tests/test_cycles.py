@@ -64,6 +64,18 @@ def test_a_pause_leaves_what_others_froze_frozen() -> None:
         gc.unfreeze()
 
 
+def test_a_pause_that_does_not_age_leaves_its_garbage_to_the_young_passes() -> None:
+    """`mkdocs serve` pauses each rebuild with `age=False`: a rebuild's dropped pages (in
+    cycles) are freed by the collector's next young pass, not left among the oldest."""
+    with paused_cycle_collection(age=False):
+        node = Node()
+        gone = weakref.ref(node)
+        del node
+    assert in_generation(gone(), 0)
+    gc.collect(generation=0)
+    assert gone() is None
+
+
 def test_a_pause_inside_a_pause_leaves_the_collector_off() -> None:
     with paused_cycle_collection():
         with paused_cycle_collection():
